@@ -1,0 +1,151 @@
+package io.murmuration.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Everything one run measures, recorded from any thread without locks: user actors, connection
+ * threads and the scheduler all write here, and one reader ({@link MetricsReporter}) takes {@link
+ * Snapshot}s at a fixed interval.
+ *
+ * <p>Timers are HdrHistogram {@link Recorder}s in nanoseconds (3 significant digits, up to one hour;
+ * longer values are clamped to one hour). Counters are cumulative; snapshots carry them as totals so
+ * that a missed or late snapshot never loses a count.
+ */
+public final class Metrics {
+
+  /** The timed metrics, by their name in summaries, logs and assertions. */
+  public enum Timer {
+    /** Time to delivery: receive time minus the sender's intended send time. */
+    TTD("ttd"),
+    /** TCP connect, from socket open to established. */
+    CONNECT("connect"),
+    /** Stream negotiation, authentication and resource binding after TCP connect. */
+    LOGIN("login"),
+    /** Runner scheduling lag: actual minus intended time of a scheduled action. */
+    LAG("lag");
+
+    public final String key;
+
+    Timer(String key) {
+      this.key = key;
+    }
+  }
+
+  static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+
+  private final Recorder[] recorders = new Recorder[Timer.values().length];
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder late = new LongAdder();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicInteger peakConnected = new AtomicInteger();
+  private final AtomicInteger usersTarget = new AtomicInteger();
+
+  public Metrics() {
+    for (Timer t : Timer.values()) {
+      recorders[t.ordinal()] = new Recorder(HIGHEST_NANOS, 3);
+    }
+  }
+
+  public void record(Timer timer, long nanos) {
+    recorders[timer.ordinal()].recordValue(Math.min(Math.max(nanos, 0), HIGHEST_NANOS));
+  }
+
+  public void messageSent() {
+    sent.increment();
+  }
+
+  /** A timed message arrived on time: its TTD was recorded. */
+  public void messageReceived() {
+    received.increment();
+  }
+
+  /** A message arrived marked delayed by the server, or stamped by another run: not timed. */
+  public void messageLate() {
+    late.increment();
+  }
+
+  public void error(String kind) {
+    errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  public void userConnected() {
+    peakConnected.accumulateAndGet(connected.incrementAndGet(), Math::max);
+  }
+
+  public void userDisconnected() {
+    connected.decrementAndGet();
+  }
+
+  public void usersTarget(int target) {
+    usersTarget.set(target);
+  }
+
+  public long sent() {
+    return sent.sum();
+  }
+
+  /** Messages delivered, on time or late. */
+  public long delivered() {
+    return received.sum() + late.sum();
+  }
+
+  public int connected() {
+    return connected.get();
+  }
+
+  /**
+   * Takes the histograms recorded since the previous call and the current totals. Only one thread may
+   * call this (the reporter).
+   */
+  public Snapshot snapshot() {
+    Histogram[] interval = new Histogram[recorders.length];
+    for (int i = 0; i < recorders.length; i++) {
+      interval[i] = recorders[i].getIntervalHistogram();
+    }
+    Map<String, Long> errorTotals = new TreeMap<>();
+    errors.forEach((k, v) -> errorTotals.put(k, v.sum()));
+    return new Snapshot(
+        interval,
+        sent.sum(),
+        received.sum(),
+        late.sum(),
+        errorTotals,
+        connected.get(),
+        peakConnected.get(),
+        usersTarget.get());
+  }
+
+  /**
+   * What was measured in one interval (histograms) and in total so far (counters).
+   *
+   * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start and
+   *     end timestamps (epoch ms) set by HdrHistogram
+   */
+  public record Snapshot(
+      Histogram[] histograms,
+      long sent,
+      long received,
+      long late,
+      Map<String, Long> errors,
+      int usersConnected,
+      int usersPeak,
+      int usersTarget) {
+
+    public Histogram histogram(Timer timer) {
+      return histograms[timer.ordinal()];
+    }
+
+    public long errorTotal() {
+      return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.murmuration.xmpp;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One simulated user's XMPP session, as the runner sees it. Every method returns at once: work that
+ * waits on the network completes a {@link CompletionStage}, and what arrives from the server is handed
+ * to the {@link Listener} given to {@link XmppTransport#open}. Implementations never block the caller's
+ * thread, so user actors can call them from a Pekko dispatcher.
+ *
+ * <p>Failures complete the stages exceptionally with an {@link XmppException} whose {@link
+ * XmppException#kind()} is the error kind counted in the metrics.
+ */
+public interface XmppClient {
+
+  /**
+   * Opens the stream, negotiates STARTTLS when configured, authenticates, binds a resource. Completes
+   * with the time the TCP connection took, in nanoseconds, once the session is ready to send.
+   */
+  CompletionStage<ConnectTimes> connect();
+
+  /**
+   * Opens the stream and registers the account in-band (XEP-0077), then closes. An account that
+   * exists already counts as registered.
+   */
+  CompletionStage<Void> register();
+
+  /** Sends available presence. */
+  void sendPresence();
+
+  /**
+   * Sends a chat message stamped with the sender's intended send time ({@link TtdStamp}), so the
+   * receiving runner can time its delivery.
+   */
+  void sendChat(String toJid, String body, TtdStamp stamp);
+
+  /** Sends one stanza given as XML, as it is. */
+  void sendStanza(String xml);
+
+  /**
+   * Sends an IQ request given as XML (its {@code id} attribute is kept if present) and completes with
+   * the response, or exceptionally with kind {@code iq-timeout} or {@code iq-error}.
+   */
+  CompletionStage<Stanza> iq(String xml, Duration timeout);
+
+  /** Closes the stream politely; completes when the connection is closed. */
+  CompletionStage<Void> disconnect();
+
+  /** Callbacks from the connection's own threads; implementations must not block them. */
+  interface Listener {
+    /** A chat or normal message with a body arrived; {@code receivedAtNanos} is {@link System#nanoTime()} on arrival. */
+    void onMessage(Incoming message);
+
+    /** Any other stanza arrived (presence, IQ requests, messages without body). */
+    default void onStanza(Stanza stanza) {}
+
+    /** The connection ended without {@link #disconnect()}; {@code cause} says why. */
+    void onConnectionLost(XmppException cause);
+  }
+
+  /** Times taken by {@link #connect()}, in nanoseconds. */
+  record ConnectTimes(long tcpNanos, long loginNanos) {}
+}
