@@ -1,0 +1,168 @@
+package io.murmuration.cli;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.engine.Preflight;
+import io.murmuration.engine.Run;
+import io.murmuration.engine.RunController;
+import io.murmuration.engine.RunPlan;
+import io.murmuration.metrics.Metrics;
+import io.murmuration.metrics.MetricsReporter;
+import io.murmuration.metrics.RunInfo;
+import io.murmuration.metrics.Summary;
+import io.murmuration.xmpp.XmppTransport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one load test from settings to exit code: preflight, accounts, the run with its live view,
+ * the run folder, the summary on the console, the assertions. Ctrl-C stops the run gracefully and
+ * still writes the run folder.
+ */
+final class Execution {
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final RunSettings settings;
+  private final PrintStream out;
+
+  Execution(RunSettings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  ExitCode execute() throws IOException, InterruptedException {
+    String runId = newRunId(settings.scenario().name());
+    try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
+      prepareAccounts();
+      try {
+        Preflight.check(settings.xmpp(), transport, settings.accounts(), settings.load().firstUserId());
+      } catch (IllegalStateException e) {
+        throw new SetupException(e.getMessage(), e);
+      }
+      Metrics metrics = new Metrics();
+      Path runDir = settings.runsDir().resolve(runId);
+      RunInfo info =
+          new RunInfo(
+              runId,
+              settings.scenario().name(),
+              settings.params().asText(),
+              settings.xmpp().endpoints().stream()
+                  .map(a -> a.getHostString() + ":" + a.getPort())
+                  .collect(Collectors.joining(", ")),
+              settings.xmpp().transport(),
+              Instant.now());
+      out.printf(
+          "run %s: %s, %d users at %s users/s%s against %s%n",
+          runId,
+          settings.scenario().name(),
+          settings.load().users(),
+          trim(settings.load().arrivalRate()),
+          settings.load().duration() == null ? "" : " for " + settings.load().duration().toSeconds() + "s",
+          info.target());
+      MetricsReporter reporter =
+          new MetricsReporter(metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out);
+      Run run =
+          Run.start(
+              new RunPlan(
+                  runId,
+                  settings.scenario(),
+                  settings.params(),
+                  settings.load(),
+                  settings.accounts(),
+                  settings.xmpp(),
+                  transport,
+                  metrics));
+      Thread onCtrlC = new Thread(() -> stopAndWait(run), "murmuration-ctrl-c");
+      Runtime.getRuntime().addShutdownHook(onCtrlC);
+      ControlInput.startIfInteractive(run, out);
+      RunController.Outcome outcome;
+      try {
+        outcome = run.await(maxTime(), Duration.ofSeconds(30));
+      } finally {
+        run.close();
+      }
+      Summary summary =
+          reporter.finish(
+              outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED, outcome.failure());
+      removeHook(onCtrlC);
+      return conclude(summary, runDir);
+    }
+  }
+
+  private void prepareAccounts() {
+    Accounts accounts = settings.accounts();
+    if (accounts.mode() != Accounts.Mode.HTTP_API) {
+      return;
+    }
+    int users = settings.load().users();
+    out.printf("registering %d accounts through %s%n", users, accounts.httpApi());
+    try {
+      throw new UnsupportedOperationException("wip");
+    } catch (RuntimeException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
+  }
+
+  private Duration maxTime() {
+    Duration duration = settings.load().duration();
+    if (duration == null) {
+      return Duration.ofDays(365);
+    }
+    return duration.plus(settings.load().drain()).plusSeconds(30);
+  }
+
+  private static void stopAndWait(Run run) {
+    run.stop("interrupted (Ctrl-C)");
+    try {
+      run.outcome().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Thread.sleep(1500); // lets the main thread write the run folder
+    } catch (Exception e) {
+      // exiting anyway
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+  }
+
+  private ExitCode conclude(Summary summary, Path runDir) {
+    out.println();
+    out.println(SummaryText.render(summary));
+    out.println("run folder: " + runDir.toAbsolutePath());
+    out.println("report:     " + runDir.resolve(MetricsReporter.REPORT_FILE).toAbsolutePath());
+    boolean allHold = true;
+    for (Assertion a : settings.assertions()) {
+      boolean holds = a.holds(summary);
+      allHold &= holds;
+      String actual = a.measured(summary).stream().mapToObj(Execution::trim).findFirst().orElse("not measured");
+      out.printf("assert %-32s %s (measured %s)%n", a.text(), holds ? "PASS" : "FAIL", actual);
+    }
+    if (Summary.FAILED.equals(summary.state())) {
+      out.println("run failed: " + summary.failure());
+      return ExitCode.RUN_FAILED;
+    }
+    return allHold ? ExitCode.OK : ExitCode.ASSERTION_FAILED;
+  }
+
+  static String newRunId(String scenario) {
+    byte[] random = new byte[2];
+    ThreadLocalRandom.current().nextBytes(random);
+    return RUN_ID_TIME.format(Instant.now()) + "-" + scenario + "-" + HexFormat.of().formatHex(random);
+  }
+
+  static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : String.format("%.3f", d);
+  }
+}

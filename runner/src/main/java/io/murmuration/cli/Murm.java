@@ -1,0 +1,99 @@
+package io.murmuration.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}. */
+@Command(
+    name = "murm",
+    mixinStandardHelpOptions = true,
+    version = "Murmuration 0.1.0",
+    description = "Continuous load testing for XMPP servers.",
+    subcommands = {RunCommand.class, ScenariosCommand.class})
+public final class Murm implements Runnable {
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "more logging, and stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: run, scenarios or demo");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit code (see {@link ExitCode}). */
+  public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    if (verbose) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+    CommandLine cl = new CommandLine(new Murm());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("murm: " + e.getMessage() + " (see murm " + subcommandName(e.getCommandLine()) + "--help)");
+          return ExitCode.SETUP_ERROR.code;
+        });
+    cl.setExecutionExceptionHandler(
+        (e, c, parsed) -> {
+          if (e instanceof SetupException) {
+            err.println("murm: " + e.getMessage());
+            if (verbose) {
+              e.printStackTrace(err);
+            }
+            return ExitCode.SETUP_ERROR.code;
+          }
+          err.println("murm: internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          return ExitCode.INTERNAL_ERROR.code;
+        });
+    CommandLine run = cl.getSubcommands().get("run");
+    RunCommand runCommand = run.getCommand();
+    runCommand.out = out;
+    try {
+      Set<String> known =
+          run.getCommandSpec().options().stream()
+              .map(OptionSpec::longestName)
+              .filter(n -> n.startsWith("--") && !n.equals("--config") && !n.equals("--help") && !n.equals("--version"))
+              .map(n -> n.substring(2))
+              .collect(Collectors.toSet());
+      runCommand.defaults = ConfigDefaults.load(configPath(args, env), env, known);
+    } catch (SetupException e) {
+      err.println("murm: " + e.getMessage());
+      return ExitCode.SETUP_ERROR.code;
+    }
+    run.setDefaultValueProvider(runCommand.defaults);
+    return cl.execute(args);
+  }
+
+  private static String subcommandName(CommandLine c) {
+    return c.getParent() == null ? "" : c.getCommandName() + " ";
+  }
+
+  /** {@code --config FILE} or {@code --config=FILE} among the arguments, else {@code MURM_CONFIG}. */
+  static String configPath(String[] args, Map<String, String> env) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        return args[i + 1];
+      }
+      if (args[i].startsWith("--config=")) {
+        return args[i].substring("--config=".length());
+      }
+    }
+    return env.get("MURM_CONFIG");
+  }
+}

@@ -1,0 +1,231 @@
+package io.murmuration.cli;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.engine.LoadProfile;
+import io.murmuration.scenario.Param;
+import io.murmuration.scenario.ParamValues;
+import io.murmuration.scenario.Scenario;
+import io.murmuration.scenario.ScenarioCatalog;
+import io.murmuration.xmpp.XmppSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code murm run SCENARIO [options]}: one load test against an XMPP server. */
+@Command(
+    name = "run",
+    description = "Run a load scenario against an XMPP server.",
+    sortOptions = false,
+    footer = {
+      "",
+      "Settings also come from environment variables MURM_<OPTION> (MURM_USERS=2000) and from a",
+      "HOCON file (--config): keys are the long option names, plus 'scenario' and a 'params' block.",
+      "Scenario parameters: -Pname=value, MURM_PARAM_<NAME>, or the file's params block.",
+      "Exit codes: 0 ok, 1 assertion failed, 2 setup error, 3 run failed, 4 internal error."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario name (murm scenarios lists them)")
+  String scenario;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with settings and a params block")
+  String config;
+
+  @Option(names = "-P", paramLabel = "NAME=VALUE", description = "a scenario parameter (repeatable)")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--users", defaultValue = "100", description = "users to start (default: ${DEFAULT-VALUE})")
+  int users;
+
+  @Option(names = "--first-user", defaultValue = "1", description = "id of the first user (default: ${DEFAULT-VALUE})")
+  int firstUser;
+
+  @Option(names = "--arrival-rate", defaultValue = "50", description = "users arriving per second (default: ${DEFAULT-VALUE})")
+  double arrivalRate;
+
+  @Option(names = "--ramp-to", defaultValue = "0", description = "arrival rate at the end of a linear ramp; 0 = constant rate")
+  double rampTo;
+
+  @Option(names = "--ramp-over", paramLabel = "DURATION", description = "how long the arrival-rate ramp lasts")
+  String rampOver;
+
+  @Option(names = "--duration", paramLabel = "DURATION", description = "stop the run after this long (e.g. 60s); default: when every user has finished")
+  String duration;
+
+  @Option(names = "--drain", defaultValue = "5s", paramLabel = "DURATION", description = "at the stop, wait this long at most for messages in flight (default: ${DEFAULT-VALUE})")
+  String drain;
+
+  @Option(names = "--target", split = ",", defaultValue = "127.0.0.1:5222", paramLabel = "HOST:PORT", description = "XMPP c2s endpoint(s), comma-separated (default: ${DEFAULT-VALUE})")
+  List<String> targets;
+
+  @Option(names = "--domain", defaultValue = "localhost", description = "XMPP domain of the users (default: ${DEFAULT-VALUE})")
+  String domain;
+
+  @Option(names = "--source-ips", split = ",", paramLabel = "IP[-IP]", description = "local addresses to connect from, e.g. 127.0.0.1-127.0.0.4")
+  List<String> sourceIps = new ArrayList<>();
+
+  @Option(names = "--accounts", defaultValue = "existing", description = "existing, register (XEP-0077 in-band) or http-api (ejabberd) (default: ${DEFAULT-VALUE})")
+  String accounts;
+
+  @Option(names = "--username", defaultValue = "user_{id}", description = "user name pattern (default: ${DEFAULT-VALUE})")
+  String username;
+
+  @Option(names = "--password", defaultValue = "password_{id}", description = "password pattern (default: ${DEFAULT-VALUE})")
+  String password;
+
+  @Option(names = "--http-api", paramLabel = "URL", description = "ejabberd HTTP API base URL, for --accounts http-api")
+  String httpApi;
+
+  @Option(names = "--tls", defaultValue = "disabled", description = "STARTTLS: disabled, if-possible or required (default: ${DEFAULT-VALUE})")
+  String tls;
+
+  @Option(names = "--tls-verify", defaultValue = "true", arity = "0..1", description = "check the server certificate (default: ${DEFAULT-VALUE})")
+  boolean tlsVerify;
+
+  @Option(names = "--sasl", defaultValue = "PLAIN", description = "SASL mechanism: PLAIN or SCRAM-SHA-1 (default: ${DEFAULT-VALUE})")
+  String sasl;
+
+  @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "DURATION", description = "TCP connect and login timeout (default: ${DEFAULT-VALUE})")
+  String connectTimeout;
+
+  @Option(names = "--transport", defaultValue = "smack", description = "XMPP client implementation (default: ${DEFAULT-VALUE})")
+  String transport;
+
+  @Option(names = "--assert", split = ";", paramLabel = "EXPR", description = "pass/fail condition, e.g. 'ttd.p99 < 50ms' (repeatable)")
+  List<String> asserts = new ArrayList<>();
+
+  @Option(names = "--runs-dir", defaultValue = "runs", description = "where run folders go (default: ${DEFAULT-VALUE})")
+  Path runsDir;
+
+  @Option(names = "--report-interval", defaultValue = "1s", paramLabel = "DURATION", description = "metrics sampling interval (default: ${DEFAULT-VALUE})")
+  String reportInterval;
+
+  @Option(names = "--quiet", description = "no live view")
+  boolean quiet;
+
+  ConfigDefaults defaults;
+  java.io.PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    return new Execution(settings(), out).execute().code;
+  }
+
+  RunSettings settings() {
+    if (scenario == null) {
+      throw new SetupException("name a scenario: murm run one-to-one (murm scenarios lists them)");
+    }
+    try {
+      Scenario s = ScenarioCatalog.load().find(scenario);
+      ParamValues values = ParamValues.resolve(s, defaults.params(), System.getenv(), params);
+      List<Assertion> assertions = asserts.stream().map(Assertion::parse).toList();
+      LoadProfile load =
+          new LoadProfile(
+              users,
+              firstUser,
+              arrivalRate,
+              rampTo,
+              rampOver == null ? null : duration("--ramp-over", rampOver),
+              duration == null ? null : duration("--duration", duration),
+              duration("--drain", drain));
+      XmppSettings xmpp =
+          new XmppSettings(
+              targets.stream().map(RunCommand::endpoint).toList(),
+              sourceAddresses(sourceIps),
+              domain,
+              tlsPolicy(tls),
+              tlsVerify,
+              saslMechanism(sasl),
+              duration("--connect-timeout", connectTimeout),
+              transport);
+      Accounts acc =
+          new Accounts(Accounts.Mode.parse(accounts), username, password, httpApi == null ? null : URI.create(httpApi));
+      return new RunSettings(
+          s, values, load, xmpp, acc, assertions, runsDir, duration("--report-interval", reportInterval), quiet);
+    } catch (IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
+  }
+
+  static Duration duration(String flag, String text) {
+    try {
+      return Param.parseDuration(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + " '" + text + "' is not a duration: write e.g. 250ms, 5s, 2m, 1h");
+    }
+  }
+
+  static InetSocketAddress endpoint(String text) {
+    int colon = text.lastIndexOf(':');
+    try {
+      if (colon < 1) {
+        throw new NumberFormatException();
+      }
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(text.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--target '" + text + "' is not HOST:PORT, e.g. 127.0.0.1:5222");
+    }
+  }
+
+  /** Expands {@code 127.0.0.1-127.0.0.4} (a range in the last byte) and plain addresses. */
+  static List<InetAddress> sourceAddresses(List<String> specs) {
+    List<InetAddress> all = new ArrayList<>();
+    for (String spec : specs) {
+      String[] range = spec.trim().split("-");
+      try {
+        if (range.length == 1) {
+          all.add(InetAddress.getByName(range[0]));
+          continue;
+        }
+        byte[] from = InetAddress.getByName(range[0]).getAddress();
+        byte[] to = InetAddress.getByName(range[1]).getAddress();
+        int last = from.length - 1;
+        for (int i = 0; i < last; i++) {
+          if (from[i] != to[i]) {
+            throw new IllegalArgumentException("--source-ips range '" + spec + "' may only vary in its last byte");
+          }
+        }
+        for (int b = from[last] & 0xff; b <= (to[last] & 0xff); b++) {
+          byte[] addr = from.clone();
+          addr[last] = (byte) b;
+          all.add(InetAddress.getByAddress(addr));
+        }
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("--source-ips '" + spec + "' is not an address or a range of addresses");
+      }
+    }
+    return all;
+  }
+
+  static XmppSettings.Tls tlsPolicy(String text) {
+    try {
+      return XmppSettings.Tls.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls '" + text + "': use disabled, if-possible or required");
+    }
+  }
+
+  static String saslMechanism(String text) {
+    String m = text.trim().toUpperCase(Locale.ROOT);
+    if (!m.equals("PLAIN") && !m.equals("SCRAM-SHA-1")) {
+      throw new IllegalArgumentException("--sasl '" + text + "': use PLAIN or SCRAM-SHA-1");
+    }
+    return m;
+  }
+}

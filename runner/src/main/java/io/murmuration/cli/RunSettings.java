@@ -1,0 +1,22 @@
+package io.murmuration.cli;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.engine.LoadProfile;
+import io.murmuration.scenario.ParamValues;
+import io.murmuration.scenario.Scenario;
+import io.murmuration.xmpp.XmppSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A run, fully decided: what {@code murm run} and {@code murm demo} hand to {@link Execution}. */
+record RunSettings(
+    Scenario scenario,
+    ParamValues params,
+    LoadProfile load,
+    XmppSettings xmpp,
+    Accounts accounts,
+    List<Assertion> assertions,
+    Path runsDir,
+    Duration reportInterval,
+    boolean quiet) {}

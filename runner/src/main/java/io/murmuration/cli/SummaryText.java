@@ -1,0 +1,44 @@
+package io.murmuration.cli;
+
+import io.murmuration.metrics.Summary;
+import java.util.stream.Collectors;
+
+/** The end-of-run summary as a few console lines. */
+final class SummaryText {
+  private SummaryText() {}
+
+  static String render(Summary s) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%s %s in %.1fs%s%n", s.scenario(), s.state(), s.durationS(), s.failure() == null ? "" : ": " + s.failure()));
+    b.append(String.format("users     target %d, peak %d%n", s.users().target(), s.users().peak()));
+    Summary.Messages m = s.messages();
+    b.append(
+        String.format(
+            "messages  sent %d, received %d, late %d, lost %d (%s delivered), %.1f msg/s%n",
+            m.sent(),
+            m.received(),
+            m.late(),
+            m.lost(),
+            m.deliveredRatio() == null ? "n/a" : String.format("%.3f%%", m.deliveredRatio() * 100),
+            s.messagesPerS()));
+    b.append(timing("ttd", s.ttd()));
+    b.append(timing("connect", s.connect()));
+    b.append(timing("login", s.login()));
+    b.append(timing("lag", s.lag()));
+    b.append(
+        "errors    "
+            + (s.errors().isEmpty()
+                ? "none"
+                : s.errors().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+    return b.toString();
+  }
+
+  private static String timing(String name, Summary.Timing t) {
+    if (t.count() == 0) {
+      return String.format("%-9s no samples%n", name);
+    }
+    return String.format(
+        "%-9s p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms  (%d samples)%n",
+        name, t.p50(), t.p90(), t.p99(), t.p999(), t.max(), t.count());
+  }
+}

@@ -1,0 +1,126 @@
+package io.murmuration.engine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.murmuration.scenario.Param;
+import io.murmuration.scenario.RunSetup;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A running load test: the handle the CLI (and tests) hold. {@link #start} runs the scenario's
+ * {@code init}, then starts an actor system whose guardian is the {@link RunController}. The
+ * run-time verbs (add and remove users, change a throttle or a parameter, stop) are the same ones a
+ * cluster will offer.
+ */
+public final class Run implements AutoCloseable {
+  private final RunPlan plan;
+  private final ActorSystem<RunController.Command> system;
+  private final CompletableFuture<RunController.Outcome> outcome;
+
+  private Run(RunPlan plan, ActorSystem<RunController.Command> system, CompletableFuture<RunController.Outcome> outcome) {
+    this.plan = plan;
+    this.system = system;
+    this.outcome = outcome;
+  }
+
+  /** Initialises the scenario (on the calling thread) and starts the users. */
+  public static Run start(RunPlan plan) {
+    Map<String, Double> throttles = new LinkedHashMap<>();
+    plan.scenario()
+        .init(
+            new RunSetup() {
+              @Override
+              public <T> T param(Param<T> param) {
+                return plan.params().get(param);
+              }
+
+              @Override
+              public int users() {
+                return plan.load().users();
+              }
+
+              @Override
+              public void throttle(String name, double perSecond) {
+                if (perSecond < 0) {
+                  throw new IllegalArgumentException("throttle " + name + ": rate must be 0 (no limit) or more");
+                }
+                throttles.put(name, perSecond);
+              }
+            });
+    CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
+    ActorSystem<RunController.Command> system =
+        ActorSystem.create(RunController.create(plan, throttles, outcome), "murmuration", pekkoConfig());
+    system.tell(RunController.Start.INSTANCE);
+    return new Run(plan, system, outcome);
+  }
+
+  static Config pekkoConfig() {
+    return ConfigFactory.parseResources("io/murmuration/engine/pekko.conf").withFallback(ConfigFactory.load());
+  }
+
+  public RunPlan plan() {
+    return plan;
+  }
+
+  /** Completes when the run has finished or failed. */
+  public CompletionStage<RunController.Outcome> outcome() {
+    return outcome;
+  }
+
+  /** Waits for the outcome; on timeout, stops the run and waits {@code grace} more. */
+  public RunController.Outcome await(Duration timeout, Duration grace) throws InterruptedException {
+    try {
+      return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      stop("did not end within " + timeout.toSeconds() + "s");
+      try {
+        return outcome.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException again) {
+        return new RunController.Outcome(RunController.State.FAILED, "the run did not stop within its grace time");
+      } catch (java.util.concurrent.ExecutionException ee) {
+        throw new IllegalStateException(ee.getCause());
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void addUsers(int count, double perSecond) {
+    system.tell(new RunController.AddUsers(count, perSecond));
+  }
+
+  public void removeUsers(int count) {
+    system.tell(new RunController.RemoveUsers(count));
+  }
+
+  public void throttle(String name, double perSecond) {
+    system.tell(new RunController.SetThrottle(name, perSecond));
+  }
+
+  /** Changes a changeable scenario parameter; throws with a clear message when it cannot. */
+  public void setParam(String name, String value) {
+    plan.params().set(name, value);
+  }
+
+  public void stop(String reason) {
+    system.tell(new RunController.Stop(reason));
+  }
+
+  /** Terminates the actor system (ending any user left) and waits for it. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the JVM exit takes care of what is left
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.murmuration.engine;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.metrics.Metrics;
+import io.murmuration.scenario.ParamValues;
+import io.murmuration.scenario.Scenario;
+import io.murmuration.xmpp.XmppTransport;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What every user actor of a run shares: read-only, or safe to use from any thread. */
+record RunContext(
+    String runId,
+    Scenario scenario,
+    ParamValues params,
+    Accounts accounts,
+    String domain,
+    XmppTransport transport,
+    Metrics metrics,
+    ActorRef<Throttle.Command> throttle,
+    ActorRef<Coordinator.Command> coordinator) {
+
+  String jid(int userId) {
+    return accounts.forUser(userId).username() + "@" + domain;
+  }
+}

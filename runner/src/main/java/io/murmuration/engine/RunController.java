@@ -1,0 +1,303 @@
+package io.murmuration.engine;
+
+import io.murmuration.metrics.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Owns one run's life: idle → running → stopping → finished | failed.
+ *
+ * <p>Running, it spawns one {@link UserActor} per user as the load profile's arrival times pass
+ * (waves added with {@link AddUsers} arrive the same way), and removes the newest users on {@link
+ * RemoveUsers}. The run stops when its duration is over, on {@link Stop}, or when every user has
+ * ended and no more are due. Stopping, users first stop sending (quiesce) while messages in flight
+ * drain — until every sent message is delivered or the drain time is over — then log out. The run
+ * fails when any user ended on an error (connect, login, lost connection, scenario exception).
+ */
+public final class RunController extends AbstractBehavior<RunController.Command> {
+
+  public sealed interface Command {}
+
+  /** Moves the run from idle to running. */
+  public enum Start implements Command {
+    INSTANCE
+  }
+
+  /** Adds {@code count} users arriving at {@code perSecond} users per second, from now. */
+  public record AddUsers(int count, double perSecond) implements Command {}
+
+  /** Logs out the {@code count} newest users. */
+  public record RemoveUsers(int count) implements Command {}
+
+  /** Changes the rate of a throttle declared by the scenario. */
+  public record SetThrottle(String name, double perSecond) implements Command {}
+
+  /** Stops the run now (drain, then log out). */
+  public record Stop(String reason) implements Command {}
+
+  /** A user is gone; {@code errorKind} is null when it ended as planned. */
+  record UserEnded(int userId, String errorKind) implements Command {}
+
+  private enum Tick implements Command {
+    ARRIVALS,
+    DURATION_OVER,
+    DRAIN_CHECK,
+    LEAVE_TIMEOUT
+  }
+
+  public enum State {
+    IDLE,
+    RUNNING,
+    STOPPING,
+    FINISHED,
+    FAILED
+  }
+
+  /** How a run ended: {@code failure} explains a {@link State#FAILED} run, else null. */
+  public record Outcome(State state, String failure) {}
+
+  private static final Duration ARRIVAL_TICK = Duration.ofMillis(5);
+  private static final Duration DRAIN_TICK = Duration.ofMillis(50);
+  private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(15);
+
+  /** A group of users arriving by a profile, from {@code startNanos}. */
+  private static final class Wave {
+    final LoadProfile profile;
+    final long startNanos;
+    int spawned;
+
+    Wave(LoadProfile profile, long startNanos) {
+      this.profile = profile;
+      this.startNanos = startNanos;
+    }
+  }
+
+  private final RunContext run;
+  private final LoadProfile load;
+  private final CompletableFuture<Outcome> outcome;
+  private final TimerScheduler<Command> timers;
+  private final Metrics metrics;
+  private final List<Wave> waves = new ArrayList<>();
+  private final NavigableMap<Integer, ActorRef<UserActor.Command>> live = new TreeMap<>();
+  private final Map<String, Integer> endedOnError = new TreeMap<>();
+  private State state = State.IDLE;
+  private int nextUserId;
+  private int target;
+  private long drainDeadline;
+
+  static Behavior<Command> create(RunPlan plan, Map<String, Double> throttles, CompletableFuture<Outcome> outcome) {
+    return Behaviors.setup(
+        ctx -> {
+          RunContext run =
+              new RunContext(
+                  plan.runId(),
+                  plan.scenario(),
+                  plan.params(),
+                  plan.accounts(),
+                  plan.xmpp().domain(),
+                  plan.transport(),
+                  plan.metrics(),
+                  ctx.spawn(Throttle.create(throttles), "throttle"),
+                  ctx.spawn(Coordinator.create(), "coordinator"));
+          return Behaviors.withTimers(t -> new RunController(ctx, t, run, plan.load(), outcome));
+        });
+  }
+
+  private RunController(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      RunContext run,
+      LoadProfile load,
+      CompletableFuture<Outcome> outcome) {
+    super(context);
+    this.timers = timers;
+    this.run = run;
+    this.load = load;
+    this.outcome = outcome;
+    this.metrics = run.metrics();
+    this.nextUserId = load.firstUserId();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Start.INSTANCE, this::onStart)
+        .onMessage(AddUsers.class, this::onAddUsers)
+        .onMessage(RemoveUsers.class, this::onRemoveUsers)
+        .onMessage(SetThrottle.class, this::onSetThrottle)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(UserEnded.class, this::onUserEnded)
+        .onMessageEquals(Tick.ARRIVALS, this::onArrivals)
+        .onMessageEquals(Tick.DURATION_OVER, () -> onStop(new Stop("duration over")))
+        .onMessageEquals(Tick.DRAIN_CHECK, this::onDrainCheck)
+        .onMessageEquals(Tick.LEAVE_TIMEOUT, this::onLeaveTimeout)
+        .build();
+  }
+
+  private Behavior<Command> onStart() {
+    if (state != State.IDLE) {
+      return this;
+    }
+    state = State.RUNNING;
+    waves.add(new Wave(load, System.nanoTime()));
+    target = load.users();
+    metrics.usersTarget(target);
+    timers.startTimerAtFixedRate(Tick.ARRIVALS, ARRIVAL_TICK);
+    if (load.duration() != null) {
+      timers.startSingleTimer(Tick.DURATION_OVER, load.duration());
+    }
+    return onArrivals();
+  }
+
+  private Behavior<Command> onAddUsers(AddUsers add) {
+    if (state != State.RUNNING || add.count() <= 0) {
+      return this;
+    }
+    waves.add(new Wave(LoadProfile.constant(add.count(), 0, add.perSecond()), System.nanoTime()));
+    target += add.count();
+    metrics.usersTarget(target);
+    timers.startTimerAtFixedRate(Tick.ARRIVALS, ARRIVAL_TICK);
+    return this;
+  }
+
+  private Behavior<Command> onRemoveUsers(RemoveUsers remove) {
+    if (state != State.RUNNING) {
+      return this;
+    }
+    // users not yet arrived are removed first, then the newest live ones
+    int left = remove.count();
+    for (int i = waves.size() - 1; i >= 0 && left > 0; i--) {
+      Wave w = waves.get(i);
+      int unborn = Math.min(left, w.profile.users() - w.spawned);
+      w.spawned += unborn; // never spawned
+      left -= unborn;
+      target -= unborn;
+    }
+    for (Integer id : new ArrayList<>(live.descendingKeySet())) {
+      if (left-- <= 0) {
+        break;
+      }
+      live.remove(id).tell(UserActor.Control.LEAVE);
+      target--;
+    }
+    metrics.usersTarget(target);
+    return endIfAllGone();
+  }
+
+  private Behavior<Command> onSetThrottle(SetThrottle set) {
+    run.throttle().tell(new Throttle.SetRate(set.name(), set.perSecond()));
+    return this;
+  }
+
+  private Behavior<Command> onArrivals() {
+    if (state != State.RUNNING) {
+      timers.cancel(Tick.ARRIVALS);
+      return this;
+    }
+    long now = System.nanoTime();
+    boolean due = false;
+    for (Wave w : waves) {
+      int shouldHave = (int) Math.min(w.profile.users(), Math.floor(w.profile.arrivedBy((now - w.startNanos) / 1e9)));
+      while (w.spawned < shouldHave) {
+        w.spawned++;
+        spawnUser(nextUserId++);
+      }
+      due |= w.spawned < w.profile.users();
+    }
+    if (!due) {
+      timers.cancel(Tick.ARRIVALS);
+    }
+    return endIfAllGone();
+  }
+
+  private void spawnUser(int id) {
+    ActorRef<UserActor.Command> user =
+        getContext().spawn(UserActor.create(id, run, getContext().getSelf()), "user-" + id);
+    getContext().watchWith(user, new UserEnded(id, "crashed"));
+    live.put(id, user);
+  }
+
+  private Behavior<Command> onUserEnded(UserEnded ended) {
+    boolean wasLive = live.remove(ended.userId()) != null;
+    if (ended.errorKind() != null && wasLive) {
+      endedOnError.merge(ended.errorKind(), 1, Integer::sum);
+    }
+    return endIfAllGone();
+  }
+
+  private Behavior<Command> onStop(Stop stop) {
+    if (state == State.IDLE) {
+      return complete();
+    }
+    if (state != State.RUNNING) {
+      return this;
+    }
+    getContext().getLog().info("run {} stopping: {}", run.runId(), stop.reason());
+    state = State.STOPPING;
+    timers.cancel(Tick.ARRIVALS);
+    timers.cancel(Tick.DURATION_OVER);
+    live.values().forEach(u -> u.tell(UserActor.Control.QUIESCE));
+    drainDeadline = System.nanoTime() + load.drain().toNanos();
+    timers.startTimerAtFixedRate(Tick.DRAIN_CHECK, DRAIN_TICK);
+    return onDrainCheck();
+  }
+
+  private Behavior<Command> onDrainCheck() {
+    if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
+      return this;
+    }
+    if (metrics.delivered() >= metrics.sent() || System.nanoTime() >= drainDeadline || live.isEmpty()) {
+      timers.cancel(Tick.DRAIN_CHECK);
+      live.values().forEach(u -> u.tell(UserActor.Control.LEAVE));
+      timers.startSingleTimer(Tick.LEAVE_TIMEOUT, LEAVE_TIMEOUT);
+      return endIfAllGone();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLeaveTimeout() {
+    getContext().getLog().warn("{} users did not log out within {}s", live.size(), LEAVE_TIMEOUT.toSeconds());
+    endedOnError.merge("logout-timeout", live.size(), Integer::sum);
+    live.clear();
+    return complete();
+  }
+
+  private Behavior<Command> endIfAllGone() {
+    boolean arrivalsDue = state == State.RUNNING && waves.stream().anyMatch(w -> w.spawned < w.profile.users());
+    boolean draining = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
+    if (live.isEmpty() && !arrivalsDue && !draining && (state == State.RUNNING || state == State.STOPPING)) {
+      return complete();
+    }
+    return this;
+  }
+
+  private Behavior<Command> complete() {
+    timers.cancelAll();
+    if (endedOnError.isEmpty()) {
+      state = State.FINISHED;
+      outcome.complete(new Outcome(state, null));
+    } else {
+      state = State.FAILED;
+      int users = endedOnError.values().stream().mapToInt(Integer::intValue).sum();
+      String kinds =
+          endedOnError.entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue())
+              .collect(Collectors.joining(", "));
+      outcome.complete(new Outcome(state, users + " users ended on errors (" + kinds + ")"));
+    }
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,81 @@
+package io.murmuration.scenario;
+
+import io.murmuration.xmpp.Incoming;
+import io.murmuration.xmpp.Stanza;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * One simulated user, as scenario code sees it. Every operation returns at once; the ones that wait
+ * take a callback, run later on the same user (never concurrently with its other callbacks).
+ *
+ * <p>Timing is coordinated-omission aware: each scheduled callback ({@link #after}, {@link #repeat},
+ * {@link #throttled}) knows the time it was <em>meant</em> to run, the runner records how late it
+ * actually ran (scheduling lag), and {@link #sendChat} stamps messages with the intended time, so a
+ * slow runner shows up as slower delivery, never as missing samples.
+ *
+ * <p>When a user's connection fails or is lost, the error is counted by kind and the user ends; its
+ * pending callbacks are dropped.
+ */
+public interface User {
+
+  /** This user's id: unique in the run, and the {@code {id}} of its account name. */
+  int id();
+
+  /** The bare JID of user {@code userId} of this run ({@code user_17@localhost}). */
+  String jid(int userId);
+
+  /** The current value of a parameter (changeable ones may differ between calls). */
+  <T> T param(Param<T> param);
+
+  /**
+   * Connects and logs in (registering first when accounts are registered in-band), then runs {@code
+   * then}. Connect and login times are recorded.
+   */
+  void connect(Runnable then);
+
+  /** Sends available presence. */
+  void sendPresence();
+
+  /** Sends a chat message to user {@code toUserId}, stamped for time-to-delivery. */
+  void sendChat(int toUserId, String body);
+
+  /** Sends one stanza given as XML. */
+  void sendStanza(String xml);
+
+  /**
+   * Called for each message this user receives, after the runner has timed it. Optional: the
+   * runner records time-to-delivery of stamped messages whether or not a handler is set.
+   */
+  void onMessage(Consumer<Incoming> handler);
+
+  /** Called for each other stanza this user receives (presence, IQ, messages without body). */
+  void onStanza(Consumer<Stanza> handler);
+
+  /** Runs {@code action} once, {@code delay} from now. */
+  void after(Duration delay, Runnable action);
+
+  /**
+   * Runs {@code action(i)} for i = 0 … times−1, at a fixed rate: the i-th run is meant for start +
+   * i × interval (read from {@code interval} before each step, so a changeable parameter takes
+   * effect at the next step). {@code times} = 0 means until the user finishes or the run stops.
+   * Then runs {@code done}.
+   */
+  void repeat(Supplier<Duration> interval, int times, IntConsumer action, Runnable done);
+
+  /** Runs {@code action} when the named throttle allows it (see {@link RunSetup#throttle}). */
+  void throttled(String throttle, Runnable action);
+
+  /**
+   * Joins the named coordinator; when {@code groupSize} users have joined it (or {@code timeout}
+   * passed since the first of them joined), each member's {@code action} gets the ids of the whole
+   * group, itself included, in joining order. A user joins a coordinator once per call.
+   */
+  void coordinate(String name, int groupSize, Duration timeout, Consumer<List<Integer>> action);
+
+  /** Logs out and ends this user. */
+  void finish();
+}
