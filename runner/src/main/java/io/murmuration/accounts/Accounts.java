@@ -55,6 +55,7 @@ public record Accounts(Mode mode, String usernamePattern, String passwordPattern
 
   public Account forUser(int userId) {
     String id = Integer.toString(userId);
-    return new Account(userId, usernamePattern.replace("{id}", id), passwordPattern.replace("{id}", id));
+    return new Account(
+        userId, usernamePattern.replace("{id}", id), passwordPattern.replace("{id}", id));
   }
 }

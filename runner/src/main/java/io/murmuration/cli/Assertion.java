@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A pass/fail condition on a run's summary, written {@code METRIC OP VALUE[UNIT]}: {@code 'ttd.p99 <
- * 50ms'}, {@code 'messages.lost == 0'}, {@code 'messages.delivered_ratio >= 0.999'}. Times compare in
- * milliseconds; a value may carry {@code us}, {@code ms} or {@code s}.
+ * A pass/fail condition on a run's summary, written {@code METRIC OP VALUE[UNIT]}: {@code 'ttd.p99
+ * < 50ms'}, {@code 'messages.lost == 0'}, {@code 'messages.delivered_ratio >= 0.999'}. Times
+ * compare in milliseconds; a value may carry {@code us}, {@code ms} or {@code s}.
  */
 public record Assertion(String text, String metric, String op, double value) {
   private static final Pattern FORM =
-      Pattern.compile("\\s*([a-z][a-z0-9_.]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
+      Pattern.compile(
+          "\\s*([a-z][a-z0-9_.]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
 
   /**
    * Parses an assertion.
@@ -24,12 +25,18 @@ public record Assertion(String text, String metric, String op, double value) {
     Matcher m = FORM.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new SetupException(
-          "cannot read --assert '" + text + "': write METRIC OP VALUE, e.g. 'ttd.p99 < 50ms' or 'messages.lost == 0'");
+          "cannot read --assert '"
+              + text
+              + "': write METRIC OP VALUE, e.g. 'ttd.p99 < 50ms' or 'messages.lost == 0'");
     }
     String metric = m.group(1);
     if (!Summary.metricPaths().contains(metric) && !metric.startsWith("errors.")) {
       throw new SetupException(
-          "unknown metric '" + metric + "' in --assert '" + text + "': known metrics are "
+          "unknown metric '"
+              + metric
+              + "' in --assert '"
+              + text
+              + "': known metrics are "
               + String.join(", ", Summary.metricPaths()));
     }
     double value = Double.parseDouble(m.group(3));

@@ -19,9 +19,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Settings that are not given as flags: from environment variables ({@code MURM_USERS}, {@code
  * MURM_ARRIVAL_RATE}, … — the long option name in upper case) and then from the HOCON config file
- * ({@code --config FILE}, or {@code MURM_CONFIG}), whose keys are the long option names ({@code users
- * = 2000}, {@code target = ["127.0.0.1:5222"]}), plus {@code scenario} and a {@code params} block.
- * Flags win over the environment, which wins over the file.
+ * ({@code --config FILE}, or {@code MURM_CONFIG}), whose keys are the long option names ({@code
+ * users = 2000}, {@code target = ["127.0.0.1:5222"]}), plus {@code scenario} and a {@code params}
+ * block. Flags win over the environment, which wins over the file.
  */
 final class ConfigDefaults implements IDefaultValueProvider {
   static final String ENV_PREFIX = "MURM_";
@@ -46,7 +46,8 @@ final class ConfigDefaults implements IDefaultValueProvider {
     }
     File f = new File(path);
     if (!f.isFile()) {
-      throw new SetupException("config file " + path + " does not exist: fix --config (or MURM_CONFIG)");
+      throw new SetupException(
+          "config file " + path + " does not exist: fix --config (or MURM_CONFIG)");
     }
     Config config;
     try {
@@ -58,12 +59,22 @@ final class ConfigDefaults implements IDefaultValueProvider {
       String key = e.getKey();
       if (!known.contains(key) && !key.equals("params") && !key.equals("scenario")) {
         throw new SetupException(
-            path + ":" + e.getValue().origin().lineNumber() + ": unknown setting '" + key + "': known settings are scenario, params, "
+            path
+                + ":"
+                + e.getValue().origin().lineNumber()
+                + ": unknown setting '"
+                + key
+                + "': known settings are scenario, params, "
                 + known.stream().sorted().collect(Collectors.joining(", ")));
       }
     }
-    if (config.hasPath("params") && config.getValue("params").valueType() != ConfigValueType.OBJECT) {
-      throw new SetupException(path + ":" + config.getValue("params").origin().lineNumber() + ": params must be a block: params { name = value }");
+    if (config.hasPath("params")
+        && config.getValue("params").valueType() != ConfigValueType.OBJECT) {
+      throw new SetupException(
+          path
+              + ":"
+              + config.getValue("params").origin().lineNumber()
+              + ": params must be a block: params { name = value }");
     }
     return new ConfigDefaults(config, env);
   }
@@ -80,7 +91,10 @@ final class ConfigDefaults implements IDefaultValueProvider {
     }
     ConfigValue value = file.getValue(key);
     if (value.valueType() == ConfigValueType.LIST) {
-      return ((List<?>) value.unwrapped()).stream().map(String::valueOf).collect(Collectors.joining(key.equals("assert") ? ";" : ","));
+      return ((List<?>) value.unwrapped())
+          .stream()
+              .map(String::valueOf)
+              .collect(Collectors.joining(key.equals("assert") ? ";" : ","));
     }
     return String.valueOf(value.unwrapped());
   }
@@ -89,7 +103,9 @@ final class ConfigDefaults implements IDefaultValueProvider {
   Map<String, String> params() {
     Map<String, String> params = new LinkedHashMap<>();
     if (file.hasPath("params")) {
-      file.getConfig("params").root().forEach((k, v) -> params.put(k, String.valueOf(v.unwrapped())));
+      file.getConfig("params")
+          .root()
+          .forEach((k, v) -> params.put(k, String.valueOf(v.unwrapped())));
     }
     return params;
   }

@@ -32,7 +32,9 @@ final class ControlInput {
     out.println("type 'help' and Enter for run-time commands");
     ControlInput input = new ControlInput(run, out);
     Thread reader =
-        new Thread(() -> input.readAll(new InputStreamReader(System.in, StandardCharsets.UTF_8)), "murmuration-control");
+        new Thread(
+            () -> input.readAll(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+            "murmuration-control");
     reader.setDaemon(true);
     reader.start();
   }

@@ -1,6 +1,7 @@
 package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.accounts.EjabberdHttpApi;
 import io.murmuration.engine.Preflight;
 import io.murmuration.engine.Run;
 import io.murmuration.engine.RunController;
@@ -43,7 +44,8 @@ final class Execution {
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
       prepareAccounts();
       try {
-        Preflight.check(settings.xmpp(), transport, settings.accounts(), settings.load().firstUserId());
+        Preflight.check(
+            settings.xmpp(), transport, settings.accounts(), settings.load().firstUserId());
       } catch (IllegalStateException e) {
         throw new SetupException(e.getMessage(), e);
       }
@@ -65,36 +67,50 @@ final class Execution {
           settings.scenario().name(),
           settings.load().users(),
           trim(settings.load().arrivalRate()),
-          settings.load().duration() == null ? "" : " for " + settings.load().duration().toSeconds() + "s",
+          settings.load().duration() == null
+              ? ""
+              : " for " + settings.load().duration().toSeconds() + "s",
           info.target());
-      MetricsReporter reporter =
-          new MetricsReporter(metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out);
-      Run run =
-          Run.start(
-              new RunPlan(
-                  runId,
-                  settings.scenario(),
-                  settings.params(),
-                  settings.load(),
-                  settings.accounts(),
-                  settings.xmpp(),
-                  transport,
-                  metrics));
-      Thread onCtrlC = new Thread(() -> stopAndWait(run), "murmuration-ctrl-c");
-      Runtime.getRuntime().addShutdownHook(onCtrlC);
-      ControlInput.startIfInteractive(run, out);
-      RunController.Outcome outcome;
-      try {
-        outcome = run.await(maxTime(), Duration.ofSeconds(30));
-      } finally {
-        run.close();
+      try (MetricsReporter reporter =
+          new MetricsReporter(
+              metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out)) {
+        Summary summary = runAndSummarise(transport, runId, metrics, reporter);
+        return conclude(summary, runDir);
       }
-      Summary summary =
-          reporter.finish(
-              outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED, outcome.failure());
-      removeHook(onCtrlC);
-      return conclude(summary, runDir);
     }
+  }
+
+  /**
+   * Runs the users; Ctrl-C stops the run gracefully. An exception leaves the reporter to close as
+   * failed.
+   */
+  private Summary runAndSummarise(
+      XmppTransport transport, String runId, Metrics metrics, MetricsReporter reporter)
+      throws IOException, InterruptedException {
+    Run run =
+        Run.start(
+            new RunPlan(
+                runId,
+                settings.scenario(),
+                settings.params(),
+                settings.load(),
+                settings.accounts(),
+                settings.xmpp(),
+                transport,
+                metrics));
+    Thread onCtrlC = new Thread(() -> stopAndWait(run), "murmuration-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    ControlInput.startIfInteractive(run, out);
+    RunController.Outcome outcome;
+    try {
+      outcome = run.await(maxTime(), Duration.ofSeconds(30));
+    } finally {
+      run.close();
+    }
+    removeHook(onCtrlC);
+    return reporter.finish(
+        outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
+        outcome.failure());
   }
 
   private void prepareAccounts() {
@@ -104,8 +120,12 @@ final class Execution {
     }
     int users = settings.load().users();
     out.printf("registering %d accounts through %s%n", users, accounts.httpApi());
-    try {
-      throw new UnsupportedOperationException("wip");
+    try (EjabberdHttpApi api = new EjabberdHttpApi(accounts.httpApi())) {
+      long started = System.nanoTime();
+      EjabberdHttpApi.Registered done = api.register(accounts, settings.xmpp().domain(), settings.load().firstUserId(), users);
+      out.printf(
+          "accounts: %d created, %d existed already, in %.1fs%n",
+          done.created(), done.existing(), (System.nanoTime() - started) / 1e9);
     } catch (RuntimeException e) {
       throw new SetupException(e.getMessage(), e);
     }
@@ -146,7 +166,8 @@ final class Execution {
     for (Assertion a : settings.assertions()) {
       boolean holds = a.holds(summary);
       allHold &= holds;
-      String actual = a.measured(summary).stream().mapToObj(Execution::trim).findFirst().orElse("not measured");
+      String actual =
+          a.measured(summary).stream().mapToObj(Execution::trim).findFirst().orElse("not measured");
       out.printf("assert %-32s %s (measured %s)%n", a.text(), holds ? "PASS" : "FAIL", actual);
     }
     if (Summary.FAILED.equals(summary.state())) {
@@ -159,7 +180,11 @@ final class Execution {
   static String newRunId(String scenario) {
     byte[] random = new byte[2];
     ThreadLocalRandom.current().nextBytes(random);
-    return RUN_ID_TIME.format(Instant.now()) + "-" + scenario + "-" + HexFormat.of().formatHex(random);
+    return RUN_ID_TIME.format(Instant.now())
+        + "-"
+        + scenario
+        + "-"
+        + HexFormat.of().formatHex(random);
   }
 
   static String trim(double d) {

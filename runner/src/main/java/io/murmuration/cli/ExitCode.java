@@ -6,7 +6,10 @@ public enum ExitCode {
   OK(0),
   /** The run finished, but an {@code --assert} did not hold. */
   ASSERTION_FAILED(1),
-  /** Nothing ran: bad flags or config, unknown scenario or parameter, unreachable target, login refused. */
+  /**
+   * Nothing ran: bad flags or config, unknown scenario or parameter, unreachable target, login
+   * refused.
+   */
   SETUP_ERROR(2),
   /** The run started but failed: users ended on errors (lost connections, failed logins). */
   RUN_FAILED(3),

@@ -17,15 +17,19 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "Murmuration 0.1.0",
     description = "Continuous load testing for XMPP servers.",
-    subcommands = {RunCommand.class, ScenariosCommand.class})
+    subcommands = {RunCommand.class, ScenariosCommand.class, DemoCommand.class})
 public final class Murm implements Runnable {
 
-  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "more logging, and stack traces on errors")
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "more logging, and stack traces on errors")
   boolean verbose;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: run, scenarios or demo");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "name a command: run, scenarios or demo");
   }
 
   public static void main(String[] args) {
@@ -33,7 +37,8 @@ public final class Murm implements Runnable {
   }
 
   /** Runs the command line; returns the exit code (see {@link ExitCode}). */
-  public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  public static int execute(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
@@ -43,7 +48,12 @@ public final class Murm implements Runnable {
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setParameterExceptionHandler(
         (e, a) -> {
-          err.println("murm: " + e.getMessage() + " (see murm " + subcommandName(e.getCommandLine()) + "--help)");
+          err.println(
+              "murm: "
+                  + e.getMessage()
+                  + " (see murm "
+                  + subcommandName(e.getCommandLine())
+                  + "--help)");
           return ExitCode.SETUP_ERROR.code;
         });
     cl.setExecutionExceptionHandler(
@@ -55,7 +65,10 @@ public final class Murm implements Runnable {
             }
             return ExitCode.SETUP_ERROR.code;
           }
-          err.println("murm: internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
+          err.println(
+              "murm: internal error: "
+                  + e
+                  + (verbose ? "" : " (run with --verbose for the stack trace)"));
           if (verbose) {
             e.printStackTrace(err);
           }
@@ -64,11 +77,17 @@ public final class Murm implements Runnable {
     CommandLine run = cl.getSubcommands().get("run");
     RunCommand runCommand = run.getCommand();
     runCommand.out = out;
+    ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
     try {
       Set<String> known =
           run.getCommandSpec().options().stream()
               .map(OptionSpec::longestName)
-              .filter(n -> n.startsWith("--") && !n.equals("--config") && !n.equals("--help") && !n.equals("--version"))
+              .filter(
+                  n ->
+                      n.startsWith("--")
+                          && !n.equals("--config")
+                          && !n.equals("--help")
+                          && !n.equals("--version"))
               .map(n -> n.substring(2))
               .collect(Collectors.toSet());
       runCommand.defaults = ConfigDefaults.load(configPath(args, env), env, known);
@@ -84,7 +103,9 @@ public final class Murm implements Runnable {
     return c.getParent() == null ? "" : c.getCommandName() + " ";
   }
 
-  /** {@code --config FILE} or {@code --config=FILE} among the arguments, else {@code MURM_CONFIG}. */
+  /**
+   * {@code --config FILE} or {@code --config=FILE} among the arguments, else {@code MURM_CONFIG}.
+   */
   static String configPath(String[] args, Map<String, String> env) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {

@@ -37,79 +37,166 @@ import picocli.CommandLine.Parameters;
     })
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "scenario name (murm scenarios lists them)")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SCENARIO",
+      description = "scenario name (murm scenarios lists them)")
   String scenario;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with settings and a params block")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "HOCON file with settings and a params block")
   String config;
 
-  @Option(names = "-P", paramLabel = "NAME=VALUE", description = "a scenario parameter (repeatable)")
+  @Option(
+      names = "-P",
+      paramLabel = "NAME=VALUE",
+      description = "a scenario parameter (repeatable)")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--users", defaultValue = "100", description = "users to start (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--users",
+      defaultValue = "100",
+      description = "users to start (default: ${DEFAULT-VALUE})")
   int users;
 
-  @Option(names = "--first-user", defaultValue = "1", description = "id of the first user (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--first-user",
+      defaultValue = "1",
+      description = "id of the first user (default: ${DEFAULT-VALUE})")
   int firstUser;
 
-  @Option(names = "--arrival-rate", defaultValue = "50", description = "users arriving per second (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--arrival-rate",
+      defaultValue = "50",
+      description = "users arriving per second (default: ${DEFAULT-VALUE})")
   double arrivalRate;
 
-  @Option(names = "--ramp-to", defaultValue = "0", description = "arrival rate at the end of a linear ramp; 0 = constant rate")
+  @Option(
+      names = "--ramp-to",
+      defaultValue = "0",
+      description = "arrival rate at the end of a linear ramp; 0 = constant rate")
   double rampTo;
 
-  @Option(names = "--ramp-over", paramLabel = "DURATION", description = "how long the arrival-rate ramp lasts")
+  @Option(
+      names = "--ramp-over",
+      paramLabel = "DURATION",
+      description = "how long the arrival-rate ramp lasts")
   String rampOver;
 
-  @Option(names = "--duration", paramLabel = "DURATION", description = "stop the run after this long (e.g. 60s); default: when every user has finished")
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      description =
+          "stop the run after this long (e.g. 60s); default: when every user has finished")
   String duration;
 
-  @Option(names = "--drain", defaultValue = "5s", paramLabel = "DURATION", description = "at the stop, wait this long at most for messages in flight (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--drain",
+      defaultValue = "5s",
+      paramLabel = "DURATION",
+      description =
+          "at the stop, wait this long at most for messages in flight (default: ${DEFAULT-VALUE})")
   String drain;
 
-  @Option(names = "--target", split = ",", defaultValue = "127.0.0.1:5222", paramLabel = "HOST:PORT", description = "XMPP c2s endpoint(s), comma-separated (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target",
+      split = ",",
+      defaultValue = "127.0.0.1:5222",
+      paramLabel = "HOST:PORT",
+      description = "XMPP c2s endpoint(s), comma-separated (default: ${DEFAULT-VALUE})")
   List<String> targets;
 
-  @Option(names = "--domain", defaultValue = "localhost", description = "XMPP domain of the users (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--domain",
+      defaultValue = "localhost",
+      description = "XMPP domain of the users (default: ${DEFAULT-VALUE})")
   String domain;
 
-  @Option(names = "--source-ips", split = ",", paramLabel = "IP[-IP]", description = "local addresses to connect from, e.g. 127.0.0.1-127.0.0.4")
+  @Option(
+      names = "--source-ips",
+      split = ",",
+      paramLabel = "IP[-IP]",
+      description = "local addresses to connect from, e.g. 127.0.0.1-127.0.0.4")
   List<String> sourceIps = new ArrayList<>();
 
-  @Option(names = "--accounts", defaultValue = "existing", description = "existing, register (XEP-0077 in-band) or http-api (ejabberd) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--accounts",
+      defaultValue = "existing",
+      description =
+          "existing, register (XEP-0077 in-band) or http-api (ejabberd) (default: ${DEFAULT-VALUE})")
   String accounts;
 
-  @Option(names = "--username", defaultValue = "user_{id}", description = "user name pattern (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--username",
+      defaultValue = "user_{id}",
+      description = "user name pattern (default: ${DEFAULT-VALUE})")
   String username;
 
-  @Option(names = "--password", defaultValue = "password_{id}", description = "password pattern (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--password",
+      defaultValue = "password_{id}",
+      description = "password pattern (default: ${DEFAULT-VALUE})")
   String password;
 
-  @Option(names = "--http-api", paramLabel = "URL", description = "ejabberd HTTP API base URL, for --accounts http-api")
+  @Option(
+      names = "--http-api",
+      paramLabel = "URL",
+      description = "ejabberd HTTP API base URL, for --accounts http-api")
   String httpApi;
 
-  @Option(names = "--tls", defaultValue = "disabled", description = "STARTTLS: disabled, if-possible or required (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tls",
+      defaultValue = "disabled",
+      description = "STARTTLS: disabled, if-possible or required (default: ${DEFAULT-VALUE})")
   String tls;
 
-  @Option(names = "--tls-verify", defaultValue = "true", arity = "0..1", description = "check the server certificate (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tls-verify",
+      defaultValue = "true",
+      arity = "0..1",
+      description = "check the server certificate (default: ${DEFAULT-VALUE})")
   boolean tlsVerify;
 
-  @Option(names = "--sasl", defaultValue = "PLAIN", description = "SASL mechanism: PLAIN or SCRAM-SHA-1 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--sasl",
+      defaultValue = "PLAIN",
+      description = "SASL mechanism: PLAIN or SCRAM-SHA-1 (default: ${DEFAULT-VALUE})")
   String sasl;
 
-  @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "DURATION", description = "TCP connect and login timeout (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--connect-timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      description = "TCP connect and login timeout (default: ${DEFAULT-VALUE})")
   String connectTimeout;
 
-  @Option(names = "--transport", defaultValue = "smack", description = "XMPP client implementation (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--transport",
+      defaultValue = "smack",
+      description = "XMPP client implementation (default: ${DEFAULT-VALUE})")
   String transport;
 
-  @Option(names = "--assert", split = ";", paramLabel = "EXPR", description = "pass/fail condition, e.g. 'ttd.p99 < 50ms' (repeatable)")
+  @Option(
+      names = "--assert",
+      split = ";",
+      paramLabel = "EXPR",
+      description = "pass/fail condition, e.g. 'ttd.p99 < 50ms' (repeatable)")
   List<String> asserts = new ArrayList<>();
 
-  @Option(names = "--runs-dir", defaultValue = "runs", description = "where run folders go (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runs-dir",
+      defaultValue = "runs",
+      description = "where run folders go (default: ${DEFAULT-VALUE})")
   Path runsDir;
 
-  @Option(names = "--report-interval", defaultValue = "1s", paramLabel = "DURATION", description = "metrics sampling interval (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--report-interval",
+      defaultValue = "1s",
+      paramLabel = "DURATION",
+      description = "metrics sampling interval (default: ${DEFAULT-VALUE})")
   String reportInterval;
 
   @Option(names = "--quiet", description = "no live view")
@@ -151,9 +238,21 @@ final class RunCommand implements Callable<Integer> {
               duration("--connect-timeout", connectTimeout),
               transport);
       Accounts acc =
-          new Accounts(Accounts.Mode.parse(accounts), username, password, httpApi == null ? null : URI.create(httpApi));
+          new Accounts(
+              Accounts.Mode.parse(accounts),
+              username,
+              password,
+              httpApi == null ? null : URI.create(httpApi));
       return new RunSettings(
-          s, values, load, xmpp, acc, assertions, runsDir, duration("--report-interval", reportInterval), quiet);
+          s,
+          values,
+          load,
+          xmpp,
+          acc,
+          assertions,
+          runsDir,
+          duration("--report-interval", reportInterval),
+          quiet);
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
@@ -163,7 +262,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       return Param.parseDuration(text.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(flag + " '" + text + "' is not a duration: write e.g. 250ms, 5s, 2m, 1h");
+      throw new IllegalArgumentException(
+          flag + " '" + text + "' is not a duration: write e.g. 250ms, 5s, 2m, 1h");
     }
   }
 
@@ -179,7 +279,8 @@ final class RunCommand implements Callable<Integer> {
       }
       return new InetSocketAddress(text.substring(0, colon), port);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--target '" + text + "' is not HOST:PORT, e.g. 127.0.0.1:5222");
+      throw new IllegalArgumentException(
+          "--target '" + text + "' is not HOST:PORT, e.g. 127.0.0.1:5222");
     }
   }
 
@@ -198,7 +299,8 @@ final class RunCommand implements Callable<Integer> {
         int last = from.length - 1;
         for (int i = 0; i < last; i++) {
           if (from[i] != to[i]) {
-            throw new IllegalArgumentException("--source-ips range '" + spec + "' may only vary in its last byte");
+            throw new IllegalArgumentException(
+                "--source-ips range '" + spec + "' may only vary in its last byte");
           }
         }
         for (int b = from[last] & 0xff; b <= (to[last] & 0xff); b++) {
@@ -207,7 +309,8 @@ final class RunCommand implements Callable<Integer> {
           all.add(InetAddress.getByAddress(addr));
         }
       } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("--source-ips '" + spec + "' is not an address or a range of addresses");
+        throw new IllegalArgumentException(
+            "--source-ips '" + spec + "' is not an address or a range of addresses");
       }
     }
     return all;
@@ -217,7 +320,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       return XmppSettings.Tls.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--tls '" + text + "': use disabled, if-possible or required");
+      throw new IllegalArgumentException(
+          "--tls '" + text + "': use disabled, if-possible or required");
     }
   }
 

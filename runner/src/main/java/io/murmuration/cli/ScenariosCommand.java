@@ -22,7 +22,12 @@ final class ScenariosCommand implements Runnable {
         String rule = p.rule().isEmpty() ? "" : "; " + p.rule();
         out.printf(
             "  -P%s=%s%n      %s (%s%s%s)%n",
-            p.name(), p.show(p.defaultValue()), p.description(), p.type(), rule, p.isChangeable() ? "; changeable during the run" : "");
+            p.name(),
+            p.show(p.defaultValue()),
+            p.description(),
+            p.type(),
+            rule,
+            p.isChangeable() ? "; changeable during the run" : "");
       }
       out.println();
     }

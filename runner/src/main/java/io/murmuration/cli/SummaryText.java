@@ -9,7 +9,10 @@ final class SummaryText {
 
   static String render(Summary s) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("%s %s in %.1fs%s%n", s.scenario(), s.state(), s.durationS(), s.failure() == null ? "" : ": " + s.failure()));
+    b.append(
+        String.format(
+            "%s %s in %.1fs%s%n",
+            s.scenario(), s.state(), s.durationS(), s.failure() == null ? "" : ": " + s.failure()));
     b.append(String.format("users     target %d, peak %d%n", s.users().target(), s.users().peak()));
     Summary.Messages m = s.messages();
     b.append(
@@ -29,7 +32,9 @@ final class SummaryText {
         "errors    "
             + (s.errors().isEmpty()
                 ? "none"
-                : s.errors().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+                : s.errors().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "))));
     return b.toString();
   }
 

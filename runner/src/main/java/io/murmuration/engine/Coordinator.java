@@ -17,8 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Groups users for scenario code (amoc_coordinator): users join a named coordinator; when {@code
  * groupSize} have joined, every member is handed the ids of the whole group. A group that stays
- * incomplete for {@code timeout} after its first member joined is handed out as it is, so a run whose
- * user count is not a multiple of the group size, or that lost users, does not wait forever.
+ * incomplete for {@code timeout} after its first member joined is handed out as it is, so a run
+ * whose user count is not a multiple of the group size, or that lost users, does not wait forever.
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 

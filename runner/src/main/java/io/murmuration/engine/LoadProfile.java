@@ -11,7 +11,8 @@ import java.time.Duration;
  * up instead of lowering the rate.
  *
  * @param users how many users the run starts with
- * @param firstUserId the id of the first user; the others follow (ids name accounts: {@code user_{id}})
+ * @param firstUserId the id of the first user; the others follow (ids name accounts: {@code
+ *     user_{id}})
  * @param arrivalRate users per second at the start, more than zero
  * @param rampToRate users per second at the end of the ramp, or 0 for a constant rate
  * @param rampOver how long the ramp lasts (ignored without {@code rampToRate})
@@ -33,10 +34,12 @@ public record LoadProfile(
       throw new IllegalArgumentException("--users must be 0 or more, not " + users);
     }
     if (!(arrivalRate > 0)) {
-      throw new IllegalArgumentException("--arrival-rate must be more than 0 users/s, not " + arrivalRate);
+      throw new IllegalArgumentException(
+          "--arrival-rate must be more than 0 users/s, not " + arrivalRate);
     }
     if (rampToRate < 0) {
-      throw new IllegalArgumentException("--ramp-to must be 0 (no ramp) or more, not " + rampToRate);
+      throw new IllegalArgumentException(
+          "--ramp-to must be 0 (no ramp) or more, not " + rampToRate);
     }
     if (rampToRate > 0 && (rampOver == null || rampOver.isZero() || rampOver.isNegative())) {
       throw new IllegalArgumentException("--ramp-to needs --ramp-over, a duration more than 0");
@@ -55,7 +58,10 @@ public record LoadProfile(
     return new LoadProfile(users, firstUserId, arrivalRate, rampToRate, rampOver, duration, drain);
   }
 
-  /** How many users should have arrived {@code elapsedSeconds} after the start (not capped by {@link #users}). */
+  /**
+   * How many users should have arrived {@code elapsedSeconds} after the start (not capped by {@link
+   * #users}).
+   */
   public double arrivedBy(double elapsedSeconds) {
     if (elapsedSeconds <= 0) {
       return 0;

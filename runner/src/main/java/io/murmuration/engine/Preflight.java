@@ -25,14 +25,20 @@ import java.util.concurrent.TimeoutException;
 public final class Preflight {
   private Preflight() {}
 
-  /** @throws IllegalStateException with the one-line explanation */
-  public static void check(XmppSettings xmpp, XmppTransport transport, Accounts accounts, int firstUserId) {
+  /**
+   * @throws IllegalStateException with the one-line explanation
+   */
+  public static void check(
+      XmppSettings xmpp, XmppTransport transport, Accounts accounts, int firstUserId) {
     for (InetAddress source : xmpp.sourceAddresses()) {
       try (Socket s = new Socket()) {
         s.bind(new InetSocketAddress(source, 0));
       } catch (IOException e) {
         throw new IllegalStateException(
-            "cannot bind source address " + source.getHostAddress() + " (" + e.getMessage()
+            "cannot bind source address "
+                + source.getHostAddress()
+                + " ("
+                + e.getMessage()
                 + "): give --source-ips addresses of this machine, e.g. 127.0.0.1-127.0.0.4");
       }
     }
@@ -41,7 +47,10 @@ public final class Preflight {
         s.connect(endpoint, (int) xmpp.connectTimeout().toMillis());
       } catch (IOException e) {
         throw new IllegalStateException(
-            "cannot reach the XMPP server at " + show(endpoint) + " (" + e.getMessage()
+            "cannot reach the XMPP server at "
+                + show(endpoint)
+                + " ("
+                + e.getMessage()
                 + "): start the server or fix --target");
       }
     }
@@ -63,27 +72,45 @@ public final class Preflight {
     String at = show(xmpp.endpointFor(0));
     return switch (e.kind()) {
       case "auth" ->
-          "login refused for " + jid + " (" + e.getMessage() + "): "
+          "login refused for "
+              + jid
+              + " ("
+              + e.getMessage()
+              + "): "
               + (accounts.mode() == Accounts.Mode.EXISTING
                   ? "check --username/--password patterns, or create the accounts with --accounts register or http-api"
                   : "check --password pattern and --sasl");
       case "register" ->
-          "in-band registration of " + jid + " refused (" + e.getMessage()
+          "in-band registration of "
+              + jid
+              + " refused ("
+              + e.getMessage()
               + "): enable mod_register for this client, or use --accounts http-api or existing";
       case "tls" ->
-          "STARTTLS with " + at + " failed (" + e.getMessage()
+          "STARTTLS with "
+              + at
+              + " failed ("
+              + e.getMessage()
               + "): use --tls-verify=false for a self-signed certificate, or --tls disabled";
       case "stream-error" ->
-          "the server at " + at + " closed the stream (" + e.getMessage() + "): check --domain (now "
-              + xmpp.domain() + ")";
-      case "connect" -> "cannot connect to the XMPP server at " + at + " (" + e.getMessage() + "): fix --target";
+          "the server at "
+              + at
+              + " closed the stream ("
+              + e.getMessage()
+              + "): check --domain (now "
+              + xmpp.domain()
+              + ")";
+      case "connect" ->
+          "cannot connect to the XMPP server at " + at + " (" + e.getMessage() + "): fix --target";
       default -> "the first login (" + jid + ") failed: " + e.getMessage();
     };
   }
 
   private static <T> T await(CompletionStage<T> stage, XmppSettings xmpp) {
     try {
-      return stage.toCompletableFuture().get(xmpp.connectTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
+      return stage
+          .toCompletableFuture()
+          .get(xmpp.connectTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof XmppException x) {
@@ -91,7 +118,8 @@ public final class Preflight {
       }
       throw new XmppException("internal", String.valueOf(cause), cause);
     } catch (TimeoutException e) {
-      throw new XmppException("connect", "no answer within " + xmpp.connectTimeout().toSeconds() * 3 + "s");
+      throw new XmppException(
+          "connect", "no answer within " + xmpp.connectTimeout().toSeconds() * 3 + "s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new XmppException("connect", "interrupted");

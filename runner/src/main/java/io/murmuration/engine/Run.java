@@ -23,11 +23,17 @@ public final class Run implements AutoCloseable {
   private final RunPlan plan;
   private final ActorSystem<RunController.Command> system;
   private final CompletableFuture<RunController.Outcome> outcome;
+  private final PreciseTimer timer;
 
-  private Run(RunPlan plan, ActorSystem<RunController.Command> system, CompletableFuture<RunController.Outcome> outcome) {
+  private Run(
+      RunPlan plan,
+      ActorSystem<RunController.Command> system,
+      CompletableFuture<RunController.Outcome> outcome,
+      PreciseTimer timer) {
     this.plan = plan;
     this.system = system;
     this.outcome = outcome;
+    this.timer = timer;
   }
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
@@ -49,20 +55,24 @@ public final class Run implements AutoCloseable {
               @Override
               public void throttle(String name, double perSecond) {
                 if (perSecond < 0) {
-                  throw new IllegalArgumentException("throttle " + name + ": rate must be 0 (no limit) or more");
+                  throw new IllegalArgumentException(
+                      "throttle " + name + ": rate must be 0 (no limit) or more");
                 }
                 throttles.put(name, perSecond);
               }
             });
     CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
+    PreciseTimer timer = new PreciseTimer();
     ActorSystem<RunController.Command> system =
-        ActorSystem.create(RunController.create(plan, throttles, outcome), "murmuration", pekkoConfig());
+        ActorSystem.create(
+            RunController.create(plan, throttles, timer, outcome), "murmuration", pekkoConfig());
     system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, system, outcome);
+    return new Run(plan, system, outcome, timer);
   }
 
   static Config pekkoConfig() {
-    return ConfigFactory.parseResources("io/murmuration/engine/pekko.conf").withFallback(ConfigFactory.load());
+    return ConfigFactory.parseResources("io/murmuration/engine/pekko.conf")
+        .withFallback(ConfigFactory.load());
   }
 
   public RunPlan plan() {
@@ -83,7 +93,8 @@ public final class Run implements AutoCloseable {
       try {
         return outcome.get(grace.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException again) {
-        return new RunController.Outcome(RunController.State.FAILED, "the run did not stop within its grace time");
+        return new RunController.Outcome(
+            RunController.State.FAILED, "the run did not stop within its grace time");
       } catch (java.util.concurrent.ExecutionException ee) {
         throw new IllegalStateException(ee.getCause());
       }
@@ -116,6 +127,7 @@ public final class Run implements AutoCloseable {
   /** Terminates the actor system (ending any user left) and waits for it. */
   @Override
   public void close() {
+    timer.close();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -16,6 +16,7 @@ record RunContext(
     String domain,
     XmppTransport transport,
     Metrics metrics,
+    PreciseTimer timer,
     ActorRef<Throttle.Command> throttle,
     ActorRef<Coordinator.Command> coordinator) {
 

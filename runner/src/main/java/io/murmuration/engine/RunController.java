@@ -69,7 +69,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   /** How a run ended: {@code failure} explains a {@link State#FAILED} run, else null. */
   public record Outcome(State state, String failure) {}
 
-  private static final Duration ARRIVAL_TICK = Duration.ofMillis(5);
+  private static final Duration ARRIVAL_TICK = Duration.ofMillis(10);
   private static final Duration DRAIN_TICK = Duration.ofMillis(50);
   private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(15);
 
@@ -98,7 +98,11 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private int target;
   private long drainDeadline;
 
-  static Behavior<Command> create(RunPlan plan, Map<String, Double> throttles, CompletableFuture<Outcome> outcome) {
+  static Behavior<Command> create(
+      RunPlan plan,
+      Map<String, Double> throttles,
+      PreciseTimer timer,
+      CompletableFuture<Outcome> outcome) {
     return Behaviors.setup(
         ctx -> {
           RunContext run =
@@ -110,6 +114,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   plan.xmpp().domain(),
                   plan.transport(),
                   plan.metrics(),
+                  timer,
                   ctx.spawn(Throttle.create(throttles), "throttle"),
                   ctx.spawn(Coordinator.create(), "coordinator"));
           return Behaviors.withTimers(t -> new RunController(ctx, t, run, plan.load(), outcome));
@@ -210,7 +215,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     long now = System.nanoTime();
     boolean due = false;
     for (Wave w : waves) {
-      int shouldHave = (int) Math.min(w.profile.users(), Math.floor(w.profile.arrivedBy((now - w.startNanos) / 1e9)));
+      int shouldHave =
+          (int)
+              Math.min(
+                  w.profile.users(), Math.floor(w.profile.arrivedBy((now - w.startNanos) / 1e9)));
       while (w.spawned < shouldHave) {
         w.spawned++;
         spawnUser(nextUserId++);
@@ -259,7 +267,9 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
       return this;
     }
-    if (metrics.delivered() >= metrics.sent() || System.nanoTime() >= drainDeadline || live.isEmpty()) {
+    if (metrics.delivered() >= metrics.sent()
+        || System.nanoTime() >= drainDeadline
+        || live.isEmpty()) {
       timers.cancel(Tick.DRAIN_CHECK);
       live.values().forEach(u -> u.tell(UserActor.Control.LEAVE));
       timers.startSingleTimer(Tick.LEAVE_TIMEOUT, LEAVE_TIMEOUT);
@@ -269,16 +279,22 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   private Behavior<Command> onLeaveTimeout() {
-    getContext().getLog().warn("{} users did not log out within {}s", live.size(), LEAVE_TIMEOUT.toSeconds());
+    getContext()
+        .getLog()
+        .warn("{} users did not log out within {}s", live.size(), LEAVE_TIMEOUT.toSeconds());
     endedOnError.merge("logout-timeout", live.size(), Integer::sum);
     live.clear();
     return complete();
   }
 
   private Behavior<Command> endIfAllGone() {
-    boolean arrivalsDue = state == State.RUNNING && waves.stream().anyMatch(w -> w.spawned < w.profile.users());
+    boolean arrivalsDue =
+        state == State.RUNNING && waves.stream().anyMatch(w -> w.spawned < w.profile.users());
     boolean draining = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
-    if (live.isEmpty() && !arrivalsDue && !draining && (state == State.RUNNING || state == State.STOPPING)) {
+    if (live.isEmpty()
+        && !arrivalsDue
+        && !draining
+        && (state == State.RUNNING || state == State.STOPPING)) {
       return complete();
     }
     return this;

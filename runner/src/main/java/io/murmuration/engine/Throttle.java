@@ -11,9 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Named rates shared by all users of a run (amoc_throttle). A user asks for a slot; the throttle
- * answers at once with the time the action is meant to run, spacing slots of one name {@code 1/rate}
- * apart, and the user schedules itself for that time. Nobody waits inside the throttle, and the slot
- * time is the intended time from which lag and time-to-delivery are measured.
+ * answers at once with the time the action is meant to run, spacing slots of one name {@code
+ * 1/rate} apart, and the user schedules itself for that time. Nobody waits inside the throttle, and
+ * the slot time is the intended time from which lag and time-to-delivery are measured.
  *
  * <p>Unused capacity does not accumulate: after an idle spell the next slot is simply "now".
  */

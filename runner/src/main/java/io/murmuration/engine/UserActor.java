@@ -24,8 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One simulated user: owns its XMPP client and runs the scenario's per-user code, one callback at a
- * time. Everything that waits (network, timers, throttle, coordinator) comes back as a message, so no
- * dispatcher thread ever blocks.
+ * time. Everything that waits (network, timers, throttle, coordinator) comes back as a message, so
+ * no dispatcher thread ever blocks.
  *
  * <p>Received messages are timed on the connection's thread as they arrive (see {@link
  * #timeDelivery}); the actor only sees them when the scenario asked for them.
@@ -79,7 +79,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private boolean ended;
   private long currentIntended;
 
-  static Behavior<Command> create(int id, RunContext run, ActorRef<RunController.Command> controller) {
+  static Behavior<Command> create(
+      int id, RunContext run, ActorRef<RunController.Command> controller) {
     return Behaviors.setup(ctx -> new UserActor(ctx, id, run, controller));
   }
 
@@ -201,7 +202,10 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   }
 
   private Behavior<Command> fail(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     String kind = cause instanceof XmppException x ? x.kind() : "internal";
     if (!(cause instanceof XmppException)) {
       getContext().getLog().warn("user {}: unexpected failure", id, cause);
@@ -237,20 +241,15 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private void startConnect(Runnable then) {
     connecting = true;
-    getContext().pipeToSelf(client.connect(), (times, failure) -> new Connected(times, failure, then));
+    getContext()
+        .pipeToSelf(client.connect(), (times, failure) -> new Connected(times, failure, then));
   }
 
   private void schedule(Runnable action, long intendedNanos) {
     if (quiescing || leaving) {
       return;
     }
-    long delay = intendedNanos - System.nanoTime();
-    Fire fire = new Fire(action, intendedNanos, true);
-    if (delay <= 0) {
-      getContext().getSelf().tell(fire);
-    } else {
-      getContext().scheduleOnce(Duration.ofNanos(delay), getContext().getSelf(), fire);
-    }
+    run.timer().schedule(intendedNanos, getContext().getSelf(), new Fire(action, intendedNanos, true));
   }
 
   /**
@@ -366,12 +365,15 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       step(interval, times, action, done, 0);
     }
 
-    private void step(Supplier<Duration> interval, int times, IntConsumer action, Runnable done, int i) {
+    private void step(
+        Supplier<Duration> interval, int times, IntConsumer action, Runnable done, int i) {
       action.accept(i);
       if (times > 0 && i + 1 >= times) {
         done.run();
       } else {
-        schedule(() -> step(interval, times, action, done, i + 1), currentIntended + interval.get().toNanos());
+        schedule(
+            () -> step(interval, times, action, done, i + 1),
+            currentIntended + interval.get().toNanos());
       }
     }
 
@@ -384,7 +386,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
 
     @Override
-    public void coordinate(String name, int groupSize, Duration timeout, Consumer<List<Integer>> action) {
+    public void coordinate(
+        String name, int groupSize, Duration timeout, Consumer<List<Integer>> action) {
       if (groups == null) {
         groups =
             getContext()

@@ -14,9 +14,9 @@ import org.HdrHistogram.Recorder;
  * threads and the scheduler all write here, and one reader ({@link MetricsReporter}) takes {@link
  * Snapshot}s at a fixed interval.
  *
- * <p>Timers are HdrHistogram {@link Recorder}s in nanoseconds (3 significant digits, up to one hour;
- * longer values are clamped to one hour). Counters are cumulative; snapshots carry them as totals so
- * that a missed or late snapshot never loses a count.
+ * <p>Timers are HdrHistogram {@link Recorder}s in nanoseconds (3 significant digits, up to one
+ * hour; longer values are clamped to one hour). Counters are cumulative; snapshots carry them as
+ * totals so that a missed or late snapshot never loses a count.
  */
 public final class Metrics {
 
@@ -103,8 +103,8 @@ public final class Metrics {
   }
 
   /**
-   * Takes the histograms recorded since the previous call and the current totals. Only one thread may
-   * call this (the reporter).
+   * Takes the histograms recorded since the previous call and the current totals. Only one thread
+   * may call this (the reporter).
    */
   public Snapshot snapshot() {
     Histogram[] interval = new Histogram[recorders.length];
@@ -127,8 +127,8 @@ public final class Metrics {
   /**
    * What was measured in one interval (histograms) and in total so far (counters).
    *
-   * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start and
-   *     end timestamps (epoch ms) set by HdrHistogram
+   * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start
+   *     and end timestamps (epoch ms) set by HdrHistogram
    */
   public record Snapshot(
       Histogram[] histograms,

@@ -47,7 +47,9 @@ public final class Param<T> {
       boolean changeable) {
     if (!name.matches("[a-z][a-z0-9_]*")) {
       throw new IllegalArgumentException(
-          "parameter name '" + name + "' must be lower_snake_case (it is also a flag and a variable)");
+          "parameter name '"
+              + name
+              + "' must be lower_snake_case (it is also a flag and a variable)");
     }
     this.name = name;
     this.defaultValue = Objects.requireNonNull(defaultValue, "default of " + name);
@@ -60,11 +62,13 @@ public final class Param<T> {
   }
 
   public static Param<Integer> ofInt(String name, int defaultValue, String description) {
-    return new Param<>(name, defaultValue, description, "integer", Integer::valueOf, v -> true, "", false);
+    return new Param<>(
+        name, defaultValue, description, "integer", Integer::valueOf, v -> true, "", false);
   }
 
   public static Param<Double> ofDouble(String name, double defaultValue, String description) {
-    return new Param<>(name, defaultValue, description, "number", Double::valueOf, v -> true, "", false);
+    return new Param<>(
+        name, defaultValue, description, "number", Double::valueOf, v -> true, "", false);
   }
 
   public static Param<String> ofString(String name, String defaultValue, String description) {
@@ -72,17 +76,20 @@ public final class Param<T> {
   }
 
   public static Param<Boolean> ofBoolean(String name, boolean defaultValue, String description) {
-    return new Param<>(name, defaultValue, description, "boolean", Param::parseBoolean, v -> true, "", false);
+    return new Param<>(
+        name, defaultValue, description, "boolean", Param::parseBoolean, v -> true, "", false);
   }
 
   public static Param<Duration> ofDuration(String name, Duration defaultValue, String description) {
-    return new Param<>(name, defaultValue, description, "duration", Param::parseDuration, v -> true, "", false);
+    return new Param<>(
+        name, defaultValue, description, "duration", Param::parseDuration, v -> true, "", false);
   }
 
   /** Adds a validation rule; {@code rule} says in words what a valid value is ("at least 1"). */
   public Param<T> check(Predicate<T> predicate, String rule) {
     String rules = this.rule.isEmpty() ? rule : this.rule + ", " + rule;
-    return new Param<>(name, defaultValue, description, type, parser, valid.and(predicate), rules, changeable);
+    return new Param<>(
+        name, defaultValue, description, type, parser, valid.and(predicate), rules, changeable);
   }
 
   /** For numbers: value ≥ {@code min}. */
@@ -93,7 +100,10 @@ public final class Param<T> {
   /** For durations and numbers: strictly greater than zero. */
   public Param<T> positive() {
     return check(
-        v -> v instanceof Duration d ? !d.isNegative() && !d.isZero() : ((Number) v).doubleValue() > 0,
+        v ->
+            v instanceof Duration d
+                ? !d.isNegative() && !d.isZero()
+                : ((Number) v).doubleValue() > 0,
         "more than zero");
   }
 

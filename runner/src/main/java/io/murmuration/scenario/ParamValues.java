@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * The values of a scenario's parameters for one run. Resolved once before any user starts, from,
- * by precedence: {@code -Pname=value} flags, environment variables {@code MURM_PARAM_<NAME>}, the
+ * The values of a scenario's parameters for one run. Resolved once before any user starts, from, by
+ * precedence: {@code -Pname=value} flags, environment variables {@code MURM_PARAM_<NAME>}, the
  * config file's {@code params} block, the declared default. Unknown names and invalid values are
  * rejected there. During the run, {@link #set} changes parameters declared changeable; readers see
  * the new value at their next {@link #get}.
@@ -26,7 +26,8 @@ public final class ParamValues {
     this.scenario = scenario;
     for (Param<?> p : params) {
       if (declared.put(p.name(), p) != null) {
-        throw new IllegalStateException("scenario " + scenario + " declares parameter " + p.name() + " twice");
+        throw new IllegalStateException(
+            "scenario " + scenario + " declares parameter " + p.name() + " twice");
       }
       values.put(p.name(), p.defaultValue());
     }
@@ -77,7 +78,12 @@ public final class ParamValues {
 
   private String unknown(String name, String where) {
     String known = String.join(", ", declared.keySet());
-    return "unknown parameter '" + name + "' " + where + ": scenario " + scenario
+    return "unknown parameter '"
+        + name
+        + "' "
+        + where
+        + ": scenario "
+        + scenario
         + (known.isEmpty() ? " takes no parameters" : " takes " + known)
         + " (see ./murm scenarios)";
   }

@@ -9,8 +9,8 @@ public interface RunSetup {
   int users();
 
   /**
-   * Declares a throttle: a named rate, in actions per second, shared by all users of the run.
-   * A rate of 0 means no limit. The rate can change during the run ({@code throttle NAME RATE}).
+   * Declares a throttle: a named rate, in actions per second, shared by all users of the run. A
+   * rate of 0 means no limit. The rate can change during the run ({@code throttle NAME RATE}).
    */
   void throttle(String name, double perSecond);
 }

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A load scenario: what every simulated user does. Scenarios are found with {@link
- * java.util.ServiceLoader} (list the class in {@code META-INF/services/io.murmuration.scenario.Scenario}).
+ * java.util.ServiceLoader} (list the class in {@code
+ * META-INF/services/io.murmuration.scenario.Scenario}).
  *
- * <p>Like an amoc scenario, it has three parts: the parameters it declares, an {@link #init} run once
- * per run before any user starts, and {@link #start}, called once per user. Per-user code is
+ * <p>Like an amoc scenario, it has three parts: the parameters it declares, an {@link #init} run
+ * once per run before any user starts, and {@link #start}, called once per user. Per-user code is
  * event-driven: it calls the asynchronous operations of {@link User} and continues in their
  * callbacks. All callbacks of one user run one at a time, so a scenario needs no locks for per-user
  * state kept in local variables and lambdas.
@@ -26,6 +27,9 @@ public interface Scenario {
   /** Once per run, before the first user starts: declare throttles, prepare shared data. */
   default void init(RunSetup run) {}
 
-  /** Called for each user right after it is created; the user ends when it calls {@link User#finish()}. */
+  /**
+   * Called for each user right after it is created; the user ends when it calls {@link
+   * User#finish()}.
+   */
   void start(User user);
 }

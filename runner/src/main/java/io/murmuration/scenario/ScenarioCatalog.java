@@ -37,7 +37,9 @@ public final class ScenarioCatalog {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown scenario '" + name + "': known scenarios are "
+                    "unknown scenario '"
+                        + name
+                        + "': known scenarios are "
                         + scenarios.stream().map(Scenario::name).collect(Collectors.joining(", "))
                         + " (./murm scenarios lists them with their parameters)"));
   }

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
  * One simulated user, as scenario code sees it. Every operation returns at once; the ones that wait
  * take a callback, run later on the same user (never concurrently with its other callbacks).
  *
- * <p>Timing is coordinated-omission aware: each scheduled callback ({@link #after}, {@link #repeat},
- * {@link #throttled}) knows the time it was <em>meant</em> to run, the runner records how late it
- * actually ran (scheduling lag), and {@link #sendChat} stamps messages with the intended time, so a
- * slow runner shows up as slower delivery, never as missing samples.
+ * <p>Timing is coordinated-omission aware: each scheduled callback ({@link #after}, {@link
+ * #repeat}, {@link #throttled}) knows the time it was <em>meant</em> to run, the runner records how
+ * late it actually ran (scheduling lag), and {@link #sendChat} stamps messages with the intended
+ * time, so a slow runner shows up as slower delivery, never as missing samples.
  *
  * <p>When a user's connection fails or is lost, the error is counted by kind and the user ends; its
  * pending callbacks are dropped.
@@ -47,8 +47,8 @@ public interface User {
   void sendStanza(String xml);
 
   /**
-   * Called for each message this user receives, after the runner has timed it. Optional: the
-   * runner records time-to-delivery of stamped messages whether or not a handler is set.
+   * Called for each message this user receives, after the runner has timed it. Optional: the runner
+   * records time-to-delivery of stamped messages whether or not a handler is set.
    */
   void onMessage(Consumer<Incoming> handler);
 

@@ -1,6 +1,8 @@
 package io.murmuration.xmpp;
 
-/** The credentials of one simulated user; {@code userId} also picks its endpoint and source address. */
+/**
+ * The credentials of one simulated user; {@code userId} also picks its endpoint and source address.
+ */
 public record Account(int userId, String username, String password) {
   @Override
   public String toString() {

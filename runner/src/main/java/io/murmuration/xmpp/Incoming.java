@@ -10,4 +10,5 @@ package io.murmuration.xmpp;
  *     offline storage): such messages never count towards time-to-delivery
  * @param receivedAtNanos {@link System#nanoTime()} when its bytes were read
  */
-public record Incoming(String from, String body, TtdStamp stamp, boolean delayed, long receivedAtNanos) {}
+public record Incoming(
+    String from, String body, TtdStamp stamp, boolean delayed, long receivedAtNanos) {}

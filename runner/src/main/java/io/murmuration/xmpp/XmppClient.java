@@ -5,9 +5,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One simulated user's XMPP session, as the runner sees it. Every method returns at once: work that
- * waits on the network completes a {@link CompletionStage}, and what arrives from the server is handed
- * to the {@link Listener} given to {@link XmppTransport#open}. Implementations never block the caller's
- * thread, so user actors can call them from a Pekko dispatcher.
+ * waits on the network completes a {@link CompletionStage}, and what arrives from the server is
+ * handed to the {@link Listener} given to {@link XmppTransport#open}. Implementations never block
+ * the caller's thread, so user actors can call them from a Pekko dispatcher.
  *
  * <p>Failures complete the stages exceptionally with an {@link XmppException} whose {@link
  * XmppException#kind()} is the error kind counted in the metrics.
@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionStage;
 public interface XmppClient {
 
   /**
-   * Opens the stream, negotiates STARTTLS when configured, authenticates, binds a resource. Completes
-   * with the time the TCP connection took, in nanoseconds, once the session is ready to send.
+   * Opens the stream, negotiates STARTTLS when configured, authenticates, binds a resource.
+   * Completes with the time the TCP connection took, in nanoseconds, once the session is ready to
+   * send.
    */
   CompletionStage<ConnectTimes> connect();
 
@@ -35,12 +36,16 @@ public interface XmppClient {
    */
   void sendChat(String toJid, String body, TtdStamp stamp);
 
-  /** Sends one stanza given as XML, as it is. */
+  /**
+   * Sends one stanza given as XML, as it is.
+   *
+   * @throws IllegalArgumentException when {@code xml} is not one well-formed stanza
+   */
   void sendStanza(String xml);
 
   /**
-   * Sends an IQ request given as XML (its {@code id} attribute is kept if present) and completes with
-   * the response, or exceptionally with kind {@code iq-timeout} or {@code iq-error}.
+   * Sends an IQ request given as XML (its {@code id} attribute is kept if present) and completes
+   * with the response, or exceptionally with kind {@code iq-timeout} or {@code iq-error}.
    */
   CompletionStage<Stanza> iq(String xml, Duration timeout);
 
@@ -49,7 +54,10 @@ public interface XmppClient {
 
   /** Callbacks from the connection's own threads; implementations must not block them. */
   interface Listener {
-    /** A chat or normal message with a body arrived; {@code receivedAtNanos} is {@link System#nanoTime()} on arrival. */
+    /**
+     * A chat or normal message with a body arrived; {@code receivedAtNanos} is {@link
+     * System#nanoTime()} on arrival.
+     */
     void onMessage(Incoming message);
 
     /** Any other stanza arrived (presence, IQ requests, messages without body). */
@@ -59,6 +67,17 @@ public interface XmppClient {
     void onConnectionLost(XmppException cause);
   }
 
-  /** Times taken by {@link #connect()}, in nanoseconds. */
+  /**
+   * Times taken by {@link #connect()}, in nanoseconds.
+   *
+   * <p>With the Smack transport, {@code tcpNanos} is Smack's {@code connect()}: TCP connect, stream
+   * opening and stream features, and with STARTTLS also the TLS handshake and the stream restart after
+   * it, until the server announces its SASL mechanisms. {@code loginNanos} is Smack's {@code login()}:
+   * the SASL exchange, the stream restart after it and resource binding (plus a session IQ if the
+   * server requires one). Neither includes waiting in the client's queue behind earlier calls.
+   *
+   * @param tcpNanos connection and stream set-up, up to authentication
+   * @param loginNanos authentication and resource binding
+   */
   record ConnectTimes(long tcpNanos, long loginNanos) {}
 }

@@ -9,8 +9,9 @@ import java.util.List;
  * How users reach the server under test.
  *
  * @param endpoints c2s addresses; user {@code id} uses {@code endpoints[id % size]}
- * @param sourceAddresses local addresses to bind; user {@code id} uses {@code sources[id % size]}, so
- *     a run can open more connections than one address has ephemeral ports; empty = let the OS pick
+ * @param sourceAddresses local addresses to bind; user {@code id} uses {@code sources[id % size]},
+ *     so a run can open more connections than one address has ephemeral ports; empty = let the OS
+ *     pick
  * @param domain the XMPP domain (the part after {@code @})
  * @param tls STARTTLS policy
  * @param verifyTls whether the server certificate must be trusted and match the domain

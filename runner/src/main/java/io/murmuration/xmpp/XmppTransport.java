@@ -1,8 +1,8 @@
 package io.murmuration.xmpp;
 
 /**
- * Makes {@link XmppClient}s. One transport serves a whole run; its implementations differ in how they
- * move bytes (threads, buffers), never in what scenarios see.
+ * Makes {@link XmppClient}s. One transport serves a whole run; its implementations differ in how
+ * they move bytes (threads, buffers), never in what scenarios see.
  */
 public interface XmppTransport extends AutoCloseable {
 

@@ -20,7 +20,8 @@ class LoadProfileTest {
   @Test
   void aRampArrivesTheAreaUnderTheRateLine() {
     // 10/s rising to 30/s over 10 s: 200 users by the end of the ramp, then 30/s
-    LoadProfile p = new LoadProfile(1000, 1, 10, 30, Duration.ofSeconds(10), null, Duration.ofSeconds(5));
+    LoadProfile p =
+        new LoadProfile(1000, 1, 10, 30, Duration.ofSeconds(10), null, Duration.ofSeconds(5));
     assertEquals(75, p.arrivedBy(5), 1e-9); // 10/s × 5 s + ½ × 2/s² × (5 s)²
     assertEquals(200, p.arrivedBy(10), 1e-9);
     assertEquals(260, p.arrivedBy(12), 1e-9);
@@ -28,7 +29,8 @@ class LoadProfileTest {
 
   @Test
   void aFallingRampNeverGoesBackwards() {
-    LoadProfile p = new LoadProfile(1000, 1, 40, 10, Duration.ofSeconds(6), null, Duration.ofSeconds(5));
+    LoadProfile p =
+        new LoadProfile(1000, 1, 40, 10, Duration.ofSeconds(6), null, Duration.ofSeconds(5));
     double previous = 0;
     for (double t = 0.1; t < 10; t += 0.1) {
       double now = p.arrivedBy(t);

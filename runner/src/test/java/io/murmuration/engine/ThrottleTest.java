@@ -19,7 +19,8 @@ class ThrottleTest {
     kit.shutdownTestKit();
   }
 
-  private static List<Long> slots(ActorRef<Throttle.Command> throttle, String name, long notBefore, int n) {
+  private static List<Long> slots(
+      ActorRef<Throttle.Command> throttle, String name, long notBefore, int n) {
     TestProbe<Throttle.Granted> probe = kit.createTestProbe();
     for (int i = 0; i < n; i++) {
       throttle.tell(new Throttle.Acquire(name, notBefore, () -> {}, probe.getRef()));
@@ -35,7 +36,9 @@ class ThrottleTest {
   void spacesSlotsOneOverTheRateApart() {
     ActorRef<Throttle.Command> throttle = kit.spawn(Throttle.create(Map.of("msg", 100.0)));
     List<Long> slots = slots(throttle, "msg", 1_000_000_000L, 5);
-    assertEquals(List.of(1_000_000_000L, 1_010_000_000L, 1_020_000_000L, 1_030_000_000L, 1_040_000_000L), slots);
+    assertEquals(
+        List.of(1_000_000_000L, 1_010_000_000L, 1_020_000_000L, 1_030_000_000L, 1_040_000_000L),
+        slots);
   }
 
   @Test
@@ -49,7 +52,8 @@ class ThrottleTest {
     ActorRef<Throttle.Command> throttle = kit.spawn(Throttle.create(Map.of("msg", 10.0)));
     slots(throttle, "msg", 0L, 1);
     // long after the first slot: the next slots start at the request time, spaced 100 ms
-    assertEquals(List.of(10_000_000_000L, 10_100_000_000L), slots(throttle, "msg", 10_000_000_000L, 2));
+    assertEquals(
+        List.of(10_000_000_000L, 10_100_000_000L), slots(throttle, "msg", 10_000_000_000L, 2));
   }
 
   @Test

@@ -31,7 +31,8 @@ class ParamTest {
   void rejectsAValueOfTheWrongTypeNamingParameterAndForm() {
     Param<Duration> p = Param.ofDuration("interval", Duration.ofSeconds(1), "gap");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.parse("5"));
-    assertEquals("parameter interval: '5' is not a duration (write e.g. 250ms, 5s, 2m, 1h)", e.getMessage());
+    assertEquals(
+        "parameter interval: '5' is not a duration (write e.g. 250ms, 5s, 2m, 1h)", e.getMessage());
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ParamValuesTest {
   static final Param<Integer> COUNT = Param.ofInt("count", 3, "how many").atLeast(0);
-  static final Param<Duration> GAP = Param.ofDuration("gap", Duration.ofSeconds(1), "gap").changeable();
+  static final Param<Duration> GAP =
+      Param.ofDuration("gap", Duration.ofSeconds(1), "gap").changeable();
 
   static final Scenario SCENARIO =
       new Scenario() {
@@ -40,7 +41,9 @@ class ParamValuesTest {
             Map.of("count", "9"));
     assertEquals(9, v.get(COUNT));
     assertEquals(Duration.ofSeconds(2), v.get(GAP));
-    v = ParamValues.resolve(SCENARIO, Map.of("count", "1"), Map.of("MURM_PARAM_COUNT", "5"), Map.of());
+    v =
+        ParamValues.resolve(
+            SCENARIO, Map.of("count", "1"), Map.of("MURM_PARAM_COUNT", "5"), Map.of());
     assertEquals(5, v.get(COUNT));
   }
 
@@ -67,8 +70,11 @@ class ParamValuesTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ParamValues.resolve(SCENARIO, Map.of(), Map.of("MURM_PARAM_SIZE", "1"), Map.of()));
-    assertTrue(e.getMessage().startsWith("unknown parameter 'size' in environment variable"), e.getMessage());
+            () ->
+                ParamValues.resolve(SCENARIO, Map.of(), Map.of("MURM_PARAM_SIZE", "1"), Map.of()));
+    assertTrue(
+        e.getMessage().startsWith("unknown parameter 'size' in environment variable"),
+        e.getMessage());
   }
 
   @Test
@@ -76,8 +82,10 @@ class ParamValuesTest {
     ParamValues v = ParamValues.defaults(SCENARIO);
     v.set("gap", "250ms");
     assertEquals(Duration.ofMillis(250), v.get(GAP));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.set("count", "4"));
-    assertEquals("parameter count cannot change during a run: set it before the run starts", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> v.set("count", "4"));
+    assertEquals(
+        "parameter count cannot change during a run: set it before the run starts", e.getMessage());
     assertEquals(3, v.get(COUNT));
   }
 }

@@ -1,0 +1,229 @@
+package io.murmuration.metrics;
+
+import io.murmuration.metrics.Metrics.Snapshot;
+import io.murmuration.metrics.Metrics.Timer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single reader of a run's {@link Metrics}: every interval it takes a snapshot on its own
+ * daemon thread, adds the interval histograms to the run totals, appends them to {@code
+ * metrics.hlog}, extends the time series and updates the live view. {@link #finish} writes {@code
+ * summary.json} and {@code report.html} into the run folder.
+ *
+ * <p>Recording threads never wait for it: they only touch the recorders and counters inside {@link
+ * Metrics}; the reporter's work (encoding, file output, printing) happens on its thread. At each
+ * tick it also reads the runner process's own CPU time, RSS and thread count ({@link
+ * RunnerHealth}), for the series and the summary's {@code runner} block.
+ *
+ * <p>Closing a reporter whose {@link #finish} was never called finishes it as {@code failed} with
+ * failure {@code "interrupted"}, so a run that ends by an exception inside try-with-resources still
+ * leaves a complete run folder.
+ */
+public final class MetricsReporter implements AutoCloseable {
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+  public static final String SUMMARY_FILE = "summary.json";
+  public static final String REPORT_FILE = "report.html";
+  public static final String HISTOGRAM_LOG_FILE = HistogramLog.FILE_NAME;
+
+  /**
+   * Called after each interval, e.g. to write points to InfluxDB: on the reporter thread, and for
+   * the last interval on the thread calling {@link #finish}. Keep it short; an exception is logged.
+   */
+  @FunctionalInterface
+  public interface IntervalListener {
+    /**
+     * @param point the interval as drawn in the report
+     * @param snapshot the interval histograms (tagged with the timer key) and counter totals; do
+     *     not modify
+     */
+    void onInterval(SeriesPoint point, Snapshot snapshot);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsReporter.class);
+
+  private final Metrics metrics;
+  private final Path runDir;
+  private final RunInfo run;
+  private final HistogramLog histogramLog;
+  private final LiveView live;
+  private final List<IntervalListener> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService executor;
+
+  /** Held while sampling, so that {@link Metrics#snapshot()} keeps a single reader. */
+  private final Object sampling = new Object();
+
+  private final Histogram[] totals = new Histogram[Timer.values().length];
+  private final List<SeriesPoint> series = new ArrayList<>();
+  private final RunnerHealth health;
+  private Snapshot previous;
+  private int failedTicks;
+
+  private Summary summary;
+
+  /**
+   * Opens the run folder and the histogram log and starts sampling.
+   *
+   * @param runDir the run folder, created if missing
+   * @param interval the sampling interval, at least 10 ms
+   * @param live where to print the live view, or {@code null} for none
+   */
+  public MetricsReporter(
+      Metrics metrics, Path runDir, RunInfo run, Duration interval, PrintStream live)
+      throws IOException {
+    if (interval.toMillis() < 10) {
+      throw new IllegalArgumentException("sampling interval below 10 ms: " + interval);
+    }
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.runDir = Files.createDirectories(runDir);
+    this.run = Objects.requireNonNull(run, "run");
+    for (Timer timer : Timer.values()) {
+      totals[timer.ordinal()] = new Histogram(Metrics.HIGHEST_NANOS, 3);
+    }
+    this.histogramLog = new HistogramLog(runDir.resolve(HistogramLog.FILE_NAME), run);
+    this.live = live == null ? null : new LiveView(live, LiveView.isInteractive(live), interval);
+    this.health = new RunnerHealth();
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "murmuration-metrics");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long nanos = interval.toNanos();
+    executor.scheduleAtFixedRate(this::sample, nanos, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Samples every {@link #DEFAULT_INTERVAL}. */
+  public MetricsReporter(Metrics metrics, Path runDir, RunInfo run, PrintStream live)
+      throws IOException {
+    this(metrics, runDir, run, DEFAULT_INTERVAL, live);
+  }
+
+  public void addListener(IntervalListener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  /** The intervals sampled so far. */
+  public List<SeriesPoint> series() {
+    synchronized (sampling) {
+      return List.copyOf(series);
+    }
+  }
+
+  /**
+   * Takes the last sample, stops the reporter thread, closes the histogram log and writes {@code
+   * summary.json} and {@code report.html}. Later calls (and {@link #close()}) return the first
+   * result.
+   *
+   * @param state {@code finished} or {@code failed}
+   * @param failure why the run failed, or {@code null}
+   */
+  public synchronized Summary finish(String state, String failure) throws IOException {
+    if (summary != null) {
+      return summary;
+    }
+    if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
+      throw new IllegalArgumentException("state must be finished or failed: " + state);
+    }
+    stop();
+    Summary.Runner runner =
+        previous == null
+            ? health.summary(0, 0)
+            : health.summary(previous.usersPeak(), previous.received() + previous.late());
+    summary =
+        Summary.of(
+            run, Instant.now(), state, failure, previous, timer -> totals[timer.ordinal()], runner);
+    summary.write(runDir.resolve(SUMMARY_FILE));
+    ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals[Timer.TTD.ordinal()]);
+    return summary;
+  }
+
+  /** Finishes as {@code failed} / {@code "interrupted"} unless {@link #finish} was called. */
+  @Override
+  public synchronized void close() {
+    try {
+      finish(Summary.FAILED, "interrupted");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void stop() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("metrics reporter thread did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sample();
+    if (live != null) {
+      live.end();
+    }
+    try {
+      histogramLog.close();
+    } catch (IOException e) {
+      LOG.warn("histogram log incomplete: {}", e.getMessage());
+    }
+  }
+
+  /** One interval; never throws, so that the schedule keeps running. */
+  private void sample() {
+    synchronized (sampling) {
+      try {
+        Snapshot now = metrics.snapshot();
+        RunnerHealth.Use use = health.tick(previous, now);
+        SeriesPoint point = SeriesPoint.of(run.startedAt().toEpochMilli(), previous, now, use);
+        for (Timer timer : Timer.values()) {
+          totals[timer.ordinal()].add(now.histogram(timer));
+        }
+        series.add(point);
+        previous = now;
+        if (live != null) {
+          live.update(point, now.histogram(Timer.TTD), now.errorTotal());
+        }
+        for (Timer timer : Timer.values()) {
+          histogramLog.append(timer.key, now.histogram(timer));
+        }
+        histogramLog.flush();
+        notifyListeners(point, now);
+      } catch (IOException | RuntimeException e) {
+        if (failedTicks++ == 0) {
+          LOG.warn("metrics sampling failed (further failures not logged)", e);
+        }
+      }
+    }
+  }
+
+  private void notifyListeners(SeriesPoint point, Snapshot snapshot) {
+    for (IntervalListener listener : listeners) {
+      try {
+        listener.onInterval(point, snapshot);
+      } catch (RuntimeException e) {
+        LOG.warn("interval listener {} failed", listener, e);
+      }
+    }
+  }
+}

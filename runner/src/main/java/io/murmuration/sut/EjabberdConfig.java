@@ -1,0 +1,118 @@
+package io.murmuration.sut;
+
+import java.nio.file.Path;
+
+/**
+ * The two files a {@link LocalEjabberd} runs from: {@code ejabberd.yml} and {@code
+ * ejabberdctl.cfg}.
+ */
+final class EjabberdConfig {
+  private EjabberdConfig() {}
+
+  /**
+   * The server config. What matters for load, against the Debian default config: the c2s shaper is
+   * {@code none} (the default {@code normal} caps each connection at 1,000 B/s), listener backlogs
+   * are 4,096 (default 5: bursts of connects get reset), passwords are stored plain (with {@code
+   * scram} storage every PLAIN login costs 4,096 HMAC rounds), {@code registration_timeout:
+   * infinity} (default: one in-band registration per IP per 600 s).
+   */
+  static String yaml(String domain, int c2sPort, int httpPort, Path pem, Path folder) {
+    return """
+        hosts:
+          - "%1$s"
+        loglevel: warning
+        log_rotate_count: 0
+        hide_sensitive_log_data: true
+        certfiles:
+          - "%4$s"
+
+        listen:
+          -
+            port: %2$d
+            ip: "127.0.0.1"
+            module: ejabberd_c2s
+            backlog: 4096
+            shaper: none
+            max_fsm_queue: 1000000
+            max_stanza_size: 1048576
+            access: c2s
+            starttls: true
+          -
+            port: %3$d
+            ip: "127.0.0.1"
+            module: ejabberd_http
+            backlog: 4096
+            request_handlers:
+              /api: mod_http_api
+
+        auth_method: internal
+        auth_password_format: plain
+        registration_timeout: infinity
+        max_fsm_queue: 1000000
+
+        acl:
+          loopback:
+            ip:
+              - 127.0.0.0/8
+
+        access_rules:
+          c2s:
+            allow: all
+          register:
+            allow: all
+          trusted_network:
+            allow: loopback
+
+        api_permissions:
+          "ejabberdctl":
+            from:
+              - ejabberd_ctl
+            who: all
+            what: "*"
+          "HTTP API from loopback":
+            from:
+              - mod_http_api
+            who:
+              ip: 127.0.0.0/8
+            what: "*"
+
+        shaper_rules:
+          max_user_sessions: 10
+          max_user_offline_messages: 100000
+
+        modules:
+          mod_admin_extra: {}
+          mod_disco: {}
+          mod_http_api: {}
+          mod_offline:
+            access_max_user_messages: max_user_offline_messages
+          mod_ping: {}
+          mod_register:
+            access: register
+            ip_access: trusted_network
+          mod_roster: {}
+        """
+        .formatted(domain, c2sPort, httpPort, pem, folder);
+  }
+
+  /**
+   * The settings {@code ejabberdctl} reads. A fixed distribution port means no epmd; the node name
+   * follows the folder, so a folder's Mnesia spool can be started again.
+   */
+  static String ctlConfig(Path folder, int distPort) {
+    return """
+        ERLANG_NODE=murm%1$s@127.0.0.1
+        ERL_DIST_PORT=%2$d
+        INET_DIST_INTERFACE=127.0.0.1
+        ERL_MAX_PORTS=65536
+        ERL_PROCESSES=1000000
+        ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"
+        EJABBERD_PID_PATH=%3$s
+        EJABBERD_BYPASS_WARNINGS=true
+        """
+        .formatted(
+            Integer.toHexString(folder.toString().hashCode()),
+            distPort,
+            folder.resolve("ejabberd.pid"));
+  }
+}

@@ -1,0 +1,192 @@
+package io.murmuration.sut;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Prosody 0.12 (the Debian package) started on a free loopback port: c2s only (no s2s, no
+ * HTTP), epoll with a 4,096 backlog, plain password storage, unencrypted PLAIN allowed, STARTTLS
+ * offered with a self-signed certificate, in-band registration open without throttling (that is how
+ * its users get accounts), offline storage on, no rate limits.
+ *
+ * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current user.
+ * Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
+ */
+public final class LocalProsody implements LocalServer {
+  private static final Logger log = LoggerFactory.getLogger(LocalProsody.class);
+  private static final Path PROSODY = Path.of("/usr/bin/prosody");
+
+  private final Options options;
+  private final Path folder;
+  private final InetSocketAddress c2s;
+  private final ServerProcess process;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private LocalProsody(Options options, Path folder, InetSocketAddress c2s, ServerProcess process) {
+    this.options = options;
+    this.folder = folder;
+    this.c2s = c2s;
+    this.process = process;
+  }
+
+  /** Starts Prosody and returns once it serves XMPP streams for the domain. */
+  public static LocalProsody start(Options options) {
+    DebianPackages.ensure("prosody", PROSODY);
+    long started = System.nanoTime();
+    RunAs runAs = RunAs.serviceUser("prosody");
+    Path folder = Folders.create(options.folder(), "murm-prosody-");
+    InetSocketAddress c2s = new InetSocketAddress("127.0.0.1", FreePorts.pick(1)[0]);
+    Path config = folder.resolve("prosody.cfg.lua");
+    try {
+      Files.createDirectories(folder.resolve("data"));
+      Path certs = Files.createDirectories(folder.resolve("certs"));
+      Certificates.selfSigned(certs, options.domain());
+      Files.writeString(config, config(options.domain(), c2s.getPort(), folder), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write Prosody's files into " + folder, e);
+    }
+    runAs.own(folder);
+    runAs.checkCanWrite(folder);
+
+    ServerProcess process = ServerProcess.start(
+        "prosody", runAs.command(List.of(PROSODY.toString(), "-F", "--config", config.toString())),
+        Map.of("HOME", folder.toString()), folder, folder.resolve("console.log"),
+        folder.resolve("prosody.pid"));
+    LocalProsody server = new LocalProsody(options, folder, c2s, process);
+    try {
+      server.awaitReady(started + options.startTimeout().toNanos());
+    } catch (RuntimeException e) {
+      process.kill();
+      throw e;
+    }
+    log.debug("prosody ready on {} in {} ms (folder {})", c2s,
+        (System.nanoTime() - started) / 1_000_000, folder);
+    return server;
+  }
+
+  @Override
+  public InetSocketAddress c2s() {
+    return c2s;
+  }
+
+  @Override
+  public String domain() {
+    return options.domain();
+  }
+
+  @Override
+  public Path folder() {
+    return folder;
+  }
+
+  @Override
+  public Path logFile() {
+    return folder.resolve("prosody.log");
+  }
+
+  @Override
+  public long osPid() {
+    return process.pid();
+  }
+
+  @Override
+  public void kill() {
+    process.kill();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    process.stop(Duration.ofSeconds(5));
+    if (options.folder() == null && !options.keepFolder()) {
+      Folders.delete(folder);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "prosody on " + c2s + " (" + domain() + ", " + folder + ")";
+  }
+
+  private void awaitReady(long deadlineNanos) {
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("prosody exited while starting (" + folder + "); " + logTail());
+        }
+        StreamProbe.Answer answer = StreamProbe.probe(c2s, domain(), 1000);
+        if (answer == StreamProbe.Answer.STREAM_ERROR) {
+          throw new IllegalStateException("prosody on " + c2s + " refuses streams to " + domain()
+              + "; " + logTail());
+        }
+        if (answer == StreamProbe.Answer.READY) {
+          process.awaitPid(deadlineNanos);
+          return;
+        }
+        if (System.nanoTime() > deadlineNanos) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(50);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("prosody did not serve " + c2s + " within "
+          + options.startTimeout().toSeconds() + " s (" + folder + "); " + logTail());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting prosody", e);
+    }
+  }
+
+  private String logTail() {
+    return "last lines of " + logFile() + ":\n" + ServerProcess.tail(logFile(), 15) + "\nconsole:\n"
+        + ServerProcess.tail(folder.resolve("console.log"), 15);
+  }
+
+  private static String config(String domain, int c2sPort, Path folder) {
+    return """
+        -- made by Murmuration for a local load test
+        pidfile = "%3$s/prosody.pid"
+        data_path = "%3$s/data"
+        log = { warn = "%3$s/prosody.log" }
+        certificates = "%3$s/certs"
+
+        interfaces = { "127.0.0.1" }
+        local_interfaces = { "127.0.0.1" }
+        c2s_ports = { %2$d }
+        c2s_direct_tls_ports = { }
+        s2s_ports = { }
+        component_ports = { }
+        http_ports = { }
+        https_ports = { }
+        network_backend = "epoll"
+        network_settings = { tcp_backlog = 4096 }
+
+        modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "offline", "posix" }
+        modules_disabled = { "s2s" }
+
+        authentication = "internal_plain"
+        storage = "internal"
+        c2s_require_encryption = false
+        allow_unencrypted_plain_auth = true
+        allow_registration = true
+        min_seconds_between_registrations = 0
+        limits = { c2s = { rate = "1000mb/s", burst = "10s" } }
+
+        VirtualHost "%1$s"
+        """
+        .formatted(domain, c2sPort, folder);
+  }
+}

@@ -1,0 +1,176 @@
+package io.murmuration.sut;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One server process started by a local server: its launcher (what {@link ProcessBuilder} started,
+ * e.g. the {@code ejabberdctl} shell script) and the server's own process, whose PID the server
+ * writes into its pid file (the Erlang VM, the Lua interpreter). Stops it with TERM, then KILL when
+ * it lingers, and registers a JVM shutdown hook so that Ctrl-C never leaves a server behind.
+ */
+final class ServerProcess {
+  private final String name;
+  private final Process launcher;
+  private final Path pidFile;
+  private final Thread shutdownHook;
+  private volatile long serverPid = -1;
+
+  private ServerProcess(String name, Process launcher, Path pidFile) {
+    this.name = name;
+    this.launcher = launcher;
+    this.pidFile = pidFile;
+    this.shutdownHook = new Thread(() -> stop(Duration.ofSeconds(3)), "stop " + name);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts {@code command} in {@code folder} with {@code environment} added; output to {@code
+   * console}.
+   */
+  static ServerProcess start(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path folder,
+      Path console,
+      Path pidFile) {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(console.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().putAll(environment);
+    try {
+      Files.deleteIfExists(pidFile); // left by an earlier run in the same folder
+      return new ServerProcess(name, builder.start(), pidFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
+    }
+  }
+
+  /** The server's PID from its pid file, once written; until then the launcher's. */
+  long pid() {
+    return readPid() ? serverPid : launcher.pid();
+  }
+
+  /** True while the server (or, before it wrote its pid file, its launcher) runs. */
+  boolean isAlive() {
+    return readPid() ? serverAlive() : launcher.isAlive();
+  }
+
+  /** Waits until the server wrote its pid file; fails when the launcher exits first. */
+  long awaitPid(long deadlineNanos) throws TimeoutException {
+    while (!readPid()) {
+      if (!launcher.isAlive()) {
+        throw new IllegalStateException(name + " exited with status " + launcher.exitValue());
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new TimeoutException(name + " wrote no pid file " + pidFile);
+      }
+      sleep(20);
+    }
+    return serverPid;
+  }
+
+  /** SIGKILL to the server and every process it started: simulates a crash. */
+  void kill() {
+    if (readPid()) {
+      ProcessHandle.of(serverPid)
+          .ifPresent(
+              server -> {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+              });
+    }
+    launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+    launcher.destroyForcibly();
+    awaitExit(Duration.ofSeconds(5));
+    removeShutdownHook();
+  }
+
+  /** SIGTERM to the server; SIGKILL to whatever still runs after {@code grace}. */
+  void stop(Duration grace) {
+    if (readPid() && serverAlive()) {
+      ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroy);
+    } else {
+      launcher.destroy();
+    }
+    if (!awaitExit(grace)) {
+      kill();
+    }
+    removeShutdownHook();
+  }
+
+  private boolean awaitExit(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (readPid() && serverAlive()) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        sleep(20);
+      }
+      long left = Math.max(0, deadline - System.nanoTime());
+      return launcher.waitFor(left, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean serverAlive() {
+    return ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** True once the pid file gave the server's PID. */
+  private boolean readPid() {
+    if (serverPid < 0) {
+      try {
+        String text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+        if (!text.isEmpty()) {
+          serverPid = Long.parseLong(text);
+        }
+      } catch (IOException | NumberFormatException e) {
+        return false;
+      }
+    }
+    return serverPid >= 0;
+  }
+
+  private void removeShutdownHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs (or ran) anyway
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The last {@code lines} lines of {@code file}, or a note that it is missing. */
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + file + ")";
+    }
+  }
+}

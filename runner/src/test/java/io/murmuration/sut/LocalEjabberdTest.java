@@ -1,0 +1,66 @@
+package io.murmuration.sut;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.murmuration.testing.LocalServersExtension;
+
+@ExtendWith(LocalServersExtension.class)
+class LocalEjabberdTest {
+
+  @Test
+  void startsOnLoopbackThenStopsWithinSecondsAndRemovesItsTempFolder() {
+    long start = System.nanoTime();
+    LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults().withDomain("load.test"));
+    long startMillis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("ejabberd started in " + startMillis + " ms");
+    Path folder = ejabberd.folder();
+    long pid = ejabberd.osPid();
+    try {
+      assertEquals("127.0.0.1", ejabberd.c2s().getAddress().getHostAddress());
+      assertEquals("load.test", ejabberd.domain());
+      assertTrue(ejabberd.api().status().contains("started"));
+      assertTrue(Files.exists(ejabberd.logFile()), ejabberd.logFile().toString());
+      Optional<String> command = ProcessHandle.of(pid).flatMap(p -> p.info().command());
+      assertTrue(command.orElse("").contains("beam"), "pid " + pid + " runs " + command);
+      if (RunAs.isRoot()) {
+        assertEquals(Optional.of("ejabberd"), ProcessHandle.of(pid).flatMap(p -> p.info().user()));
+      }
+    } finally {
+      long stop = System.nanoTime();
+      ejabberd.close();
+      System.out.println("ejabberd stopped in " + (System.nanoTime() - stop) / 1_000_000 + " ms");
+    }
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "beam " + pid + " still runs");
+    assertFalse(Files.exists(folder), folder + " left behind");
+  }
+
+  @Test
+  void keepsAFolderItWasGiven(@org.junit.jupiter.api.io.TempDir Path parent) {
+    Path folder = parent.resolve("kept");
+    try (LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults().withFolder(folder))) {
+      assertEquals(folder, ejabberd.folder());
+    }
+    assertTrue(Files.exists(folder.resolve("ejabberd.yml")));
+    assertTrue(Files.exists(folder.resolve("logs/ejabberd.log")));
+  }
+
+  @Test
+  void refusesADomainThatIsNotPlainLowercase() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LocalEjabberd.Options.defaults().withDomain("Not A Domain"));
+    assertTrue(e.getMessage().contains("Not A Domain"));
+  }
+
+  @Test
+  void sharesOneServerWithEveryTestClass(LocalEjabberd ejabberd) {
+    assertTrue(ProcessHandle.of(ejabberd.osPid()).map(ProcessHandle::isAlive).orElse(false));
+  }
+}

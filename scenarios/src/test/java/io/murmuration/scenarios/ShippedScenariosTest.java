@@ -1,0 +1,72 @@
+package io.murmuration.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.cli.Murm;
+import io.murmuration.scenario.Param;
+import io.murmuration.scenario.ParamValues;
+import io.murmuration.scenario.Scenario;
+import io.murmuration.scenario.ScenarioCatalog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every shipped scenario is found, and its declared parameters are sound. */
+class ShippedScenariosTest {
+
+  static Stream<Scenario> shipped() {
+    return ScenarioCatalog.load().all().stream();
+  }
+
+  @Test
+  void theCatalogFindsTheOneToOneScenario() {
+    assertTrue(shipped().anyMatch(s -> s.name().equals("one-to-one")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("shipped")
+  void everyDefaultPassesItsOwnRulesAndReadsBackAsShown(Scenario scenario) {
+    Set<String> names = new HashSet<>();
+    for (Param<?> p : scenario.params()) {
+      assertTrue(names.add(p.name()), "duplicate parameter " + p.name());
+      assertFalse(p.description().isBlank(), p.name() + " has no description");
+      assertEquals(p.defaultValue(), p.parse(p.show(p.defaultValue())), p.name());
+    }
+    assertTrue(scenario.name().matches("[a-z][a-z0-9-]*"), scenario.name());
+    assertFalse(scenario.description().isBlank());
+    assertEquals(names, ParamValues.resolve(scenario, Map.of(), Map.of(), Map.of()).asText().keySet());
+  }
+
+  @ParameterizedTest
+  @MethodSource("shipped")
+  void murmScenariosListsEveryScenarioWithItsParameters(Scenario scenario) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        Murm.execute(
+            new String[] {"scenarios"},
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
+    String listing = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code);
+    assertTrue(listing.contains(scenario.name() + " — " + scenario.description()), listing);
+    for (Param<?> p : scenario.params()) {
+      assertTrue(listing.contains("-P" + p.name() + "=" + p.show(p.defaultValue())), p.name());
+    }
+  }
+
+  @Test
+  void oneToOneWritesToEveryOtherBucketMemberStartingAfterItself() {
+    assertEquals(java.util.List.of(7, 3, 5), OneToOneChat.neighbours(java.util.List.of(3, 5, 9, 7), 9));
+    assertEquals(java.util.List.of(), OneToOneChat.neighbours(java.util.List.of(4), 4));
+  }
+}
