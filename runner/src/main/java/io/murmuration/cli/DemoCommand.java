@@ -19,28 +19,45 @@ import picocli.CommandLine.Option;
 /**
  * {@code murm demo}: the whole loop on this machine. Starts a local ejabberd (installing the Debian
  * package when missing and running as root), creates the accounts, runs one-to-one chat with a few
- * hundred users for about a minute with the live view, prints the summary and the report's path, and
- * stops the server.
+ * hundred users for about a minute with the live view, prints the summary and the report's path,
+ * and stops the server.
  */
-@Command(name = "demo", description = "Start a local ejabberd, run one-to-one chat against it for a minute, report.")
+@Command(
+    name = "demo",
+    description = "Start a local ejabberd, run one-to-one chat against it for a minute, report.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--users", defaultValue = "300", description = "users (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--users",
+      defaultValue = "300",
+      description = "users (default: ${DEFAULT-VALUE})")
   int users;
 
-  @Option(names = "--duration", defaultValue = "60s", description = "how long the users chat (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      description = "how long the users chat (default: ${DEFAULT-VALUE})")
   String duration;
 
-  @Option(names = "--message-rate", defaultValue = "300", description = "chat messages per second in all (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--message-rate",
+      defaultValue = "300",
+      description = "chat messages per second in all (default: ${DEFAULT-VALUE})")
   double messageRate;
 
-  @Option(names = "--arrival-rate", defaultValue = "100", description = "users arriving per second (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--arrival-rate",
+      defaultValue = "100",
+      description = "users arriving per second (default: ${DEFAULT-VALUE})")
   double arrivalRate;
 
   @Option(names = "--quiet", description = "no live view")
   boolean quiet;
 
-  @Option(names = "--runs-dir", defaultValue = "runs", description = "where run folders go (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runs-dir",
+      defaultValue = "runs",
+      description = "where run folders go (default: ${DEFAULT-VALUE})")
   Path runsDir;
 
   PrintStream out = System.out;
@@ -54,23 +71,47 @@ final class DemoCommand implements Callable<Integer> {
     // each user sends one message every users/rate seconds: the run sends messageRate in all
     String interval = Math.max(1, Math.round(1000.0 * users / messageRate)) + "ms";
     ParamValues params =
-        ParamValues.resolve(scenario, Map.of(), Map.of(), Map.of("messages", "0", "interval", interval));
+        ParamValues.resolve(
+            scenario, Map.of(), Map.of(), Map.of("messages", "0", "interval", interval));
     out.println("demo: starting a local ejabberd (loopback only)…");
     try (LocalEjabberd server = LocalEjabberd.start(LocalEjabberd.Options.defaults())) {
-      Accounts accounts = new Accounts(Accounts.Mode.HTTP_API, "demo_{id}", "secret_{id}", server.httpApi());
+      Accounts accounts =
+          new Accounts(Accounts.Mode.HTTP_API, "demo_{id}", "secret_{id}", server.httpApi());
       RunSettings settings =
           new RunSettings(
               scenario,
               params,
-              new LoadProfile(users, 1, arrivalRate, 0, null, RunCommand.duration("--duration", duration), Duration.ofSeconds(5)),
+              new LoadProfile(
+                  users,
+                  1,
+                  arrivalRate,
+                  0,
+                  null,
+                  RunCommand.duration("--duration", duration),
+                  Duration.ofSeconds(5)),
               new XmppSettings(
-                  List.of(server.c2s()), List.of(), server.domain(), XmppSettings.Tls.DISABLED, false, "PLAIN", Duration.ofSeconds(10), "smack"),
+                  List.of(server.c2s()),
+                  List.of(),
+                  server.domain(),
+                  XmppSettings.Tls.DISABLED,
+                  false,
+                  "PLAIN",
+                  Duration.ofSeconds(10),
+                  "smack"),
               accounts,
-              List.of(Assertion.parse("messages.delivered_ratio >= 0.999"), Assertion.parse("errors.total == 0")),
+              List.of(
+                  Assertion.parse("messages.delivered_ratio >= 0.999"),
+                  Assertion.parse("errors.total == 0")),
               runsDir,
               Duration.ofSeconds(1),
               quiet);
-      out.printf("demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%n", server.c2s().getHostString(), server.c2s().getPort(), users, Execution.trim(messageRate), duration);
+      out.printf(
+          "demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%n",
+          server.c2s().getHostString(),
+          server.c2s().getPort(),
+          users,
+          Execution.trim(messageRate),
+          duration);
       ExitCode code = new Execution(settings, out).execute();
       out.println("demo: stopping ejabberd");
       return code.code;

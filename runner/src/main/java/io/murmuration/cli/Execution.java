@@ -122,7 +122,8 @@ final class Execution {
     out.printf("registering %d accounts through %s%n", users, accounts.httpApi());
     try (EjabberdHttpApi api = new EjabberdHttpApi(accounts.httpApi())) {
       long started = System.nanoTime();
-      EjabberdHttpApi.Registered done = api.register(accounts, settings.xmpp().domain(), settings.load().firstUserId(), users);
+      EjabberdHttpApi.Registered done =
+          api.register(accounts, settings.xmpp().domain(), settings.load().firstUserId(), users);
       out.printf(
           "accounts: %d created, %d existed already, in %.1fs%n",
           done.created(), done.existing(), (System.nanoTime() - started) / 1e9);

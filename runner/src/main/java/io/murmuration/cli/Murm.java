@@ -77,6 +77,7 @@ public final class Murm implements Runnable {
     CommandLine run = cl.getSubcommands().get("run");
     RunCommand runCommand = run.getCommand();
     runCommand.out = out;
+    runCommand.env = env;
     ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
     try {
       Set<String> known =

@@ -204,6 +204,7 @@ final class RunCommand implements Callable<Integer> {
 
   ConfigDefaults defaults;
   java.io.PrintStream out = System.out;
+  Map<String, String> env = System.getenv();
 
   @Override
   public Integer call() throws Exception {
@@ -216,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
     }
     try {
       Scenario s = ScenarioCatalog.load().find(scenario);
-      ParamValues values = ParamValues.resolve(s, defaults.params(), System.getenv(), params);
+      ParamValues values = ParamValues.resolve(s, defaults.params(), env, params);
       List<Assertion> assertions = asserts.stream().map(Assertion::parse).toList();
       LoadProfile load =
           new LoadProfile(

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Delivers messages to actors at a given {@link System#nanoTime()}, to within about 0.1 ms, from one
- * daemon thread per run. Users' send times go through here rather than Pekko's scheduler, whose
+ * Delivers messages to actors at a given {@link System#nanoTime()}, to within about 0.1 ms, from
+ * one daemon thread per run. Users' send times go through here rather than Pekko's scheduler, whose
  * timer wheel advances in ticks (10 ms by default, 1 ms at best) and so added 1–3 ms of scheduling
  * lag — and of time-to-delivery, which is measured from the intended send time — to every message.
  *

@@ -249,7 +249,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (quiescing || leaving) {
       return;
     }
-    run.timer().schedule(intendedNanos, getContext().getSelf(), new Fire(action, intendedNanos, true));
+    run.timer()
+        .schedule(intendedNanos, getContext().getSelf(), new Fire(action, intendedNanos, true));
   }
 
   /**

@@ -43,7 +43,6 @@ public final class LocalEjabberd implements LocalServer {
 
   private final Options options;
   private final Path folder;
-  private final boolean removeFolder;
   private final InetSocketAddress c2s;
   private final URI httpApi;
   private final ServerProcess process;
@@ -51,15 +50,9 @@ public final class LocalEjabberd implements LocalServer {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalEjabberd(
-      Options options,
-      Path folder,
-      boolean removeFolder,
-      InetSocketAddress c2s,
-      URI httpApi,
-      ServerProcess process) {
+      Options options, Path folder, InetSocketAddress c2s, URI httpApi, ServerProcess process) {
     this.options = options;
     this.folder = folder;
-    this.removeFolder = removeFolder;
     this.c2s = c2s;
     this.httpApi = httpApi;
     this.process = process;
@@ -103,19 +96,13 @@ public final class LocalEjabberd implements LocalServer {
             Map.of("HOME", folder.resolve("home").toString()),
             folder,
             logs.resolve("console.log"),
-            pidFile);
-    LocalEjabberd server =
-        new LocalEjabberd(
-            options,
-            folder,
-            options.folder() == null && !options.keepFolder(),
-            c2s,
-            httpApi,
-            process);
+            pidFile,
+            options.folder() == null && !options.keepFolder());
+    LocalEjabberd server = new LocalEjabberd(options, folder, c2s, httpApi, process);
     try {
       server.awaitReady(started + options.startTimeout().toNanos());
     } catch (RuntimeException e) {
-      process.kill();
+      process.killKeepingFolder();
       server.api.close();
       throw e;
     }
@@ -184,9 +171,6 @@ public final class LocalEjabberd implements LocalServer {
       process.stop(Duration.ofSeconds(5));
     } finally {
       api.close();
-      if (removeFolder) {
-        Folders.delete(folder);
-      }
     }
   }
 

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * offered with a self-signed certificate, in-band registration open without throttling (that is how
  * its users get accounts), offline storage on, no rate limits.
  *
- * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current user.
- * Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
+ * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current
+ * user. Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
  */
 public final class LocalProsody implements LocalServer {
   private static final Logger log = LoggerFactory.getLogger(LocalProsody.class);
@@ -52,26 +52,35 @@ public final class LocalProsody implements LocalServer {
       Files.createDirectories(folder.resolve("data"));
       Path certs = Files.createDirectories(folder.resolve("certs"));
       Certificates.selfSigned(certs, options.domain());
-      Files.writeString(config, config(options.domain(), c2s.getPort(), folder), StandardCharsets.UTF_8);
+      Files.writeString(
+          config, config(options.domain(), c2s.getPort(), folder), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write Prosody's files into " + folder, e);
     }
     runAs.own(folder);
     runAs.checkCanWrite(folder);
 
-    ServerProcess process = ServerProcess.start(
-        "prosody", runAs.command(List.of(PROSODY.toString(), "-F", "--config", config.toString())),
-        Map.of("HOME", folder.toString()), folder, folder.resolve("console.log"),
-        folder.resolve("prosody.pid"));
+    ServerProcess process =
+        ServerProcess.start(
+            "prosody",
+            runAs.command(List.of(PROSODY.toString(), "-F", "--config", config.toString())),
+            Map.of("HOME", folder.toString()),
+            folder,
+            folder.resolve("console.log"),
+            folder.resolve("prosody.pid"),
+            options.folder() == null && !options.keepFolder());
     LocalProsody server = new LocalProsody(options, folder, c2s, process);
     try {
       server.awaitReady(started + options.startTimeout().toNanos());
     } catch (RuntimeException e) {
-      process.kill();
+      process.killKeepingFolder();
       throw e;
     }
-    log.debug("prosody ready on {} in {} ms (folder {})", c2s,
-        (System.nanoTime() - started) / 1_000_000, folder);
+    log.debug(
+        "prosody ready on {} in {} ms (folder {})",
+        c2s,
+        (System.nanoTime() - started) / 1_000_000,
+        folder);
     return server;
   }
 
@@ -111,9 +120,6 @@ public final class LocalProsody implements LocalServer {
       return;
     }
     process.stop(Duration.ofSeconds(5));
-    if (options.folder() == null && !options.keepFolder()) {
-      Folders.delete(folder);
-    }
   }
 
   @Override
@@ -125,12 +131,13 @@ public final class LocalProsody implements LocalServer {
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("prosody exited while starting (" + folder + "); " + logTail());
+          throw new IllegalStateException(
+              "prosody exited while starting (" + folder + "); " + logTail());
         }
         StreamProbe.Answer answer = StreamProbe.probe(c2s, domain(), 1000);
         if (answer == StreamProbe.Answer.STREAM_ERROR) {
-          throw new IllegalStateException("prosody on " + c2s + " refuses streams to " + domain()
-              + "; " + logTail());
+          throw new IllegalStateException(
+              "prosody on " + c2s + " refuses streams to " + domain() + "; " + logTail());
         }
         if (answer == StreamProbe.Answer.READY) {
           process.awaitPid(deadlineNanos);
@@ -142,8 +149,15 @@ public final class LocalProsody implements LocalServer {
         Thread.sleep(50);
       }
     } catch (TimeoutException e) {
-      throw new IllegalStateException("prosody did not serve " + c2s + " within "
-          + options.startTimeout().toSeconds() + " s (" + folder + "); " + logTail());
+      throw new IllegalStateException(
+          "prosody did not serve "
+              + c2s
+              + " within "
+              + options.startTimeout().toSeconds()
+              + " s ("
+              + folder
+              + "); "
+              + logTail());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting prosody", e);
@@ -151,7 +165,11 @@ public final class LocalProsody implements LocalServer {
   }
 
   private String logTail() {
-    return "last lines of " + logFile() + ":\n" + ServerProcess.tail(logFile(), 15) + "\nconsole:\n"
+    return "last lines of "
+        + logFile()
+        + ":\n"
+        + ServerProcess.tail(logFile(), 15)
+        + "\nconsole:\n"
         + ServerProcess.tail(folder.resolve("console.log"), 15);
   }
 

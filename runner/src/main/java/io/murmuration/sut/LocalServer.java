@@ -15,12 +15,13 @@ import java.util.regex.Pattern;
 public interface LocalServer extends AutoCloseable {
 
   /**
-   * How to start a local server ({@code LocalEjabberd.Options} and {@code LocalProsody.Options} name
-   * this record too).
+   * How to start a local server ({@code LocalEjabberd.Options} and {@code LocalProsody.Options}
+   * name this record too).
    *
    * @param domain the XMPP domain ({@code localhost} by default)
    * @param folder where config, data and logs go; {@code null} for a fresh temp folder
-   * @param keepFolder keep a fresh temp folder after {@link #close()} (a given folder is always kept)
+   * @param keepFolder keep a fresh temp folder after {@link #close()} (a given folder is always
+   *     kept)
    * @param startTimeout how long {@code start} waits for the server to accept streams
    */
   record Options(String domain, Path folder, boolean keepFolder, Duration startTimeout) {

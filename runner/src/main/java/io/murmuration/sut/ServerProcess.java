@@ -21,20 +21,22 @@ final class ServerProcess {
   private final String name;
   private final Process launcher;
   private final Path pidFile;
+  private final Path removeAfterStop;
   private final Thread shutdownHook;
   private volatile long serverPid = -1;
 
-  private ServerProcess(String name, Process launcher, Path pidFile) {
+  private ServerProcess(String name, Process launcher, Path pidFile, Path removeAfterStop) {
     this.name = name;
     this.launcher = launcher;
     this.pidFile = pidFile;
+    this.removeAfterStop = removeAfterStop;
     this.shutdownHook = new Thread(() -> stop(Duration.ofSeconds(3)), "stop " + name);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
-   * Starts {@code command} in {@code folder} with {@code environment} added; output to {@code
-   * console}.
+   * Starts {@code command} in {@code folder} with {@code environment} added, output to {@code
+   * console}; {@link #stop} removes {@code folder} afterwards when {@code removeFolder} is set.
    */
   static ServerProcess start(
       String name,
@@ -42,7 +44,8 @@ final class ServerProcess {
       Map<String, String> environment,
       Path folder,
       Path console,
-      Path pidFile) {
+      Path pidFile,
+      boolean removeFolder) {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(folder.toFile())
@@ -52,7 +55,7 @@ final class ServerProcess {
     builder.environment().putAll(environment);
     try {
       Files.deleteIfExists(pidFile); // left by an earlier run in the same folder
-      return new ServerProcess(name, builder.start(), pidFile);
+      return new ServerProcess(name, builder.start(), pidFile, removeFolder ? folder : null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
@@ -82,7 +85,10 @@ final class ServerProcess {
     return serverPid;
   }
 
-  /** SIGKILL to the server and every process it started: simulates a crash. */
+  /**
+   * SIGKILL to the server and every process it started: simulates a crash. Leaves the folder (logs)
+   * and the shutdown hook in place: {@link #stop} still cleans up.
+   */
   void kill() {
     if (readPid()) {
       ProcessHandle.of(serverPid)
@@ -95,10 +101,18 @@ final class ServerProcess {
     launcher.descendants().forEach(ProcessHandle::destroyForcibly);
     launcher.destroyForcibly();
     awaitExit(Duration.ofSeconds(5));
+  }
+
+  /** {@link #kill()} after a failed start: keeps the folder for diagnosis, drops the hook. */
+  void killKeepingFolder() {
+    kill();
     removeShutdownHook();
   }
 
-  /** SIGTERM to the server; SIGKILL to whatever still runs after {@code grace}. */
+  /**
+   * SIGTERM to the server; SIGKILL to whatever still runs after {@code grace}; then removes the
+   * folder if asked to at start.
+   */
   void stop(Duration grace) {
     if (readPid() && serverAlive()) {
       ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroy);
@@ -107,6 +121,9 @@ final class ServerProcess {
     }
     if (!awaitExit(grace)) {
       kill();
+    }
+    if (removeAfterStop != null) {
+      Folders.delete(removeAfterStop);
     }
     removeShutdownHook();
   }

@@ -16,6 +16,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.packet.UnparsedIQ;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.util.PacketParserUtils;
@@ -37,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * sendIqRequestAsync}).
  *
  * <p><b>Receiving.</b> Smack parses stanzas on its reader thread and hands each to {@code
- * processStanza}; this client overrides it to take {@link System#nanoTime()} as its first statement,
- * before Smack dispatches to any collector or listener, and calls the {@link Listener} right there,
- * on the reader thread, in arrival order. IQ responses are not passed on (they complete {@link
- * #iq}); IQ requests are, and Smack answers none it has no handler for (only disco#info and ping
- * have one), so a scenario may answer them itself.
+ * processStanza}; this client overrides it to take {@link System#nanoTime()} as its first
+ * statement, before Smack dispatches to any collector or listener, and calls the {@link Listener}
+ * right there, on the reader thread, in arrival order. IQ responses are not passed on (they
+ * complete {@link #iq}); IQ requests are, and Smack answers none it has no handler for (only
+ * disco#info and ping have one), so a scenario may answer them itself.
  */
 final class SmackClient implements XmppClient {
   private static final Logger log = LoggerFactory.getLogger(SmackClient.class);
@@ -57,12 +58,19 @@ final class SmackClient implements XmppClient {
   private final Connection connection;
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
+
   /** True from a successful login until the session ends or {@link #disconnect()} is called. */
   private final AtomicBoolean sessionUp = new AtomicBoolean();
 
   SmackClient(
-      XMPPTCPConnectionConfiguration config, Account account, String who, String where,
-      Listener listener, SmackTransport transport, Executor executor, Duration replyTimeout) {
+      XMPPTCPConnectionConfiguration config,
+      Account account,
+      String who,
+      String where,
+      Listener listener,
+      SmackTransport transport,
+      Executor executor,
+      Duration replyTimeout) {
     this.account = account;
     this.who = who;
     this.where = where;
@@ -74,17 +82,18 @@ final class SmackClient implements XmppClient {
     connection.setReplyTimeout(replyTimeout.toMillis());
     connection.setUnknownIqRequestReplyMode(
         org.jivesoftware.smack.SmackConfiguration.UnknownIqRequestReplyMode.doNotReply);
-    connection.addConnectionListener(new ConnectionListener() {
-      @Override
-      public void connectionClosedOnError(Exception e) {
-        if (sessionUp.compareAndSet(true, false)) {
-          transport.ended(SmackClient.this);
-          XmppException lost = SmackErrors.lost(e, where);
-          log.debug("{}: {}", who, lost.getMessage());
-          listener.onConnectionLost(lost);
-        }
-      }
-    });
+    connection.addConnectionListener(
+        new ConnectionListener() {
+          @Override
+          public void connectionClosedOnError(Exception e) {
+            if (sessionUp.compareAndSet(true, false)) {
+              transport.ended(SmackClient.this);
+              XmppException lost = SmackErrors.lost(e, where);
+              log.debug("{}: {}", who, lost.getMessage());
+              listener.onConnectionLost(lost);
+            }
+          }
+        });
   }
 
   /**
@@ -96,61 +105,74 @@ final class SmackClient implements XmppClient {
   @Override
   public CompletionStage<ConnectTimes> connect() {
     CompletableFuture<ConnectTimes> done = new CompletableFuture<>();
-    run(done, () -> {
-      long start = System.nanoTime();
-      try {
-        connection.connect();
-      } catch (Exception e) {
-        abandon();
-        done.completeExceptionally(SmackErrors.connecting(e, where));
-        return;
-      }
-      long connected = System.nanoTime();
-      try {
-        connection.login(account.username(), account.password());
-      } catch (Exception e) {
-        abandon();
-        done.completeExceptionally(SmackErrors.loggingIn(e, where, who));
-        return;
-      }
-      long loggedIn = System.nanoTime();
-      sessionUp.set(true);
-      transport.started(this);
-      done.complete(new ConnectTimes(connected - start, loggedIn - connected));
-    });
+    run(
+        done,
+        () -> {
+          if (connection.isConnected()) {
+            done.completeExceptionally(new XmppException("connect", who + " is connected already"));
+            return;
+          }
+          long start = System.nanoTime();
+          try {
+            connection.connect();
+          } catch (Exception e) {
+            abandon();
+            done.completeExceptionally(SmackErrors.connecting(e, where));
+            return;
+          }
+          long connected = System.nanoTime();
+          try {
+            connection.login(account.username(), account.password());
+          } catch (Exception e) {
+            abandon();
+            done.completeExceptionally(SmackErrors.loggingIn(e, where, who));
+            return;
+          }
+          long loggedIn = System.nanoTime();
+          sessionUp.set(true);
+          transport.started(this);
+          done.complete(new ConnectTimes(connected - start, loggedIn - connected));
+        });
     return done;
   }
 
   @Override
   public CompletionStage<Void> register() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    run(done, () -> {
-      try {
-        connection.connect();
-      } catch (Exception e) {
-        abandon();
-        done.completeExceptionally(SmackErrors.connecting(e, where));
-        return;
-      }
-      try {
-        AccountManager accounts = AccountManager.getInstance(connection);
-        accounts.sensitiveOperationOverInsecureConnection(true);
-        // no registration form first: ejabberd and Prosody take username + password directly
-        accounts.createAccount(
-            Localpart.from(account.username()), account.password(), new HashMap<>());
-        done.complete(null);
-      } catch (XMPPException.XMPPErrorException e)  {
-        if (e.getStanzaError().getCondition() == StanzaError.Condition.conflict) {
-          done.complete(null); // exists already
-        } else {
-          done.completeExceptionally(SmackErrors.registering(e, where, who));
-        }
-      } catch (Exception e) {
-        done.completeExceptionally(SmackErrors.registering(e, where, who));
-      } finally {
-        connection.disconnect();
-      }
-    });
+    run(
+        done,
+        () -> {
+          if (connection.isConnected()) {
+            done.completeExceptionally(
+                new XmppException("register", who + " is connected already"));
+            return;
+          }
+          try {
+            connection.connect();
+          } catch (Exception e) {
+            abandon();
+            done.completeExceptionally(SmackErrors.connecting(e, where));
+            return;
+          }
+          try {
+            AccountManager accounts = AccountManager.getInstance(connection);
+            accounts.sensitiveOperationOverInsecureConnection(true);
+            // no registration form first: ejabberd and Prosody take username + password directly
+            accounts.createAccount(
+                Localpart.from(account.username()), account.password(), new HashMap<>());
+            done.complete(null);
+          } catch (XMPPException.XMPPErrorException e) {
+            if (e.getStanzaError().getCondition() == StanzaError.Condition.conflict) {
+              done.complete(null); // exists already
+            } else {
+              done.completeExceptionally(SmackErrors.registering(e, where, who));
+            }
+          } catch (Exception e) {
+            done.completeExceptionally(SmackErrors.registering(e, where, who));
+          } finally {
+            connection.disconnect();
+          }
+        });
     return done;
   }
 
@@ -161,26 +183,32 @@ final class SmackClient implements XmppClient {
 
   @Override
   public void sendChat(String toJid, String body, TtdStamp stamp) {
-    send(() -> {
-      var message = StanzaBuilder.buildMessage()
-          .to(JidCreate.from(toJid))
-          .ofType(Message.Type.chat)
-          .setBody(body);
-      if (stamp != null) {
-        message.addExtension(new SmackTtdElement(stamp));
-      }
-      return message.build();
-    });
+    send(
+        () -> {
+          var message =
+              StanzaBuilder.buildMessage()
+                  .to(JidCreate.from(toJid))
+                  .ofType(Message.Type.chat)
+                  .setBody(body);
+          if (stamp != null) {
+            message.addExtension(new SmackTtdElement(stamp));
+          }
+          return message.build();
+        });
   }
 
-  /** @throws IllegalArgumentException when {@code xml} is not one stanza */
+  /**
+   * @throws IllegalArgumentException when {@code xml} is not one stanza
+   */
   @Override
   public void sendStanza(String xml) {
     org.jivesoftware.smack.packet.Stanza stanza = parse(xml);
     send(() -> stanza);
   }
 
-  /** @throws IllegalArgumentException when {@code xml} is not one IQ request (get or set) */
+  /**
+   * @throws IllegalArgumentException when {@code xml} is not one IQ request (get or set)
+   */
   @Override
   public CompletionStage<Stanza> iq(String xml, Duration timeout) {
     if (!(parse(xml) instanceof IQ request) || !request.isRequestIQ()) {
@@ -191,9 +219,13 @@ final class SmackClient implements XmppClient {
     }
     long timeoutMillis = timeout.toMillis();
     CompletableFuture<Stanza> done = new CompletableFuture<>();
-    run(done, () -> connection.sendIqRequestAsync(request, timeoutMillis)
-        .onSuccess(response -> done.complete(toStanza(response)))
-        .onError(e -> done.completeExceptionally(SmackErrors.iq(e, where, timeoutMillis))));
+    run(
+        done,
+        () ->
+            connection
+                .sendIqRequestAsync(request, timeoutMillis)
+                .onSuccess(response -> done.complete(toStanza(response)))
+                .onError(e -> done.completeExceptionally(SmackErrors.iq(e, where, timeoutMillis))));
     return done;
   }
 
@@ -201,10 +233,12 @@ final class SmackClient implements XmppClient {
   public CompletionStage<Void> disconnect() {
     sessionUp.set(false); // from now on a dropped connection is the one we asked for
     CompletableFuture<Void> done = new CompletableFuture<>();
-    run(done, () -> {
-      abandon();
-      done.complete(null);
-    });
+    run(
+        done,
+        () -> {
+          abandon();
+          done.complete(null);
+        });
     return done;
   }
 
@@ -235,15 +269,17 @@ final class SmackClient implements XmppClient {
 
   /** Queues a send; a failure (not connected, bad JID) is logged at debug level and dropped. */
   private void send(StanzaSupplier stanza) {
-    run(null, () -> {
-      try {
-        connection.sendStanza(stanza.get());
-      } catch (SmackException.NotConnectedException | XmppStringprepException e) {
-        log.debug("{}: send failed: {}", who, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    run(
+        null,
+        () -> {
+          try {
+            connection.sendStanza(stanza.get());
+          } catch (SmackException.NotConnectedException | XmppStringprepException e) {
+            log.debug("{}: send failed: {}", who, e.toString());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   /** Queued work, with the stage it completes (or {@code null} for sends). */
@@ -261,8 +297,8 @@ final class SmackClient implements XmppClient {
       Task task;
       while ((task = queue.poll()) != null) {
         if (task.done() != null) {
-          task.done().completeExceptionally(
-              new XmppException("send", "the XMPP transport is closed", e));
+          task.done()
+              .completeExceptionally(new XmppException("send", "the XMPP transport is closed", e));
         }
       }
       draining.set(false);
@@ -286,12 +322,18 @@ final class SmackClient implements XmppClient {
     } while (!queue.isEmpty() && draining.compareAndSet(false, true));
   }
 
+  /** Parses one stanza; an IQ with a child Smack does not know becomes a {@link SmackRawIq}. */
   private static org.jivesoftware.smack.packet.Stanza parse(String xml) {
+    org.jivesoftware.smack.packet.Stanza stanza;
     try {
-      return PacketParserUtils.parseStanza(xml);
+      stanza = PacketParserUtils.parseStanza(xml);
     } catch (Exception e) {
       throw new IllegalArgumentException("not a stanza: " + e.getMessage() + ": " + xml, e);
     }
+    if (stanza == null) {
+      throw new IllegalArgumentException("not a stanza: " + xml);
+    }
+    return stanza instanceof UnparsedIQ unparsed ? SmackRawIq.of(unparsed) : stanza;
   }
 
   /** The hook on Smack's reader thread. */
@@ -301,7 +343,8 @@ final class SmackClient implements XmppClient {
     }
 
     @Override
-    protected void processStanza(org.jivesoftware.smack.packet.Stanza stanza) throws InterruptedException {
+    protected void processStanza(org.jivesoftware.smack.packet.Stanza stanza)
+        throws InterruptedException {
       long receivedAtNanos = System.nanoTime();
       try {
         deliver(stanza, receivedAtNanos);
@@ -316,11 +359,16 @@ final class SmackClient implements XmppClient {
     if (stanza instanceof IQ iq && !iq.isRequestIQ()) {
       return; // a response: completes iq() or one of Smack's own requests
     }
-    if (stanza instanceof Message message && message.getBody() != null
+    if (stanza instanceof Message message
+        && message.getBody() != null
         && (message.getType() == Message.Type.chat || message.getType() == Message.Type.normal)) {
-      TtdStamp stamp = message.getExtensionElement(TtdStamp.ELEMENT, TtdStamp.NAMESPACE)
-          instanceof SmackTtdElement ttd ? ttd.stamp() : null;
-      boolean delayed = message.hasExtension("delay", DELAY) || message.hasExtension("x", LEGACY_DELAY);
+      TtdStamp stamp =
+          message.getExtensionElement(TtdStamp.ELEMENT, TtdStamp.NAMESPACE)
+                  instanceof SmackTtdElement ttd
+              ? ttd.stamp()
+              : null;
+      boolean delayed =
+          message.hasExtension("delay", DELAY) || message.hasExtension("x", LEGACY_DELAY);
       String from = message.getFrom() == null ? null : message.getFrom().toString();
       listener.onMessage(new Incoming(from, message.getBody(), stamp, delayed, receivedAtNanos));
       return;
@@ -342,7 +390,10 @@ final class SmackClient implements XmppClient {
       kind = "iq";
       type = ((IQ) stanza).getType().name();
     }
-    return new Stanza(kind, type, stanza.getStanzaId(),
+    return new Stanza(
+        kind,
+        type,
+        stanza.getStanzaId(),
         stanza.getFrom() == null ? null : stanza.getFrom().toString(),
         stanza.getTo() == null ? null : stanza.getTo().toString(),
         stanza.toXML().toString());

@@ -24,6 +24,13 @@ final class SmackErrors {
     if (e instanceof SmackException.NoResponseException) {
       return new XmppException("connect", "no stream features from " + where + " in time", e);
     }
+    if (e instanceof SmackException.EndpointConnectionException endpoints
+        && !endpoints.getConnectionExceptions().isEmpty()) {
+      // e.g. "Connection refused", "Connect timed out" instead of Smack's summary of all endpoints
+      Exception first = endpoints.getConnectionExceptions().get(0).getException();
+      return new XmppException(
+          "connect", "cannot connect to " + where + ": " + rootMessage(first), e);
+    }
     if (e instanceof SmackException.ConnectionException || e instanceof IOException) {
       return new XmppException("connect", "cannot connect to " + where + ": " + rootMessage(e), e);
     }

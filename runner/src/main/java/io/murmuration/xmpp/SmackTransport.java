@@ -32,8 +32,8 @@ import org.jxmpp.stringprep.XmppStringprepException;
  * XmppSettings#endpointFor} (no DNS SRV lookup), the source address from {@link
  * XmppSettings#sourceFor} with TCP_NODELAY, only the configured SASL mechanism, resource {@code
  * murm}, no initial presence, no roster, no stream management, no reconnection, no client pings;
- * Smack's reply timeout is the connect timeout. With {@code verifyTls=false} any certificate and host
- * name is accepted (self-signed local servers).
+ * Smack's reply timeout is the connect timeout. With {@code verifyTls=false} any certificate and
+ * host name is accepted (self-signed local servers).
  *
  * <p>Smack is set up once per JVM: the {@code <ttd/>} provider is registered and the managers Smack
  * would otherwise attach to every connection (roster, entity caps, MUC, file transfer, ...) are
@@ -81,8 +81,13 @@ final class SmackTransport implements XmppTransport {
 
   private final XmppSettings settings;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  /** One configuration (and so one SSLContext) per endpoint and source address, shared by clients. */
-  private final Map<Route, XMPPTCPConnectionConfiguration> configurations = new ConcurrentHashMap<>();
+
+  /**
+   * One configuration (and so one SSLContext) per endpoint and source address, shared by clients.
+   */
+  private final Map<Route, XMPPTCPConnectionConfiguration> configurations =
+      new ConcurrentHashMap<>();
+
   /** Clients with a session, so that {@link #close()} can drop them. */
   private final Set<SmackClient> live = ConcurrentHashMap.newKeySet();
 
@@ -92,11 +97,19 @@ final class SmackTransport implements XmppTransport {
 
   @Override
   public XmppClient open(Account account, XmppClient.Listener listener) {
-    Route route = new Route(settings.endpointFor(account.userId()), settings.sourceFor(account.userId()));
+    Route route =
+        new Route(settings.endpointFor(account.userId()), settings.sourceFor(account.userId()));
     XMPPTCPConnectionConfiguration config = configurations.computeIfAbsent(route, this::configure);
     String where = route.endpoint().getHostString() + ":" + route.endpoint().getPort();
-    return new SmackClient(config, account, settings.jid(account.username()), where, listener, this,
-        executor, settings.connectTimeout());
+    return new SmackClient(
+        config,
+        account,
+        settings.jid(account.username()),
+        where,
+        listener,
+        this,
+        executor,
+        settings.connectTimeout());
   }
 
   /** Drops every open connection at once (no closing handshake) and stops the virtual threads. */
@@ -126,20 +139,22 @@ final class SmackTransport implements XmppTransport {
 
   private XMPPTCPConnectionConfiguration configure(Route route) {
     try {
-      XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder()
-          .setXmppDomain(settings.domain())
-          .setPort(route.endpoint().getPort())
-          .setResource(RESOURCE)
-          .setSendPresence(false)
-          .setCompressionEnabled(false)
-          .setSocketFactory(new SourceBoundSocketFactory(route.source()))
-          .setConnectTimeout((int) settings.connectTimeout().toMillis())
-          .setSecurityMode(switch (settings.tls()) {
-            case DISABLED -> SecurityMode.disabled;
-            case IF_POSSIBLE -> SecurityMode.ifpossible;
-            case REQUIRED -> SecurityMode.required;
-          })
-          .addEnabledSaslMechanism(settings.sasl());
+      XMPPTCPConnectionConfiguration.Builder builder =
+          XMPPTCPConnectionConfiguration.builder()
+              .setXmppDomain(settings.domain())
+              .setPort(route.endpoint().getPort())
+              .setResource(RESOURCE)
+              .setSendPresence(false)
+              .setCompressionEnabled(false)
+              .setSocketFactory(new SourceBoundSocketFactory(route.source()))
+              .setConnectTimeout((int) settings.connectTimeout().toMillis())
+              .setSecurityMode(
+                  switch (settings.tls()) {
+                    case DISABLED -> SecurityMode.disabled;
+                    case IF_POSSIBLE -> SecurityMode.ifpossible;
+                    case REQUIRED -> SecurityMode.required;
+                  })
+              .addEnabledSaslMechanism(settings.sasl());
       if (route.endpoint().isUnresolved()) {
         builder.setHost(route.endpoint().getHostString());
       } else {
@@ -155,7 +170,9 @@ final class SmackTransport implements XmppTransport {
     }
   }
 
-  /** Makes unconnected sockets bound to one local address, with TCP_NODELAY (Smack connects them). */
+  /**
+   * Makes unconnected sockets bound to one local address, with TCP_NODELAY (Smack connects them).
+   */
   private static final class SourceBoundSocketFactory extends SocketFactory {
     private final InetAddress source;
 
@@ -192,8 +209,8 @@ final class SmackTransport implements XmppTransport {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
+    public Socket createSocket(
+        InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
       return createSocket(address, port);
     }
   }

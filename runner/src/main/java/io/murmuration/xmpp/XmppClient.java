@@ -16,8 +16,7 @@ public interface XmppClient {
 
   /**
    * Opens the stream, negotiates STARTTLS when configured, authenticates, binds a resource.
-   * Completes with the time the TCP connection took, in nanoseconds, once the session is ready to
-   * send.
+   * Completes with the {@link ConnectTimes} of its two phases once the session is ready to send.
    */
   CompletionStage<ConnectTimes> connect();
 
@@ -71,10 +70,11 @@ public interface XmppClient {
    * Times taken by {@link #connect()}, in nanoseconds.
    *
    * <p>With the Smack transport, {@code tcpNanos} is Smack's {@code connect()}: TCP connect, stream
-   * opening and stream features, and with STARTTLS also the TLS handshake and the stream restart after
-   * it, until the server announces its SASL mechanisms. {@code loginNanos} is Smack's {@code login()}:
-   * the SASL exchange, the stream restart after it and resource binding (plus a session IQ if the
-   * server requires one). Neither includes waiting in the client's queue behind earlier calls.
+   * opening and stream features, and with STARTTLS also the TLS handshake and the stream restart
+   * after it, until the server announces its SASL mechanisms. {@code loginNanos} is Smack's {@code
+   * login()}: the SASL exchange, the stream restart after it and resource binding (plus a session
+   * IQ if the server requires one). Neither includes waiting in the client's queue behind earlier
+   * calls.
    *
    * @param tcpNanos connection and stream set-up, up to authentication
    * @param loginNanos authentication and resource binding

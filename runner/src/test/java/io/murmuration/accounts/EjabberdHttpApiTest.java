@@ -32,13 +32,21 @@ class EjabberdHttpApiTest {
     AtomicInteger lastDone = new AtomicInteger();
     AtomicInteger calls = new AtomicInteger();
     long start = System.nanoTime();
-    EjabberdHttpApi.Registered registered = ejabberd.api().register(ACCOUNTS, ejabberd.domain(), first, 500,
-        (done, total) -> {
-          calls.incrementAndGet();
-          lastDone.set(done);
-        });
+    EjabberdHttpApi.Registered registered =
+        ejabberd
+            .api()
+            .register(
+                ACCOUNTS,
+                ejabberd.domain(),
+                first,
+                500,
+                (done, total) -> {
+                  calls.incrementAndGet();
+                  lastDone.set(done);
+                });
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("HTTP API registered 500 users in %.2f s: %.0f users/s%n", seconds, 500 / seconds);
+    System.out.printf(
+        "HTTP API registered 500 users in %.2f s: %.0f users/s%n", seconds, 500 / seconds);
     assertEquals(new EjabberdHttpApi.Registered(500, 0), registered);
     assertEquals(500, calls.get());
     assertEquals(500, lastDone.get());
@@ -65,8 +73,17 @@ class EjabberdHttpApiTest {
 
   @Test
   void failsWithOneLineNamingTheUrlAndTheStatus(LocalEjabberd ejabberd) {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> ejabberd.api().register(ACCOUNTS, "no-such-host.example", LocalServersExtension.freshUserIds(1), 1));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ejabberd
+                    .api()
+                    .register(
+                        ACCOUNTS,
+                        "no-such-host.example",
+                        LocalServersExtension.freshUserIds(1),
+                        1));
     assertTrue(e.getMessage().contains(ejabberd.httpApi() + "/register"), e.getMessage());
     assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -80,8 +97,9 @@ class EjabberdHttpApiTest {
     }
     URI base = URI.create("http://127.0.0.1:" + port + "/api");
     try (EjabberdHttpApi api = new EjabberdHttpApi(base)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> api.register(ACCOUNTS, "localhost", 1, 3));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> api.register(ACCOUNTS, "localhost", 1, 3));
       assertTrue(e.getMessage().contains(base + "/register"), e.getMessage());
       assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
     }

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.murmuration.testing.LocalServersExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.murmuration.testing.LocalServersExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(LocalServersExtension.class)
 class LocalEjabberdTest {
@@ -18,7 +19,8 @@ class LocalEjabberdTest {
   @Test
   void startsOnLoopbackThenStopsWithinSecondsAndRemovesItsTempFolder() {
     long start = System.nanoTime();
-    LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults().withDomain("load.test"));
+    LocalEjabberd ejabberd =
+        LocalEjabberd.start(LocalEjabberd.Options.defaults().withDomain("load.test"));
     long startMillis = (System.nanoTime() - start) / 1_000_000;
     System.out.println("ejabberd started in " + startMillis + " ms");
     Path folder = ejabberd.folder();
@@ -38,14 +40,18 @@ class LocalEjabberdTest {
       ejabberd.close();
       System.out.println("ejabberd stopped in " + (System.nanoTime() - stop) / 1_000_000 + " ms");
     }
-    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "beam " + pid + " still runs");
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "beam " + pid + " still runs");
     assertFalse(Files.exists(folder), folder + " left behind");
   }
 
   @Test
-  void keepsAFolderItWasGiven(@org.junit.jupiter.api.io.TempDir Path parent) {
+  void keepsAFolderItWasGiven(@TempDir Path parent) {
+    parent.toFile().setExecutable(true, false); // user ejabberd must reach the folder inside
     Path folder = parent.resolve("kept");
-    try (LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults().withFolder(folder))) {
+    try (LocalEjabberd ejabberd =
+        LocalEjabberd.start(LocalEjabberd.Options.defaults().withFolder(folder))) {
       assertEquals(folder, ejabberd.folder());
     }
     assertTrue(Files.exists(folder.resolve("ejabberd.yml")));
@@ -54,8 +60,10 @@ class LocalEjabberdTest {
 
   @Test
   void refusesADomainThatIsNotPlainLowercase() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LocalEjabberd.Options.defaults().withDomain("Not A Domain"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LocalEjabberd.Options.defaults().withDomain("Not A Domain"));
     assertTrue(e.getMessage().contains("Not A Domain"));
   }
 

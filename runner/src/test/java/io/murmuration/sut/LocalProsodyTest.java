@@ -36,7 +36,8 @@ class LocalProsodyTest {
       bobHears.nextStanza(s -> s.kind().equals("presence"), Duration.ofSeconds(10));
 
       TtdStamp stamp = new TtdStamp("run-prosody", System.nanoTime());
-      alice.sendChat(ACCOUNTS.forUser(id + 1).username() + "@" + prosody.domain(), "hi from alice", stamp);
+      alice.sendChat(
+          ACCOUNTS.forUser(id + 1).username() + "@" + prosody.domain(), "hi from alice", stamp);
       Incoming incoming = bobHears.nextMessage(Duration.ofSeconds(10));
       assertEquals("hi from alice", incoming.body());
       assertEquals(stamp, incoming.stamp());
@@ -49,8 +50,16 @@ class LocalProsodyTest {
   void logsInOverStartTlsAndWithScramSha1(LocalProsody prosody) {
     int id = LocalServersExtension.freshUserIds(1);
     XmppSettings base = prosody.xmppSettings();
-    XmppSettings tls = new XmppSettings(base.endpoints(), base.sourceAddresses(), base.domain(),
-        XmppSettings.Tls.REQUIRED, false, "SCRAM-SHA-1", base.connectTimeout(), base.transport());
+    XmppSettings tls =
+        new XmppSettings(
+            base.endpoints(),
+            base.sourceAddresses(),
+            base.domain(),
+            XmppSettings.Tls.REQUIRED,
+            false,
+            "SCRAM-SHA-1",
+            base.connectTimeout(),
+            base.transport());
     try (XmppTransport transport = XmppTransport.create(tls)) {
       XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
       Await.done(client.register());

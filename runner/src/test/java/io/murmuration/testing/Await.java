@@ -37,7 +37,8 @@ public final class Await {
       if (e.getCause() instanceof XmppException xmpp) {
         return xmpp;
       }
-      throw new AssertionError("failed with " + e.getCause() + ", not an XmppException", e.getCause());
+      throw new AssertionError(
+          "failed with " + e.getCause() + ", not an XmppException", e.getCause());
     } catch (TimeoutException e) {
       throw new AssertionError("not done within " + DEFAULT.toSeconds() + " s");
     } catch (InterruptedException e) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives tests real XMPP servers on loopback: one {@link LocalEjabberd} and, when asked for, one
  * {@link LocalProsody}, each started on first use and shared by every test class of the JVM. They
- * live in the root {@link ExtensionContext.Store}, which closes them when the test run ends, passed or
- * failed; a JVM shutdown hook stops them on Ctrl-C.
+ * live in the root {@link ExtensionContext.Store}, which closes them when the test run ends, passed
+ * or failed; a JVM shutdown hook stops them on Ctrl-C.
  *
  * <pre>{@code
  * @ExtendWith(LocalServersExtension.class)
@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>Because the servers are shared, each test takes its users from {@link #freshUserIds}: offline
- * messages or sessions left by one test then never reach another. A test that kills or reconfigures a
- * server starts its own ({@code LocalEjabberd.start(...)} in try-with-resources).
+ * messages or sessions left by one test then never reach another. A test that kills or reconfigures
+ * a server starts its own ({@code LocalEjabberd.start(...)} in try-with-resources).
  *
  * <p>Other modules use it through the runner's test-jar ({@code murmuration-runner}, type {@code
  * test-jar}, scope test).
@@ -66,13 +66,18 @@ public final class LocalServersExtension implements ParameterResolver {
 
   private static <S extends LocalServer> S shared(ExtensionContext context, Class<S> type) {
     // JUnit 5.13+ closes AutoCloseable values of a store when its context closes (for the root
-    // store: at the end of the run); ExtensionContext.Store.CloseableResource is deprecated for that.
-    return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(type, LocalServersExtension::start, type);
+    // store: at the end of the run); ExtensionContext.Store.CloseableResource is deprecated for
+    // that.
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(type, LocalServersExtension::start, type);
   }
 
   private static <S extends LocalServer> S start(Class<S> type) {
     LocalServer.Options options = LocalServer.Options.defaults();
-    LocalServer server = type == LocalEjabberd.class ? LocalEjabberd.start(options) : LocalProsody.start(options);
+    LocalServer server =
+        type == LocalEjabberd.class ? LocalEjabberd.start(options) : LocalProsody.start(options);
     return type.cast(server);
   }
 }

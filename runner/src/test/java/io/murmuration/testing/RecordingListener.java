@@ -36,11 +36,14 @@ public final class RecordingListener implements XmppClient.Listener {
     return next(messages, timeout, "message");
   }
 
-  /** The next stanza matching {@code filter}, skipping others; fails the test after {@code timeout}. */
+  /**
+   * The next stanza matching {@code filter}, skipping others; fails the test after {@code timeout}.
+   */
   public Stanza nextStanza(Predicate<Stanza> filter, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Stanza stanza = next(stanzas, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), "stanza");
+      Stanza stanza =
+          next(stanzas, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), "stanza");
       if (filter.test(stanza)) {
         return stanza;
       }

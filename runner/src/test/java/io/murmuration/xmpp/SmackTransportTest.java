@@ -31,7 +31,8 @@ class SmackTransportTest {
   void logsInWithPlainAndWithScramSha1(LocalEjabberd ejabberd) {
     int id = registered(ejabberd, 1);
     for (String sasl : List.of("PLAIN", "SCRAM-SHA-1")) {
-      try (XmppTransport transport = XmppTransport.create(settings(ejabberd, XmppSettings.Tls.DISABLED, false, sasl))) {
+      try (XmppTransport transport =
+          XmppTransport.create(settings(ejabberd, XmppSettings.Tls.DISABLED, false, sasl))) {
         XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
         ConnectTimes times = Await.done(client.connect());
         assertTrue(times.tcpNanos() > 0 && times.loginNanos() > 0, times.toString());
@@ -43,11 +44,16 @@ class SmackTransportTest {
   @Test
   void logsInOverRequiredStartTlsWhenNotVerifyingTheSelfSignedCertificate(LocalEjabberd ejabberd) {
     int id = registered(ejabberd, 1);
-    try (XmppTransport transport = XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, false, "PLAIN"))) {
+    try (XmppTransport transport =
+        XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, false, "PLAIN"))) {
       XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
       Await.done(client.connect());
-      String sessions = ejabberd.api().call("user_sessions_info",
-          Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
+      String sessions =
+          ejabberd
+              .api()
+              .call(
+                  "user_sessions_info",
+                  Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
       assertTrue(sessions.contains("tls"), sessions);
       Await.done(client.disconnect());
     }
@@ -56,8 +62,10 @@ class SmackTransportTest {
   @Test
   void refusesTheSelfSignedCertificateWhenVerifyingWithKindTls(LocalEjabberd ejabberd) {
     int id = registered(ejabberd, 1);
-    try (XmppTransport transport = XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, true, "PLAIN"))) {
-      XmppException failure = Await.failure(transport.open(ACCOUNTS.forUser(id), new RecordingListener()).connect());
+    try (XmppTransport transport =
+        XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, true, "PLAIN"))) {
+      XmppException failure =
+          Await.failure(transport.open(ACCOUNTS.forUser(id), new RecordingListener()).connect());
       assertEquals("tls", failure.kind(), failure.getMessage());
     }
   }
@@ -67,9 +75,13 @@ class SmackTransportTest {
     int id = registered(ejabberd, 1);
     Account wrong = new Account(id, ACCOUNTS.forUser(id).username(), "not-the-password");
     try (XmppTransport transport = XmppTransport.create(ejabberd.xmppSettings())) {
-      XmppException failure = Await.failure(transport.open(wrong, new RecordingListener()).connect());
+      XmppException failure =
+          Await.failure(transport.open(wrong, new RecordingListener()).connect());
       assertEquals("auth", failure.kind());
-      assertTrue(failure.getMessage().contains("authentication failed for " + wrong.username() + "@localhost"),
+      assertTrue(
+          failure
+              .getMessage()
+              .contains("authentication failed for " + wrong.username() + "@localhost"),
           failure.getMessage());
     }
   }
@@ -80,11 +92,20 @@ class SmackTransportTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    XmppSettings settings = new XmppSettings(List.of(new InetSocketAddress("127.0.0.1", port)), List.of(),
-        "localhost", XmppSettings.Tls.DISABLED, false, "PLAIN", Duration.ofSeconds(5), "smack");
+    XmppSettings settings =
+        new XmppSettings(
+            List.of(new InetSocketAddress("127.0.0.1", port)),
+            List.of(),
+            "localhost",
+            XmppSettings.Tls.DISABLED,
+            false,
+            "PLAIN",
+            Duration.ofSeconds(5),
+            "smack");
     try (XmppTransport transport = XmppTransport.create(settings)) {
       long start = System.nanoTime();
-      XmppException failure = Await.failure(transport.open(ACCOUNTS.forUser(1), new RecordingListener()).connect());
+      XmppException failure =
+          Await.failure(transport.open(ACCOUNTS.forUser(1), new RecordingListener()).connect());
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals("connect", failure.kind());
       assertTrue(failure.getMessage().contains("127.0.0.1:" + port), failure.getMessage());
@@ -103,7 +124,8 @@ class SmackTransportTest {
       Await.done(alice.connect());
       Await.done(bob.connect());
       bob.sendPresence();
-      bobHears.nextStanza(s -> s.kind().equals("presence"), WAIT); // our own presence, back: available
+      bobHears.nextStanza(
+          s -> s.kind().equals("presence"), WAIT); // our own presence, back: available
 
       TtdStamp stamp = new TtdStamp("run-42", System.nanoTime());
       long sentAfter = System.nanoTime();
@@ -117,7 +139,8 @@ class SmackTransportTest {
       assertTrue(incoming.receivedAtNanos() > sentAfter);
       Await.done(alice.disconnect());
       Await.done(bob.disconnect());
-      assertEquals(0, aliceHears.lossCount() + bobHears.lossCount(), "a disconnect we asked for is no loss");
+      assertEquals(
+          0, aliceHears.lossCount() + bobHears.lossCount(), "a disconnect we asked for is no loss");
     }
   }
 
@@ -158,18 +181,32 @@ class SmackTransportTest {
   @Test
   void bindsEachUserToItsSourceAddress(LocalEjabberd ejabberd) throws Exception {
     int id = registered(ejabberd, 2);
-    List<InetAddress> sources = List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
+    List<InetAddress> sources =
+        List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
     XmppSettings base = ejabberd.xmppSettings();
-    XmppSettings settings = new XmppSettings(base.endpoints(), sources, base.domain(), base.tls(),
-        base.verifyTls(), base.sasl(), base.connectTimeout(), base.transport());
+    XmppSettings settings =
+        new XmppSettings(
+            base.endpoints(),
+            sources,
+            base.domain(),
+            base.tls(),
+            base.verifyTls(),
+            base.sasl(),
+            base.connectTimeout(),
+            base.transport());
     try (XmppTransport transport = XmppTransport.create(settings)) {
       for (int user = id; user < id + 2; user++) {
         XmppClient client = transport.open(ACCOUNTS.forUser(user), new RecordingListener());
         Await.done(client.connect());
-        String sessions = ejabberd.api().call("user_sessions_info",
-            Map.of("user", ACCOUNTS.forUser(user).username(), "host", ejabberd.domain()));
+        String sessions =
+            ejabberd
+                .api()
+                .call(
+                    "user_sessions_info",
+                    Map.of("user", ACCOUNTS.forUser(user).username(), "host", ejabberd.domain()));
         String expected = settings.sourceFor(user).getHostAddress();
-        assertTrue(sessions.contains("\"" + expected + "\"") || sessions.contains(":" + expected + "\""),
+        assertTrue(
+            sessions.contains("\"" + expected + "\"") || sessions.contains(":" + expected + "\""),
             "user " + user + " should come from " + expected + ": " + sessions);
         Await.done(client.disconnect());
       }
@@ -201,26 +238,39 @@ class SmackTransportTest {
       Await.done(alice.connect());
       Await.done(bob.connect());
 
-      Stanza pong = Await.done(alice.iq(
-          "<iq type='get' to='localhost' id='ping-1'><ping xmlns='urn:xmpp:ping'/></iq>", WAIT));
+      Stanza pong =
+          Await.done(
+              alice.iq(
+                  "<iq type='get' to='localhost' id='ping-1'><ping xmlns='urn:xmpp:ping'/></iq>",
+                  WAIT));
       assertEquals("iq", pong.kind());
       assertEquals("result", pong.type());
       assertEquals("ping-1", pong.id());
 
-      Stanza info = Await.done(alice.iq(
-          "<iq type='get' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>", WAIT));
+      Stanza info =
+          Await.done(
+              alice.iq(
+                  "<iq type='get' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+                  WAIT));
       assertTrue(info.xml().contains("urn:xmpp:ping"), info.xml());
 
-      XmppException error = Await.failure(alice.iq(
-          "<iq type='get' to='localhost'><query xmlns='urn:murmuration:test:unknown'/></iq>", WAIT));
+      XmppException error =
+          Await.failure(
+              alice.iq(
+                  "<iq type='get' to='localhost'><query xmlns='urn:murmuration:test:unknown'/></iq>",
+                  WAIT));
       assertEquals("iq-error", error.kind(), error.getMessage());
 
       // bob's client passes the request on and, like a busy peer, never answers it
       String bobFull = jid(ejabberd, id + 1) + "/" + SmackTransport.RESOURCE;
       long start = System.nanoTime();
-      XmppException timeout = Await.failure(alice.iq(
-          "<iq type='get' to='" + bobFull + "' id='silent-1'><query xmlns='urn:murmuration:test:silent'/></iq>",
-          Duration.ofMillis(500)));
+      XmppException timeout =
+          Await.failure(
+              alice.iq(
+                  "<iq type='get' to='"
+                      + bobFull
+                      + "' id='silent-1'><query xmlns='urn:murmuration:test:silent'/></iq>",
+                  Duration.ofMillis(500)));
       assertEquals("iq-timeout", timeout.kind(), timeout.getMessage());
       assertTrue(System.nanoTime() - start >= 500_000_000L);
       Stanza request = bobHears.nextStanza(s -> s.kind().equals("iq"), WAIT);
@@ -240,8 +290,11 @@ class SmackTransportTest {
       XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
       Await.done(alice.connect());
       Await.done(bob.connect());
-      alice.sendStanza("<message to='" + jid(ejabberd, id + 1) + "/murm' id='m1'>"
-          + "<active xmlns='http://jabber.org/protocol/chatstates'/></message>");
+      alice.sendStanza(
+          "<message to='"
+              + jid(ejabberd, id + 1)
+              + "/murm' id='m1'>"
+              + "<active xmlns='http://jabber.org/protocol/chatstates'/></message>");
       Stanza stanza = bobHears.nextStanza(s -> s.kind().equals("message"), WAIT);
       assertEquals("m1", stanza.id());
       assertNull(stanza.type());
@@ -260,8 +313,16 @@ class SmackTransportTest {
     return ACCOUNTS.forUser(id).username() + "@" + ejabberd.domain();
   }
 
-  private static XmppSettings settings(LocalEjabberd ejabberd, XmppSettings.Tls tls, boolean verify, String sasl) {
-    return new XmppSettings(List.of(ejabberd.c2s()), List.of(), ejabberd.domain(), tls, verify, sasl,
-        Duration.ofSeconds(10), "smack");
+  private static XmppSettings settings(
+      LocalEjabberd ejabberd, XmppSettings.Tls tls, boolean verify, String sasl) {
+    return new XmppSettings(
+        List.of(ejabberd.c2s()),
+        List.of(),
+        ejabberd.domain(),
+        tls,
+        verify,
+        sasl,
+        Duration.ofSeconds(10),
+        "smack");
   }
 }

@@ -28,20 +28,32 @@ import java.util.SplittableRandom;
 public final class OneToOneChat implements Scenario {
 
   static final Param<Integer> BUCKET_SIZE =
-      Param.ofInt("bucket_size", 10, "users in a bucket; each writes to the others of its bucket").atLeast(2);
+      Param.ofInt("bucket_size", 10, "users in a bucket; each writes to the others of its bucket")
+          .atLeast(2);
   static final Param<Duration> BUCKET_WAIT =
-      Param.ofDuration("bucket_wait", Duration.ofSeconds(30), "longest wait for a bucket to fill before it starts as it is")
+      Param.ofDuration(
+              "bucket_wait",
+              Duration.ofSeconds(30),
+              "longest wait for a bucket to fill before it starts as it is")
           .positive();
   static final Param<Integer> MESSAGES =
-      Param.ofInt("messages", 20, "chat messages each user sends; 0 = until the run's --duration is over").atLeast(0);
+      Param.ofInt(
+              "messages",
+              20,
+              "chat messages each user sends; 0 = until the run's --duration is over")
+          .atLeast(0);
   static final Param<Duration> INTERVAL =
       Param.ofDuration("interval", Duration.ofSeconds(5), "time between two messages of one user")
           .positive()
           .changeable();
   static final Param<Double> MESSAGE_RATE =
-      Param.ofDouble("message_rate", 0, "cap on messages per second for the whole run; 0 = no cap").atLeast(0);
+      Param.ofDouble("message_rate", 0, "cap on messages per second for the whole run; 0 = no cap")
+          .atLeast(0);
   static final Param<Duration> LINGER =
-      Param.ofDuration("linger", Duration.ofSeconds(5), "time online after the last message sent, to receive the others'");
+      Param.ofDuration(
+          "linger",
+          Duration.ofSeconds(5),
+          "time online after the last message sent, to receive the others'");
 
   static final String THROTTLE = "messages";
 
@@ -71,7 +83,10 @@ public final class OneToOneChat implements Scenario {
         () -> {
           user.sendPresence();
           user.coordinate(
-              "bucket", user.param(BUCKET_SIZE), user.param(BUCKET_WAIT), bucket -> chat(user, neighbours(bucket, user.id())));
+              "bucket",
+              user.param(BUCKET_SIZE),
+              user.param(BUCKET_WAIT),
+              bucket -> chat(user, neighbours(bucket, user.id())));
         });
   }
 
@@ -82,7 +97,8 @@ public final class OneToOneChat implements Scenario {
       return;
     }
     Duration interval = user.param(INTERVAL);
-    Duration offset = Duration.ofNanos(new SplittableRandom(user.id()).nextLong(interval.toNanos()));
+    Duration offset =
+        Duration.ofNanos(new SplittableRandom(user.id()).nextLong(interval.toNanos()));
     user.after(
         offset,
         () ->
@@ -91,7 +107,8 @@ public final class OneToOneChat implements Scenario {
                 user.param(MESSAGES),
                 i -> {
                   int to = neighbours.get(i % neighbours.size());
-                  user.throttled(THROTTLE, () -> user.sendChat(to, "message " + i + " from " + user.id()));
+                  user.throttled(
+                      THROTTLE, () -> user.sendChat(to, "message " + i + " from " + user.id()));
                 },
                 leave));
   }

@@ -43,7 +43,8 @@ class ShippedScenariosTest {
     }
     assertTrue(scenario.name().matches("[a-z][a-z0-9-]*"), scenario.name());
     assertFalse(scenario.description().isBlank());
-    assertEquals(names, ParamValues.resolve(scenario, Map.of(), Map.of(), Map.of()).asText().keySet());
+    assertEquals(
+        names, ParamValues.resolve(scenario, Map.of(), Map.of(), Map.of()).asText().keySet());
   }
 
   @ParameterizedTest
@@ -66,7 +67,8 @@ class ShippedScenariosTest {
 
   @Test
   void oneToOneWritesToEveryOtherBucketMemberStartingAfterItself() {
-    assertEquals(java.util.List.of(7, 3, 5), OneToOneChat.neighbours(java.util.List.of(3, 5, 9, 7), 9));
+    assertEquals(
+        java.util.List.of(7, 3, 5), OneToOneChat.neighbours(java.util.List.of(3, 5, 9, 7), 9));
     assertEquals(java.util.List.of(), OneToOneChat.neighbours(java.util.List.of(4), 4));
   }
 }

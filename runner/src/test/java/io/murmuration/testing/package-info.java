@@ -1,0 +1,7 @@
+/**
+ * Test support shared with other modules through the runner's test-jar: {@link
+ * io.murmuration.testing.LocalServersExtension} gives JUnit 5 tests a real ejabberd or Prosody,
+ * started once per JVM; {@link io.murmuration.testing.RecordingListener} and {@link
+ * io.murmuration.testing.Await} wait on what an {@code XmppClient} reports.
+ */
+package io.murmuration.testing;

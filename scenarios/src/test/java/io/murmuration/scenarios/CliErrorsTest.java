@@ -1,0 +1,128 @@
+package io.murmuration.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.testing.LocalServersExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: one clear line naming the problem, exit code 2, no stack trace, nothing run. */
+@ExtendWith(LocalServersExtension.class)
+class CliErrorsTest {
+  @TempDir Path runs;
+
+  private Cli murmRun(String... more) {
+    String[] args = new String[more.length + 5];
+    args[0] = "run";
+    System.arraycopy(more, 0, args, 1, more.length);
+    args[more.length + 1] = "--runs-dir";
+    args[more.length + 2] = runs.toString();
+    args[more.length + 3] = "--quiet";
+    args[more.length + 4] = "--connect-timeout=3s";
+    return Cli.murm(args);
+  }
+
+  private void assertSetupError(Cli run, String expected) throws Exception {
+    assertEquals(2, run.code(), run.toString());
+    String err = run.err().strip();
+    assertFalse(err.contains("\n"), "more than one line:\n" + err);
+    assertTrue(err.startsWith("murm: ") && err.contains(expected), err);
+    assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+    try (var folders = Files.list(runs)) {
+      assertEquals(0, folders.count(), "a run folder was written although nothing ran");
+    }
+  }
+
+  @Test
+  void anUnknownScenarioNamesTheKnownOnes() throws Exception {
+    assertSetupError(
+        murmRun("one-two-three"),
+        "unknown scenario 'one-two-three': known scenarios are one-to-one");
+  }
+
+  @Test
+  void anUnknownParameterNamesTheScenariosParameters() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "-Pmesages=3"),
+        "unknown parameter 'mesages' given with -P: scenario one-to-one takes bucket_size");
+  }
+
+  @Test
+  void anInvalidValueSaysWhatIsExpected() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "-Pinterval=fast"),
+        "parameter interval: 'fast' is not a duration (write e.g. 250ms, 5s, 2m, 1h)");
+    assertSetupError(
+        murmRun("one-to-one", "-Pbucket_size=1"), "parameter bucket_size: '1' must be at least 2");
+  }
+
+  @Test
+  void aFlagOfTheWrongTypeIsAOneLineUsageError() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--users", "lots"), "Invalid value for option '--users'");
+  }
+
+  @Test
+  void anUnknownAssertionMetricListsTheKnownOnes() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--assert", "ttd.p98 < 5ms"), "unknown metric 'ttd.p98'");
+  }
+
+  @Test
+  void anUnknownSettingInTheConfigFileNamesFileAndLine() throws Exception {
+    Path config = runs.getParent().resolve("bad-" + System.nanoTime() + ".conf");
+    Files.writeString(config, "users = 10\nuserz = 20\n");
+    try {
+      assertSetupError(
+          murmRun("one-to-one", "--config", config.toString()),
+          config + ":2: unknown setting 'userz'");
+    } finally {
+      Files.delete(config);
+    }
+  }
+
+  @Test
+  void anUnreachableTargetSaysWhereAndWhatToDo() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--target", "127.0.0.1:1"),
+        "cannot reach the XMPP server at 127.0.0.1:1 (Connection refused): start the server or fix --target");
+  }
+
+  @Test
+  void aWrongPasswordIsRefusedBeforeAnyUserStarts(LocalEjabberd ejabberd) throws Exception {
+    int first = LocalServersExtension.freshUserIds(1);
+    ejabberd.registerUsers(Accounts.existing("user_{id}", "password_{id}"), first, 1);
+    assertSetupError(
+        murmRun(
+            "one-to-one",
+            "--target",
+            ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort(),
+            "--first-user",
+            Integer.toString(first),
+            "--password",
+            "wrong_{id}"),
+        "login refused for user_" + first + "@localhost");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    Cli run =
+        Cli.murm(
+            "run",
+            "one-to-one",
+            "--target",
+            "127.0.0.1:1",
+            "--verbose",
+            "--runs-dir",
+            runs.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("\tat io.murmuration."), run.err());
+  }
+}
