@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record Assertion(String text, String metric, String op, double value) {
   private static final Pattern FORM =
       Pattern.compile(
-          "\\s*([a-z][a-z0-9_.]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
+          "\\s*([a-z][a-z0-9_.-]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
 
   /**
    * Parses an assertion.
@@ -30,7 +30,7 @@ public record Assertion(String text, String metric, String op, double value) {
               + "': write METRIC OP VALUE, e.g. 'ttd.p99 < 50ms' or 'messages.lost == 0'");
     }
     String metric = m.group(1);
-    if (!Summary.metricPaths().contains(metric) && !metric.startsWith("errors.")) {
+    if (!Summary.isMetricPath(metric)) {
       throw new SetupException(
           "unknown metric '"
               + metric

@@ -28,6 +28,13 @@ final class SummaryText {
     b.append(timing("connect", s.connect()));
     b.append(timing("login", s.login()));
     b.append(timing("lag", s.lag()));
+    Summary.Runner r = s.runner();
+    if (r != null) {
+      b.append(
+          String.format(
+              "runner    CPU %s s (%s s per 1,000 delivered), RSS peak %s MiB, threads peak %d, %d cores%n",
+              r.cpuS(), r.cpuSPer1000Delivered(), r.rssPeakMib(), r.threadsPeak(), r.cores()));
+    }
     b.append(
         "errors    "
             + (s.errors().isEmpty()

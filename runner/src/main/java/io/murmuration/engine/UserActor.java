@@ -10,6 +10,7 @@ import io.murmuration.xmpp.TtdStamp;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -42,7 +43,12 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     LEAVE
   }
 
-  private record Fire(Runnable action, long intendedNanos, boolean timed) implements Command {}
+  /**
+   * Runs a scenario callback meant for {@code intendedNanos}; {@code timed}: record its lag; {@code
+   * grant}: it is the action a throttle slot was granted for.
+   */
+  private record Fire(Runnable action, long intendedNanos, boolean timed, boolean grant)
+      implements Command {}
 
   private record Slot(Throttle.Granted granted) implements Command {}
 
@@ -72,6 +78,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private volatile boolean wantsStanzas;
   private Consumer<Incoming> messageHandler;
   private Consumer<Stanza> stanzaHandler;
+  private boolean awaitingThrottle;
+  private final List<Fire> held = new ArrayList<>();
   private boolean connecting;
   private boolean connected;
   private boolean quiescing;
@@ -118,15 +126,41 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (quiescing || leaving) {
       return this;
     }
-    long now = System.nanoTime();
-    if (fire.timed()) {
-      metrics.record(Metrics.Timer.LAG, now - fire.intendedNanos());
+    if (awaitingThrottle && !fire.grant()) {
+      held.add(fire); // the user waits for its throttle slot, as amoc's send_and_wait does
+      return this;
     }
-    return guarded(fire.intendedNanos(), fire.action());
+    awaitingThrottle &= !fire.grant();
+    if (fire.timed()) {
+      metrics.record(Metrics.Timer.LAG, System.nanoTime() - fire.intendedNanos());
+    }
+    Behavior<Command> next = guarded(fire.intendedNanos(), fire.action());
+    if (!awaitingThrottle && !held.isEmpty()) {
+      // what came due while waiting runs now, timed from the slot: waiting was the scenario's
+      // choice
+      for (Fire f : held) {
+        getContext()
+            .getSelf()
+            .tell(
+                new Fire(
+                    f.action(),
+                    Math.max(f.intendedNanos(), fire.intendedNanos()),
+                    f.timed(),
+                    false));
+      }
+      held.clear();
+    }
+    return next;
   }
 
   private Behavior<Command> onSlot(Throttle.Granted granted) {
-    schedule(granted.then(), granted.slotNanos());
+    if (!quiescing && !leaving) {
+      run.timer()
+          .schedule(
+              granted.slotNanos(),
+              getContext().getSelf(),
+              new Fire(granted.then(), granted.slotNanos(), true, true));
+    }
     return this;
   }
 
@@ -250,7 +284,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       return;
     }
     run.timer()
-        .schedule(intendedNanos, getContext().getSelf(), new Fire(action, intendedNanos, true));
+        .schedule(
+            intendedNanos, getContext().getSelf(), new Fire(action, intendedNanos, true, false));
   }
 
   /**
@@ -383,6 +418,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       if (grants == null) {
         grants = getContext().messageAdapter(Throttle.Granted.class, Slot::new);
       }
+      awaitingThrottle = true;
       run.throttle().tell(new Throttle.Acquire(throttle, currentIntended, action, grants));
     }
 
@@ -394,7 +430,9 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
             getContext()
                 .messageAdapter(
                     Coordinator.Group.class,
-                    g -> new Fire(() -> g.action().accept(g.userIds()), System.nanoTime(), false));
+                    g ->
+                        new Fire(
+                            () -> g.action().accept(g.userIds()), System.nanoTime(), false, false));
       }
       run.coordinator().tell(new Coordinator.Join(name, groupSize, timeout, id, action, groups));
     }

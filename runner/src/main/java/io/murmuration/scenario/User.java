@@ -66,7 +66,12 @@ public interface User {
    */
   void repeat(Supplier<Duration> interval, int times, IntConsumer action, Runnable done);
 
-  /** Runs {@code action} when the named throttle allows it (see {@link RunSetup#throttle}). */
+  /**
+   * Runs {@code action} when the named throttle allows it (see {@link RunSetup#throttle}). Like
+   * amoc's {@code send_and_wait}, the user waits for its slot: callbacks that come due meanwhile
+   * ({@link #after}, {@link #repeat} steps) run after the action, timed from its slot. So a
+   * throttle below the users' demand slows them down instead of piling up requests.
+   */
   void throttled(String throttle, Runnable action);
 
   /**
