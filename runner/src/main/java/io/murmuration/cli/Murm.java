@@ -17,7 +17,12 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "Murmuration 0.1.0",
     description = "Continuous load testing for XMPP servers.",
-    subcommands = {RunCommand.class, ScenariosCommand.class, DemoCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ScenariosCommand.class,
+      DemoCommand.class,
+      ServerCommand.class
+    })
 public final class Murm implements Runnable {
 
   @Option(
@@ -79,6 +84,7 @@ public final class Murm implements Runnable {
     runCommand.out = out;
     runCommand.env = env;
     ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
+    ((ServerCommand) cl.getSubcommands().get("server").getCommand()).out = out;
     try {
       Set<String> known =
           run.getCommandSpec().options().stream()

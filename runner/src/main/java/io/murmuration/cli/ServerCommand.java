@@ -1,0 +1,81 @@
+package io.murmuration.cli;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalProsody;
+import io.murmuration.sut.LocalServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code murm server [ejabberd|prosody]}: a local server under test on loopback, for users who have
+ * none at hand and for benchmarks. Prints the flags that point {@code murm run} at it and runs
+ * until Ctrl-C, which stops it.
+ */
+@Command(
+    name = "server",
+    description = "Start a local ejabberd or Prosody on loopback and keep it running until Ctrl-C.")
+final class ServerCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      defaultValue = "ejabberd",
+      paramLabel = "SERVER",
+      description = "ejabberd or prosody (default: ${DEFAULT-VALUE})")
+  String kind;
+
+  @Option(
+      names = "--users",
+      defaultValue = "0",
+      description = "ejabberd: accounts user_{id}/password_{id} to create (default: none)")
+  int users;
+
+  @Option(names = "--first-user", defaultValue = "1", description = "id of the first account")
+  int firstUser;
+
+  @Option(
+      names = "--folder",
+      description = "keep config, data and logs here (default: a temp folder, removed at exit)")
+  Path folder;
+
+  PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    LocalServer.Options options = LocalServer.Options.defaults().withFolder(folder);
+    try (LocalServer server = start(options)) {
+      String target = server.c2s().getHostString() + ":" + server.c2s().getPort();
+      String accounts = "--accounts register";
+      if (server instanceof LocalEjabberd ejabberd) {
+        accounts = "--accounts http-api --http-api " + ejabberd.httpApi();
+        if (users > 0) {
+          ejabberd.registerUsers(Accounts.existing("user_{id}", "password_{id}"), firstUser, users);
+          accounts = "--accounts existing";
+          out.printf("created accounts user_%d … user_%d%n", firstUser, firstUser + users - 1);
+        }
+      }
+      out.printf("%s is up; logs in %s%n", kind, server.logFile());
+      out.printf(
+          "run against it with: ./murm run one-to-one --target %s --domain %s %s%n",
+          target, server.domain(), accounts);
+      out.println("Ctrl-C stops it");
+      new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
+      return ExitCode.OK.code;
+    } catch (IllegalStateException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
+  }
+
+  private LocalServer start(LocalServer.Options options) {
+    return switch (kind) {
+      case "ejabberd" -> LocalEjabberd.start(options);
+      case "prosody" -> LocalProsody.start(options);
+      default -> throw new SetupException("unknown server '" + kind + "': use ejabberd or prosody");
+    };
+  }
+}
