@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +99,8 @@ public final class LocalEjabberd implements LocalServer {
             options.folder() == null && !options.keepFolder());
     LocalEjabberd server = new LocalEjabberd(options, folder, c2s, httpApi, process);
     try {
-      server.awaitReady(started + options.startTimeout().toNanos());
+      server.process.awaitReady(
+          server.c2s, server.domain(), server::apiAnswers, options.startTimeout(), server::logTail);
     } catch (RuntimeException e) {
       process.killKeepingFolder();
       server.api.close();
@@ -177,43 +177,6 @@ public final class LocalEjabberd implements LocalServer {
   @Override
   public String toString() {
     return "ejabberd on " + c2s + " (" + domain() + ", " + folder + ")";
-  }
-
-  private void awaitReady(long deadlineNanos) {
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "ejabberd exited while starting (" + folder + "); " + logTail());
-        }
-        StreamProbe.Answer answer = StreamProbe.probe(c2s, domain(), 1000);
-        if (answer == StreamProbe.Answer.STREAM_ERROR) {
-          throw new IllegalStateException(
-              "ejabberd on " + c2s + " refuses streams to " + domain() + "; " + logTail());
-        }
-        if (answer == StreamProbe.Answer.READY && apiAnswers()) {
-          process.awaitPid(deadlineNanos);
-          return;
-        }
-        if (System.nanoTime() > deadlineNanos) {
-          throw new TimeoutException();
-        }
-        Thread.sleep(50);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "ejabberd did not accept logins on "
-              + c2s
-              + " within "
-              + options.startTimeout().toSeconds()
-              + " s ("
-              + folder
-              + "); "
-              + logTail());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting ejabberd", e);
-    }
   }
 
   private boolean apiAnswers() {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,8 @@ public final class LocalProsody implements LocalServer {
             options.folder() == null && !options.keepFolder());
     LocalProsody server = new LocalProsody(options, folder, c2s, process);
     try {
-      server.awaitReady(started + options.startTimeout().toNanos());
+      server.process.awaitReady(
+          server.c2s, server.domain(), () -> true, options.startTimeout(), server::logTail);
     } catch (RuntimeException e) {
       process.killKeepingFolder();
       throw e;
@@ -125,43 +125,6 @@ public final class LocalProsody implements LocalServer {
   @Override
   public String toString() {
     return "prosody on " + c2s + " (" + domain() + ", " + folder + ")";
-  }
-
-  private void awaitReady(long deadlineNanos) {
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "prosody exited while starting (" + folder + "); " + logTail());
-        }
-        StreamProbe.Answer answer = StreamProbe.probe(c2s, domain(), 1000);
-        if (answer == StreamProbe.Answer.STREAM_ERROR) {
-          throw new IllegalStateException(
-              "prosody on " + c2s + " refuses streams to " + domain() + "; " + logTail());
-        }
-        if (answer == StreamProbe.Answer.READY) {
-          process.awaitPid(deadlineNanos);
-          return;
-        }
-        if (System.nanoTime() > deadlineNanos) {
-          throw new TimeoutException();
-        }
-        Thread.sleep(50);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "prosody did not serve "
-              + c2s
-              + " within "
-              + options.startTimeout().toSeconds()
-              + " s ("
-              + folder
-              + "); "
-              + logTail());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting prosody", e);
-    }
   }
 
   private String logTail() {

@@ -2,6 +2,7 @@ package io.murmuration.sut;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One server process started by a local server: its launcher (what {@link ProcessBuilder} started,
@@ -182,6 +185,54 @@ final class ServerProcess {
   }
 
   /** The last {@code lines} lines of {@code file}, or a note that it is missing. */
+  /**
+   * Waits until the server answers an XMPP stream for {@code domain} on {@code c2s} and {@code
+   * ready} holds too, then for its pid file.
+   *
+   * @throws IllegalStateException when it exits, refuses the domain or is not ready within {@code
+   *     timeout}, quoting {@code logTail}
+   */
+  void awaitReady(
+      InetSocketAddress c2s,
+      String domain,
+      BooleanSupplier ready,
+      Duration timeout,
+      Supplier<String> logTail) {
+    long deadlineNanos = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        if (!isAlive()) {
+          throw new IllegalStateException(name + " exited while starting; " + logTail.get());
+        }
+        StreamProbe.Answer answer = StreamProbe.probe(c2s, domain, 1000);
+        if (answer == StreamProbe.Answer.STREAM_ERROR) {
+          throw new IllegalStateException(
+              name + " on " + c2s + " refuses streams to " + domain + "; " + logTail.get());
+        }
+        if (answer == StreamProbe.Answer.READY && ready.getAsBoolean()) {
+          awaitPid(deadlineNanos);
+          return;
+        }
+        if (System.nanoTime() > deadlineNanos) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(50);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          name
+              + " did not accept streams on "
+              + c2s
+              + " within "
+              + timeout.toSeconds()
+              + " s; "
+              + logTail.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting " + name, e);
+    }
+  }
+
   static String tail(Path file, int lines) {
     try {
       List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
