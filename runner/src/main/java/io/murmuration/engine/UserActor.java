@@ -324,6 +324,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
 
     @Override
+    public void onSendFailed(XmppException failure) {
+      metrics.error(failure.kind());
+    }
+
+    @Override
     public void onConnectionLost(XmppException cause) {
       metrics.error(cause.kind());
       getContext().getSelf().tell(new Lost(cause));

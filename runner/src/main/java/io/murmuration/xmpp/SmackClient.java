@@ -267,15 +267,18 @@ final class SmackClient implements XmppClient {
     org.jivesoftware.smack.packet.Stanza get() throws XmppStringprepException;
   }
 
-  /** Queues a send; a failure (not connected, bad JID) is logged at debug level and dropped. */
+  /** Queues a send; a failure (not connected, bad JID) goes to {@link Listener#onSendFailed}. */
   private void send(StanzaSupplier stanza) {
     run(
         null,
         () -> {
           try {
             connection.sendStanza(stanza.get());
-          } catch (SmackException.NotConnectedException | XmppStringprepException e) {
+          } catch (SmackException.NotConnectedException
+              | XmppStringprepException
+              | RuntimeException e) {
             log.debug("{}: send failed: {}", who, e.toString());
+            listener.onSendFailed(new XmppException("send", who + ": send failed: " + e, e));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

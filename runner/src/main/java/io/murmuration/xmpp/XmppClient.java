@@ -62,6 +62,12 @@ public interface XmppClient {
     /** Any other stanza arrived (presence, IQ requests, messages without body). */
     default void onStanza(Stanza stanza) {}
 
+    /**
+     * A stanza given to a send method could not be sent (not connected, invalid address); {@code
+     * failure} has kind {@code send}.
+     */
+    default void onSendFailed(XmppException failure) {}
+
     /** The connection ended without {@link #disconnect()}; {@code cause} says why. */
     void onConnectionLost(XmppException cause);
   }

@@ -15,6 +15,7 @@ public final class RecordingListener implements XmppClient.Listener {
   private final BlockingQueue<Incoming> messages = new LinkedBlockingQueue<>();
   private final BlockingQueue<Stanza> stanzas = new LinkedBlockingQueue<>();
   private final BlockingQueue<XmppException> lost = new LinkedBlockingQueue<>();
+  private final BlockingQueue<XmppException> sendFailures = new LinkedBlockingQueue<>();
 
   @Override
   public void onMessage(Incoming message) {
@@ -51,6 +52,15 @@ public final class RecordingListener implements XmppClient.Listener {
   }
 
   /** Why the connection was lost; fails the test when it is not lost within {@code timeout}. */
+  @Override
+  public void onSendFailed(XmppException failure) {
+    sendFailures.add(failure);
+  }
+
+  public XmppException nextSendFailure(Duration timeout) {
+    return next(sendFailures, timeout, "send failure");
+  }
+
   public XmppException nextLoss(Duration timeout) {
     return next(lost, timeout, "connection loss");
   }

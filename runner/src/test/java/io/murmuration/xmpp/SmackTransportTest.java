@@ -71,6 +71,19 @@ class SmackTransportTest {
   }
 
   @Test
+  void reportsASendAfterDisconnectingAsKindSend(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    RecordingListener listener = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(ejabberd.xmppSettings())) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), listener);
+      Await.done(client.connect());
+      Await.done(client.disconnect());
+      client.sendChat("user_1@" + ejabberd.domain(), "hello", new TtdStamp("run", 1));
+      assertEquals("send", listener.nextSendFailure(Duration.ofSeconds(5)).kind());
+    }
+  }
+
+  @Test
   void reportsAWrongPasswordAsKindAuthNamingTheUser(LocalEjabberd ejabberd) {
     int id = registered(ejabberd, 1);
     Account wrong = new Account(id, ACCOUNTS.forUser(id).username(), "not-the-password");
