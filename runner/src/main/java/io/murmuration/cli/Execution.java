@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -98,7 +100,9 @@ final class Execution {
                 settings.xmpp(),
                 transport,
                 metrics));
-    Thread onCtrlC = new Thread(() -> stopAndWait(run), "murmuration-ctrl-c");
+    CountDownLatch written = new CountDownLatch(1);
+    Thread onCtrlC =
+        new Thread(() -> stopAndWait(run, written, reporter.runDir()), "murmuration-ctrl-c");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     ControlInput.startIfInteractive(run, out);
     RunController.Outcome outcome;
@@ -107,10 +111,14 @@ final class Execution {
     } finally {
       run.close();
     }
-    removeHook(onCtrlC);
-    return reporter.finish(
-        outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
-        outcome.failure());
+    try {
+      return reporter.finish(
+          outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
+          outcome.failure());
+    } finally {
+      written.countDown();
+      removeHook(onCtrlC);
+    }
   }
 
   private void prepareAccounts() {
@@ -140,13 +148,15 @@ final class Execution {
     return duration.plus(settings.load().drain()).plusSeconds(30);
   }
 
-  private static void stopAndWait(Run run) {
+  /** On Ctrl-C: stop the run (drain, log out) and hold the JVM until the run folder is written. */
+  private void stopAndWait(Run run, CountDownLatch written, Path runDir) {
     run.stop("interrupted (Ctrl-C)");
     try {
-      run.outcome().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      Thread.sleep(1500); // lets the main thread write the run folder
-    } catch (Exception e) {
-      // exiting anyway
+      if (written.await(60, TimeUnit.SECONDS)) {
+        out.println("\ninterrupted; run folder: " + runDir.toAbsolutePath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
