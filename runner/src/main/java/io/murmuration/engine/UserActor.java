@@ -89,7 +89,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   static Behavior<Command> create(
       int id, RunContext run, ActorRef<RunController.Command> controller) {
-    return Behaviors.setup(ctx -> new UserActor(ctx, id, run, controller));
+    return Behaviors.setup(
+        ctx -> {
+          UserActor user = new UserActor(ctx, id, run, controller);
+          return user.ended ? Behaviors.stopped() : user; // the scenario's start() threw
+        });
   }
 
   private UserActor(

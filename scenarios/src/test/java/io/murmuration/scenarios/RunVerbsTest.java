@@ -115,4 +115,51 @@ class RunVerbsTest {
       assertEquals(metrics.sent(), metrics.delivered(), "messages in flight were not drained");
     }
   }
+
+  @Test
+  void aScenarioExceptionEndsTheUserAndFailsTheRun(LocalEjabberd ejabberd) throws Exception {
+    int first = LocalServersExtension.freshUserIds(3);
+    Accounts accounts = Accounts.existing("user_{id}", "password_{id}");
+    ejabberd.registerUsers(accounts, first, 3);
+    Scenario broken =
+        new Scenario() {
+          public String name() {
+            return "broken";
+          }
+
+          public String description() {
+            return "throws once logged in";
+          }
+
+          public java.util.List<io.murmuration.scenario.Param<?>> params() {
+            return java.util.List.of();
+          }
+
+          public void start(io.murmuration.scenario.User user) {
+            user.connect(
+                () -> {
+                  throw new IllegalStateException("bug in scenario");
+                });
+          }
+        };
+    Metrics metrics = new Metrics();
+    try (XmppTransport transport = XmppTransport.create(ejabberd.xmppSettings());
+        Run run =
+            Run.start(
+                new RunPlan(
+                    "broken-" + first,
+                    broken,
+                    ParamValues.defaults(broken),
+                    LoadProfile.constant(3, first, 100),
+                    accounts,
+                    ejabberd.xmppSettings(),
+                    transport,
+                    metrics))) {
+      RunController.Outcome outcome = run.await(Duration.ofSeconds(30), Duration.ofSeconds(10));
+      assertEquals(RunController.State.FAILED, outcome.state());
+      assertEquals("3 users ended on errors (scenario 3)", outcome.failure());
+      assertEquals(3, metrics.snapshot().errors().get("scenario"));
+      assertEquals(0, metrics.connected());
+    }
+  }
 }
