@@ -1,6 +1,7 @@
 package io.murmuration.cli;
 
 import io.murmuration.engine.Run;
+import io.murmuration.metrics.LiveView;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,7 +27,7 @@ final class ControlInput {
   }
 
   static void startIfInteractive(Run run, PrintStream out) {
-    if (System.console() == null) {
+    if (!LiveView.isInteractive(out)) {
       return;
     }
     out.println("type 'help' and Enter for run-time commands");

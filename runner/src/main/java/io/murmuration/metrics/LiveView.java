@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * place every interval; elsewhere (CI logs, pipes) a full line is printed every {@link
  * #LINE_EVERY}, covering the intervals since the previous one.
  */
-final class LiveView {
+public final class LiveView {
 
   static final Duration LINE_EVERY = Duration.ofSeconds(5);
 
@@ -45,7 +45,7 @@ final class LiveView {
    * the line. {@code Console.isTerminal()} (JDK 22+) is asked when present, since from JDK 22 on
    * {@link System#console()} may return a console for redirected streams too.
    */
-  static boolean isInteractive(PrintStream out) {
+  public static boolean isInteractive(PrintStream out) {
     Console console = System.console();
     if (out != System.out || console == null) {
       return false;
