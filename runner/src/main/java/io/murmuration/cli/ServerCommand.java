@@ -32,11 +32,23 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--users",
       defaultValue = "0",
-      description = "ejabberd: accounts user_{id}/password_{id} to create (default: none)")
+      description = "ejabberd: accounts to create, named by --username and --password")
   int users;
 
   @Option(names = "--first-user", defaultValue = "1", description = "id of the first account")
   int firstUser;
+
+  @Option(
+      names = "--username",
+      defaultValue = "user_{id}",
+      description = "account name pattern (default: ${DEFAULT-VALUE})")
+  String username;
+
+  @Option(
+      names = "--password",
+      defaultValue = "password_{id}",
+      description = "password pattern (default: ${DEFAULT-VALUE})")
+  String password;
 
   @Option(
       names = "--folder",
@@ -54,9 +66,14 @@ final class ServerCommand implements Callable<Integer> {
       if (server instanceof LocalEjabberd ejabberd) {
         accounts = "--accounts http-api --http-api " + ejabberd.httpApi();
         if (users > 0) {
-          ejabberd.registerUsers(Accounts.existing("user_{id}", "password_{id}"), firstUser, users);
-          accounts = "--accounts existing";
-          out.printf("created accounts user_%d … user_%d%n", firstUser, firstUser + users - 1);
+          Accounts created = Accounts.existing(username, password);
+          ejabberd.registerUsers(created, firstUser, users);
+          accounts =
+              "--accounts existing --username '" + username + "' --password '" + password + "'";
+          out.printf(
+              "created accounts %s … %s%n",
+              created.forUser(firstUser).username(),
+              created.forUser(firstUser + users - 1).username());
         }
       }
       out.printf("%s is up; logs in %s%n", kind, server.logFile());
