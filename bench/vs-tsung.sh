@@ -6,12 +6,12 @@
 # Tsung controller VM and of the runner JVM, sampled every second (peak RSS, peak OS threads, CPU
 # over the process's whole life). TTD: Tsung's xmpp_msg_latency samples (fullstats backend),
 # Murmuration's summary.json.
-#   bench/vs-tsung.sh [N ...]    env: RATE (1000), DURATION (60), ARRIVAL (250), TRANSPORT (smack),
+#   bench/vs-tsung.sh [N ...]    env: RATE (1000), DURATION (60), ARRIVAL (250), TRANSPORT (lean),
 #                                     TOOLS ("tsung murmuration")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rate="${RATE:-1000}"; duration="${DURATION:-60}"; arrival="${ARRIVAL:-250}"
-transport="${TRANSPORT:-smack}"; tools="${TOOLS:-tsung murmuration}"
+transport="${TRANSPORT:-lean}"; tools="${TOOLS:-tsung murmuration}"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
 for pkg in tsung jq; do
   command -v "$pkg" >/dev/null && continue

@@ -51,6 +51,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "users arriving per second (default: ${DEFAULT-VALUE})")
   double arrivalRate;
 
+  @Option(
+      names = "--transport",
+      defaultValue = "lean",
+      description = "XMPP client: lean or smack (default: ${DEFAULT-VALUE})")
+  String transport;
+
   @Option(names = "--quiet", description = "no live view")
   boolean quiet;
 
@@ -97,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                   false,
                   "PLAIN",
                   Duration.ofSeconds(10),
-                  "smack"),
+                  transport),
               accounts,
               List.of(
                   Assertion.parse("messages.delivered_ratio >= 0.999"),

@@ -175,8 +175,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--transport",
-      defaultValue = "smack",
-      description = "XMPP client implementation (default: ${DEFAULT-VALUE})")
+      defaultValue = "lean",
+      description = "XMPP client: lean (event loops) or smack (default: ${DEFAULT-VALUE})")
   String transport;
 
   @Option(

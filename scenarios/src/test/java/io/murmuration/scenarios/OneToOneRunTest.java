@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One-to-one chat from the command line against real servers: what a user runs, end to end. */
 @ExtendWith(LocalServersExtension.class)
@@ -23,8 +25,10 @@ class OneToOneRunTest {
     return a.getHostString() + ":" + a.getPort();
   }
 
-  @Test
-  void deliversEveryMessageOfABucketedRunAndTimesEachOne(LocalEjabberd ejabberd) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"lean", "smack"})
+  void deliversEveryMessageOfABucketedRunAndTimesEachOne(String transport, LocalEjabberd ejabberd)
+      throws Exception {
     int first = LocalServersExtension.freshUserIds(40);
     Cli run =
         Cli.murm(
@@ -47,7 +51,9 @@ class OneToOneRunTest {
             "-Pbucket_size=4",
             "-Pmessages=5",
             "-Pinterval=200ms",
-            "-Plinger=1s",
+            "-Plinger=2s",
+            "--transport",
+            transport,
             "--runs-dir",
             runs.toString(),
             "--quiet",

@@ -8,15 +8,17 @@ import io.murmuration.sut.LocalEjabberd;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server dies under load: the run ends by itself, says why, exits 3, keeps its results. */
 class ServerKilledMidRunTest {
   @TempDir Path runs;
 
-  @Test
-  void theRunEndsOnItsOwnReportsLostConnectionsAndExitsThree() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"lean", "smack"})
+  void theRunEndsOnItsOwnReportsLostConnectionsAndExitsThree(String transport) throws Exception {
     try (LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults())) {
       long started = System.nanoTime();
       CompletableFuture<Cli> running =
@@ -38,6 +40,8 @@ class ServerKilledMidRunTest {
                       "-Pbucket_size=4",
                       "-Pmessages=0",
                       "-Pinterval=100ms",
+                      "--transport",
+                      transport,
                       "--runs-dir",
                       runs.toString(),
                       "--quiet"));

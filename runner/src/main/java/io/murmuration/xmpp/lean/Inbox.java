@@ -1,0 +1,197 @@
+package io.murmuration.xmpp.lean;
+
+import io.murmuration.xmpp.Incoming;
+import io.murmuration.xmpp.Stanza;
+import io.murmuration.xmpp.TtdStamp;
+import io.murmuration.xmpp.XmppClient;
+import io.murmuration.xmpp.XmppException;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a ready session does with the stanzas it receives, as the Smack client does: messages with a
+ * body go to {@link XmppClient.Listener#onMessage} (with their {@link TtdStamp}, whether they were
+ * delayed, and the receive time of their bytes); IQ responses complete the pending {@link
+ * XmppClient#iq} request with their id and go nowhere else; server pings and disco#info requests
+ * are answered; every other stanza, IQ requests included, goes to {@link
+ * XmppClient.Listener#onStanza}.
+ *
+ * <p>Not thread-safe: one per client, used on its event loop.
+ */
+final class Inbox {
+  private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
+  private final XmppClient.Listener listener;
+  private final String who;
+  private final Map<String, Pending> pending = new HashMap<>(2);
+  private int nextId;
+
+  private record Pending(CompletableFuture<Stanza> done, ScheduledFuture<?> timer) {}
+
+  Inbox(XmppClient.Listener listener, String who) {
+    this.listener = listener;
+    this.who = who;
+  }
+
+  /**
+   * Waits for the response to {@code request} for {@code timeout}, on {@code loop}'s timer.
+   *
+   * @return the XML to send: {@code xml}, or the request with an id added when it had none
+   */
+  String request(
+      XmlElement request,
+      String xml,
+      Duration timeout,
+      CompletableFuture<Stanza> done,
+      EventLoop loop) {
+    String id = request.attribute("id");
+    String out = xml;
+    if (id == null) {
+      id = "murm-" + (++nextId);
+      request.addAttribute(null, "id", id);
+      out = request.toXml();
+    }
+    String key = id;
+    long millis = timeout.toMillis();
+    ScheduledFuture<?> timer =
+        loop.schedule(() -> timedOut(key, millis), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    pending.put(id, new Pending(done, timer));
+    return out;
+  }
+
+  private void timedOut(String id, long timeoutMillis) {
+    Pending request = pending.remove(id);
+    if (request != null) {
+      request
+          .done()
+          .completeExceptionally(
+              new XmppException("iq-timeout", "no IQ response within " + timeoutMillis + " ms"));
+    }
+  }
+
+  /** Fails every pending request: the session ended. */
+  void failAll(XmppException cause) {
+    for (Pending request : pending.values()) {
+      request.timer().cancel(false);
+      request.done().completeExceptionally(cause);
+    }
+    pending.clear();
+  }
+
+  /**
+   * Handles one stanza of a ready session.
+   *
+   * @param reply writes an answer to the server
+   */
+  void receive(XmlElement stanza, long receivedAtNanos, Consumer<String> reply) {
+    try {
+      switch (stanza.name) {
+        case "message" -> message(stanza, receivedAtNanos);
+        case "iq" -> iq(stanza, reply);
+        case "presence" -> listener.onStanza(toStanza(stanza));
+        default -> {} // nonzas of features we never enable
+      }
+    } catch (RuntimeException e) {
+      log.debug("{}: listener failed on {}", who, stanza, e);
+    }
+  }
+
+  private void message(XmlElement message, long receivedAtNanos) {
+    XmlElement body = message.child("body", Xml.CLIENT);
+    String type = message.attribute("type");
+    if (body != null && (type == null || type.equals("chat") || type.equals("normal"))) {
+      boolean delayed =
+          message.child("delay", Xml.DELAY) != null || message.child("x", Xml.LEGACY_DELAY) != null;
+      listener.onMessage(
+          new Incoming(
+              message.attribute("from"), body.text(), stamp(message), delayed, receivedAtNanos));
+    } else {
+      listener.onStanza(toStanza(message));
+    }
+  }
+
+  private void iq(XmlElement iq, Consumer<String> reply) {
+    String type = iq.attribute("type");
+    String id = iq.attribute("id");
+    if ("result".equals(type) || "error".equals(type)) {
+      Pending request = id == null ? null : pending.remove(id);
+      if (request == null) {
+        return; // a late response, or one to a request of ours that wanted none
+      }
+      request.timer().cancel(false);
+      if ("result".equals(type)) {
+        request.done().complete(toStanza(iq));
+      } else {
+        request
+            .done()
+            .completeExceptionally(
+                new XmppException("iq-error", "IQ error: " + StreamErrors.stanzaErrorWithText(iq)));
+      }
+      return;
+    }
+    String from = iq.attribute("from");
+    if (id != null && "get".equals(type)) {
+      if (iq.child("ping", Xml.PING) != null) {
+        reply.accept(Xml.iq("result", id, from, null));
+      } else if (iq.child("query", Xml.DISCO_INFO) != null) {
+        reply.accept(Xml.iq("result", id, from, discoInfo(iq.child("query", Xml.DISCO_INFO))));
+      }
+    }
+    listener.onStanza(toStanza(iq));
+  }
+
+  /** What this client supports: being pinged and being asked this. */
+  private static String discoInfo(XmlElement query) {
+    String node = query.attribute("node");
+    return "<query xmlns='"
+        + Xml.DISCO_INFO
+        + "'"
+        + (node == null ? "" : " node='" + Xml.escapeAttribute(node) + "'")
+        + "><identity category='client' type='pc' name='Murmuration'/>"
+        + "<feature var='"
+        + Xml.DISCO_INFO
+        + "'/><feature var='"
+        + Xml.PING
+        + "'/></query>";
+  }
+
+  /** The stamp of a message, or null when it has none or a malformed one. */
+  private static TtdStamp stamp(XmlElement message) {
+    XmlElement ttd = message.child(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
+    if (ttd == null) {
+      return null;
+    }
+    String run = ttd.attribute("run");
+    String t = ttd.attribute("t");
+    try {
+      return run == null || t == null ? null : new TtdStamp(run, Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A received stanza as scenarios see it; {@code type} is null for the defaults. */
+  static Stanza toStanza(XmlElement stanza) {
+    String type = stanza.attribute("type");
+    if (stanza.name.equals("message") && "normal".equals(type)) {
+      type = null;
+    } else if (stanza.name.equals("presence") && "available".equals(type)) {
+      type = null;
+    }
+    return new Stanza(
+        stanza.name,
+        type,
+        stanza.attribute("id"),
+        stanza.attribute("from"),
+        stanza.attribute("to"),
+        stanza.toXml());
+  }
+}

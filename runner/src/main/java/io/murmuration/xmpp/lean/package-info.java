@@ -1,0 +1,78 @@
+/**
+ * The lean XMPP transport ({@code --transport lean}): all connections of a run on a few Netty
+ * event-loop threads, with no Smack connection per user.
+ *
+ * <h2>Why</h2>
+ *
+ * Smack's {@code XMPPTCPConnection} costs two OS threads and a few hundred KiB per user; at 10,000
+ * users the runner itself saturates and its delays show up as seconds of time-to-delivery. Tsung
+ * serves the same load with 27 threads and ~38 KiB per user. This transport does what scenarios
+ * need and nothing else, so that a user costs a socket, a parser and a few small objects.
+ *
+ * <h2>Shape</h2>
+ *
+ * <pre>
+ * LeanTransport ── NioEventLoopGroup(cores), Bootstrap (TCP_NODELAY), SslContext; live sessions
+ *   └─ LeanClient × N ── thread-safe front: checks arguments, builds stanza strings, posts to the loop
+ *        └─ Session ── state machine on one event loop: IDLE → CONNECTING → NEGOTIATING → READY → CLOSING
+ *             ├─ Attempt      ── one connect() or register(): its stage, timings, stanzas held meanwhile
+ *             ├─ Connection   ── Netty handler: receive time per read, StreamParser, whole-element writes
+ *             │    └─ StreamParser ── Aalto async parser → one XmlElement per top-level element
+ *             ├─ Negotiation  ── STARTTLS, SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077
+ *             └─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
+ * Xml ── builds and escapes what is sent; StreamErrors ── error conditions and messages
+ * </pre>
+ *
+ * <h2>Threads</h2>
+ *
+ * Each client is pinned to one event loop when it is opened; everything it knows lives there. The
+ * public methods post a task to that loop and return (stanzas are built into strings first, on the
+ * caller's thread), so nothing ever blocks a caller or an event loop, and calls take effect in call
+ * order. Listener callbacks and the completion of the returned stages run on the event loop: they
+ * must not block. Timers (IQ and negotiation time-outs, the closing grace period) are the event
+ * loop's own scheduled tasks, so there is no other thread.
+ *
+ * <h2>Bytes in</h2>
+ *
+ * Each read takes {@link java.lang.System#nanoTime()} once, before the chunk is parsed; every
+ * stanza completed by that chunk carries this time as its receive time (so a stanza split over two
+ * reads gets the time of the read that completed it). Aalto's non-blocking parser is fed the read
+ * buffer as it is (no copy) and keeps any incomplete token itself, so a chunk may end anywhere,
+ * also inside a multi-byte UTF-8 character. Each top-level element becomes a small {@link
+ * io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link io.murmuration.xmpp.Stanza#xml()},
+ * is written back from that tree only when a stanza is handed to scenario code (not for chat
+ * messages). After STARTTLS and SASL success the parser is replaced, as the stream restarts.
+ *
+ * <h2>Bytes out</h2>
+ *
+ * Each stanza is one string, encoded to UTF-8 into one pooled buffer and written with one {@code
+ * writeAndFlush}: one {@code write(2)} per stanza, never one per token; with TCP_NODELAY nothing
+ * waits for Nagle's algorithm.
+ *
+ * <h2>Behaviour, as the Smack transport</h2>
+ *
+ * Resource {@code murm}; no roster, no initial presence, no stream management; STARTTLS as {@link
+ * io.murmuration.xmpp.XmppSettings.Tls} says (with {@code verifyTls=false} every certificate is
+ * accepted, with {@code true} it must be trusted and name the domain); the server's pings and
+ * disco#info requests are answered and, like every IQ request, also passed to {@code onStanza};
+ * other IQ requests are not answered. Errors have the kinds and wording of {@code SmackErrors}. One
+ * difference: {@link io.murmuration.xmpp.XmppClient.ConnectTimes#tcpNanos()} is the TCP connect
+ * alone and {@code loginNanos} all the rest (stream, TLS, SASL, bind), see {@link
+ * io.murmuration.xmpp.lean.LeanClient#connect()}.
+ *
+ * <h2>Aalto and Smack in one JVM</h2>
+ *
+ * Aalto's jar registers itself as the JVM's StAX {@code XMLInputFactory}. Smack takes whatever
+ * {@code XMLInputFactory.newInstance()} finds and misbehaves on Aalto, so {@link
+ * io.murmuration.xmpp.XmppTransport#create} names the JDK's factory in the system property {@code
+ * javax.xml.stream.XMLInputFactory} (unless it is set). This package never goes through that
+ * lookup: it creates Aalto's async factory directly.
+ *
+ * <h2>Not done (yet)</h2>
+ *
+ * No back-pressure: a stanza is queued in Netty's outbound buffer however slowly the server reads
+ * (Smack would block the sending user instead). No stream management (XEP-0198), compression, SASL
+ * mechanisms other than PLAIN and SCRAM-SHA-1, SASLprep of non-ASCII passwords, DNS SRV lookup or
+ * channel binding. With TLS, the receive time is taken after the record is decrypted.
+ */
+package io.murmuration.xmpp.lean;

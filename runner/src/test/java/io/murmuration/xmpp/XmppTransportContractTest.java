@@ -1,0 +1,493 @@
+package io.murmuration.xmpp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.accounts.Accounts;
+import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalProsody;
+import io.murmuration.testing.Await;
+import io.murmuration.testing.LocalServersExtension;
+import io.murmuration.testing.RecordingListener;
+import io.murmuration.xmpp.XmppClient.ConnectTimes;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@link XmppTransport} must do, against real servers: each transport has a subclass
+ * naming it, and the same assertions run for all of them.
+ */
+@ExtendWith(LocalServersExtension.class)
+abstract class XmppTransportContractTest {
+  static final Accounts ACCOUNTS = Accounts.existing("contract_{id}", "secret_{id}");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** The name of the transport under test, as {@code --transport} takes it. */
+  abstract String transport();
+
+  /** {@code settings} with this test's transport. */
+  XmppSettings using(XmppSettings settings) {
+    return new XmppSettings(
+        settings.endpoints(),
+        settings.sourceAddresses(),
+        settings.domain(),
+        settings.tls(),
+        settings.verifyTls(),
+        settings.sasl(),
+        settings.connectTimeout(),
+        transport());
+  }
+
+  @Test
+  void logsInWithPlainAndWithScramSha1(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    for (String sasl : List.of("PLAIN", "SCRAM-SHA-1")) {
+      try (XmppTransport transport =
+          XmppTransport.create(settings(ejabberd, XmppSettings.Tls.DISABLED, false, sasl))) {
+        XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+        ConnectTimes times = Await.done(client.connect());
+        assertTrue(times.tcpNanos() > 0 && times.loginNanos() > 0, times.toString());
+        Await.done(client.disconnect());
+      }
+    }
+  }
+
+  @Test
+  void logsInOverRequiredStartTlsWhenNotVerifyingTheSelfSignedCertificate(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    try (XmppTransport transport =
+        XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, false, "PLAIN"))) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      Await.done(client.connect());
+      String sessions =
+          ejabberd
+              .api()
+              .call(
+                  "user_sessions_info",
+                  Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
+      assertTrue(sessions.contains("tls"), sessions);
+      Await.done(client.disconnect());
+    }
+  }
+
+  @Test
+  void refusesTheSelfSignedCertificateWhenVerifyingWithKindTls(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    try (XmppTransport transport =
+        XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, true, "PLAIN"))) {
+      XmppException failure =
+          Await.failure(transport.open(ACCOUNTS.forUser(id), new RecordingListener()).connect());
+      assertEquals("tls", failure.kind(), failure.getMessage());
+    }
+  }
+
+  @Test
+  void reportsASendAfterDisconnectingAsKindSend(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    RecordingListener listener = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), listener);
+      Await.done(client.connect());
+      Await.done(client.disconnect());
+      client.sendChat("user_1@" + ejabberd.domain(), "hello", new TtdStamp("run", 1));
+      assertEquals("send", listener.nextSendFailure(Duration.ofSeconds(5)).kind());
+    }
+  }
+
+  @Test
+  void reportsAWrongPasswordAsKindAuthNamingTheUser(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    Account wrong = new Account(id, ACCOUNTS.forUser(id).username(), "not-the-password");
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppException failure =
+          Await.failure(transport.open(wrong, new RecordingListener()).connect());
+      assertEquals("auth", failure.kind());
+      assertTrue(
+          failure
+              .getMessage()
+              .contains("authentication failed for " + wrong.username() + "@localhost"),
+          failure.getMessage());
+    }
+  }
+
+  @Test
+  void reportsAPortWithoutServerAsKindConnectQuickly() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    XmppSettings settings =
+        new XmppSettings(
+            List.of(new InetSocketAddress("127.0.0.1", port)),
+            List.of(),
+            "localhost",
+            XmppSettings.Tls.DISABLED,
+            false,
+            "PLAIN",
+            Duration.ofSeconds(5),
+            transport());
+    try (XmppTransport transport = XmppTransport.create(settings)) {
+      long start = System.nanoTime();
+      XmppException failure =
+          Await.failure(transport.open(ACCOUNTS.forUser(1), new RecordingListener()).connect());
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals("connect", failure.kind());
+      assertTrue(failure.getMessage().contains("127.0.0.1:" + port), failure.getMessage());
+      assertTrue(millis < 2000, "took " + millis + " ms");
+    }
+  }
+
+  @Test
+  void deliversAStampedChatWithRunIdIntendedTimeAndALaterReceiveTime(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 2);
+    RecordingListener aliceHears = new RecordingListener();
+    RecordingListener bobHears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), aliceHears);
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(alice.connect());
+      Await.done(bob.connect());
+      bob.sendPresence();
+      bobHears.nextStanza(
+          s -> s.kind().equals("presence"), WAIT); // our own presence, back: available
+
+      TtdStamp stamp = new TtdStamp("run-42", System.nanoTime());
+      long sentAfter = System.nanoTime();
+      alice.sendChat(jid(ejabberd, id + 1), "hello bob", stamp);
+      Incoming incoming = bobHears.nextMessage(WAIT);
+
+      assertEquals("hello bob", incoming.body());
+      assertEquals(stamp, incoming.stamp());
+      assertFalse(incoming.delayed());
+      assertTrue(incoming.from().startsWith(jid(ejabberd, id) + "/"), incoming.from());
+      assertTrue(incoming.receivedAtNanos() > sentAfter);
+      Await.done(alice.disconnect());
+      Await.done(bob.disconnect());
+      assertEquals(
+          0, aliceHears.lossCount() + bobHears.lossCount(), "a disconnect we asked for is no loss");
+    }
+  }
+
+  @Test
+  void sendsAChatGivenRightAfterConnectOnceLoggedIn(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 2);
+    RecordingListener bobHears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(bob.connect());
+      bob.sendPresence();
+      bobHears.nextStanza(s -> s.kind().equals("presence"), WAIT);
+
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      var login = alice.connect(); // not awaited: the chat must wait for the session
+      alice.sendChat(jid(ejabberd, id + 1), "right away", new TtdStamp("run-early", 1));
+      assertEquals("right away", bobHears.nextMessage(WAIT).body());
+      Await.done(login);
+      Await.done(alice.disconnect());
+      Await.done(bob.disconnect());
+    }
+  }
+
+  @Test
+  void deliversAMessageForAnOfflineUserAsDelayedAtItsNextLogin(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 2);
+    TtdStamp stamp = new TtdStamp("run-offline", System.nanoTime());
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      Await.done(alice.connect());
+      alice.sendChat(jid(ejabberd, id + 1), "while you were away", stamp);
+      Await.done(alice.disconnect()); // runs after the send: the server has stored it by then
+
+      RecordingListener bobHears = new RecordingListener();
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(bob.connect());
+      bob.sendPresence(); // offline messages come with the initial presence
+      Incoming incoming = bobHears.nextMessage(WAIT);
+      assertEquals("while you were away", incoming.body());
+      assertTrue(incoming.delayed());
+      assertEquals(stamp, incoming.stamp());
+      Await.done(bob.disconnect());
+    }
+  }
+
+  @Test
+  void registersInBandTwiceThenLogsIn(LocalEjabberd ejabberd) {
+    int id = LocalServersExtension.freshUserIds(1);
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      Await.done(client.register());
+      Await.done(client.register()); // exists already: fine
+      Await.done(client.connect());
+      Await.done(client.disconnect());
+    }
+  }
+
+  @Test
+  void bindsEachUserToItsSourceAddress(LocalEjabberd ejabberd) throws Exception {
+    int id = registered(ejabberd, 2);
+    List<InetAddress> sources =
+        List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
+    XmppSettings base = ejabberd.xmppSettings();
+    XmppSettings settings =
+        new XmppSettings(
+            base.endpoints(),
+            sources,
+            base.domain(),
+            base.tls(),
+            base.verifyTls(),
+            base.sasl(),
+            base.connectTimeout(),
+            transport());
+    try (XmppTransport transport = XmppTransport.create(settings)) {
+      for (int user = id; user < id + 2; user++) {
+        XmppClient client = transport.open(ACCOUNTS.forUser(user), new RecordingListener());
+        Await.done(client.connect());
+        String sessions =
+            ejabberd
+                .api()
+                .call(
+                    "user_sessions_info",
+                    Map.of("user", ACCOUNTS.forUser(user).username(), "host", ejabberd.domain()));
+        String expected = settings.sourceFor(user).getHostAddress();
+        assertTrue(
+            sessions.contains("\"" + expected + "\"") || sessions.contains(":" + expected + "\""),
+            "user " + user + " should come from " + expected + ": " + sessions);
+        Await.done(client.disconnect());
+      }
+    }
+  }
+
+  @Test
+  void reportsAKilledServerAsKindConnectionLost() {
+    try (LocalEjabberd own = LocalEjabberd.start(LocalEjabberd.Options.defaults());
+        XmppTransport transport = XmppTransport.create(using(own.xmppSettings()))) {
+      own.registerUsers(ACCOUNTS, 1, 1);
+      RecordingListener hears = new RecordingListener();
+      XmppClient client = transport.open(ACCOUNTS.forUser(1), hears);
+      Await.done(client.connect());
+      own.kill();
+      XmppException lost = hears.nextLoss(WAIT);
+      assertEquals("connection-lost", lost.kind(), lost.getMessage());
+      assertTrue(lost.getMessage().contains(own.c2s().getPort() + ""), lost.getMessage());
+    }
+  }
+
+  @Test
+  void reportsAKickedSessionAsKindStreamError(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    RecordingListener hears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), hears);
+      Await.done(client.connect());
+      ejabberd
+          .api()
+          .call(
+              "kick_session",
+              Map.of(
+                  "user",
+                  ACCOUNTS.forUser(id).username(),
+                  "host",
+                  ejabberd.domain(),
+                  "resource",
+                  "murm",
+                  "reason",
+                  "contract test"));
+      XmppException lost = hears.nextLoss(WAIT);
+      assertEquals("stream-error", lost.kind(), lost.getMessage());
+      assertTrue(lost.getMessage().contains(ejabberd.c2s().getPort() + ""), lost.getMessage());
+    }
+  }
+
+  @Test
+  void usesStartTlsWhenPossibleAndTheServerOffersIt(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 1);
+    try (XmppTransport transport =
+        XmppTransport.create(settings(ejabberd, XmppSettings.Tls.IF_POSSIBLE, false, "PLAIN"))) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      Await.done(client.connect());
+      String sessions =
+          ejabberd
+              .api()
+              .call(
+                  "user_sessions_info",
+                  Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
+      assertTrue(sessions.contains("tls"), sessions);
+      Await.done(client.disconnect());
+    }
+  }
+
+  @Test
+  void answersIqsToTheServerAndTimesOutOnAPeerThatNeverAnswers(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 2);
+    RecordingListener bobHears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(alice.connect());
+      Await.done(bob.connect());
+
+      Stanza pong =
+          Await.done(
+              alice.iq(
+                  "<iq type='get' to='localhost' id='ping-1'><ping xmlns='urn:xmpp:ping'/></iq>",
+                  WAIT));
+      assertEquals("iq", pong.kind());
+      assertEquals("result", pong.type());
+      assertEquals("ping-1", pong.id());
+
+      Stanza info =
+          Await.done(
+              alice.iq(
+                  "<iq type='get' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+                  WAIT));
+      assertTrue(info.xml().contains("urn:xmpp:ping"), info.xml());
+
+      XmppException error =
+          Await.failure(
+              alice.iq(
+                  "<iq type='get' to='localhost'><query xmlns='urn:murmuration:test:unknown'/></iq>",
+                  WAIT));
+      assertEquals("iq-error", error.kind(), error.getMessage());
+
+      // bob's client passes the request on and, like a busy peer, never answers it
+      String bobFull = jid(ejabberd, id + 1) + "/murm";
+      long start = System.nanoTime();
+      XmppException timeout =
+          Await.failure(
+              alice.iq(
+                  "<iq type='get' to='"
+                      + bobFull
+                      + "' id='silent-1'><query xmlns='urn:murmuration:test:silent'/></iq>",
+                  Duration.ofMillis(500)));
+      assertEquals("iq-timeout", timeout.kind(), timeout.getMessage());
+      assertTrue(System.nanoTime() - start >= 500_000_000L);
+      Stanza request = bobHears.nextStanza(s -> s.kind().equals("iq"), WAIT);
+      assertEquals("get", request.type());
+      assertEquals("silent-1", request.id());
+      Await.done(alice.disconnect());
+      Await.done(bob.disconnect());
+    }
+  }
+
+  @Test
+  void passesMessagesWithoutBodyAndPresencesToOnStanza(LocalEjabberd ejabberd) {
+    int id = registered(ejabberd, 2);
+    RecordingListener bobHears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(alice.connect());
+      Await.done(bob.connect());
+      alice.sendStanza(
+          "<message to='"
+              + jid(ejabberd, id + 1)
+              + "/murm' id='m1'>"
+              + "<active xmlns='http://jabber.org/protocol/chatstates'/></message>");
+      Stanza stanza = bobHears.nextStanza(s -> s.kind().equals("message"), WAIT);
+      assertEquals("m1", stanza.id());
+      assertNull(stanza.type());
+      assertNotNull(stanza.from());
+      assertTrue(stanza.xml().contains("chatstates"), stanza.xml());
+    }
+  }
+
+  @Test
+  void logsInUsersRegisteredInBulkOverTheHttpApi(LocalEjabberd ejabberd) {
+    int first = LocalServersExtension.freshUserIds(50);
+    ejabberd.registerUsers(ACCOUNTS, first, 50);
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+      List<XmppClient> clients = new ArrayList<>();
+      List<CompletableFuture<?>> logins = new ArrayList<>();
+      for (int id = first; id < first + 50; id++) {
+        XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+        clients.add(client);
+        logins.add(client.connect().toCompletableFuture());
+      }
+      Await.done(CompletableFuture.allOf(logins.toArray(CompletableFuture[]::new)));
+      List<CompletableFuture<?>> logouts = new ArrayList<>();
+      clients.forEach(client -> logouts.add(client.disconnect().toCompletableFuture()));
+      Await.done(CompletableFuture.allOf(logouts.toArray(CompletableFuture[]::new)));
+    }
+  }
+
+  @Test
+  void registersInBandOnProsodyAndExchangesAStampedMessage(LocalProsody prosody) {
+    int id = LocalServersExtension.freshUserIds(2);
+    RecordingListener bobHears = new RecordingListener();
+    try (XmppTransport transport = XmppTransport.create(using(prosody.xmppSettings()))) {
+      XmppClient alice = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
+      Await.done(alice.register());
+      Await.done(bob.register());
+      Await.done(alice.connect());
+      Await.done(bob.connect());
+      bob.sendPresence();
+      bobHears.nextStanza(s -> s.kind().equals("presence"), WAIT);
+
+      TtdStamp stamp = new TtdStamp("run-prosody", System.nanoTime());
+      alice.sendChat(ACCOUNTS.forUser(id + 1).username() + "@" + prosody.domain(), "hi", stamp);
+      Incoming incoming = bobHears.nextMessage(WAIT);
+      assertEquals("hi", incoming.body());
+      assertEquals(stamp, incoming.stamp());
+      Await.done(alice.disconnect());
+      Await.done(bob.disconnect());
+    }
+  }
+
+  @Test
+  void logsInOnProsodyOverStartTlsWithScramSha1(LocalProsody prosody) {
+    int id = LocalServersExtension.freshUserIds(1);
+    XmppSettings base = prosody.xmppSettings();
+    XmppSettings tls =
+        new XmppSettings(
+            base.endpoints(),
+            base.sourceAddresses(),
+            base.domain(),
+            XmppSettings.Tls.REQUIRED,
+            false,
+            "SCRAM-SHA-1",
+            base.connectTimeout(),
+            transport());
+    try (XmppTransport transport = XmppTransport.create(tls)) {
+      XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
+      Await.done(client.register());
+      Await.done(client.connect());
+      Await.done(client.disconnect());
+    }
+  }
+
+  static int registered(LocalEjabberd ejabberd, int count) {
+    int first = LocalServersExtension.freshUserIds(count);
+    ejabberd.registerUsers(ACCOUNTS, first, count);
+    return first;
+  }
+
+  private static String jid(LocalEjabberd ejabberd, int id) {
+    return ACCOUNTS.forUser(id).username() + "@" + ejabberd.domain();
+  }
+
+  private XmppSettings settings(
+      LocalEjabberd ejabberd, XmppSettings.Tls tls, boolean verify, String sasl) {
+    return new XmppSettings(
+        List.of(ejabberd.c2s()),
+        List.of(),
+        ejabberd.domain(),
+        tls,
+        verify,
+        sasl,
+        Duration.ofSeconds(10),
+        transport());
+  }
+}
