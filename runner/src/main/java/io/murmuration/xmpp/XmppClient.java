@@ -82,6 +82,10 @@ public interface XmppClient {
    * IQ if the server requires one). Neither includes waiting in the client's queue behind earlier
    * calls.
    *
+   * <p>With the lean transport, {@code tcpNanos} is the TCP connect alone, and {@code loginNanos}
+   * everything after it: stream, STARTTLS, SASL, restart, bind (and session). So connect and login
+   * times compare within one transport only.
+   *
    * @param tcpNanos connection and stream set-up, up to authentication
    * @param loginNanos authentication and resource binding
    */

@@ -4,9 +4,10 @@
  * <p>Scenarios and the engine see only {@link io.murmuration.xmpp.XmppClient} (asynchronous: every
  * call returns at once, results complete stages, arrivals reach a {@link
  * io.murmuration.xmpp.XmppClient.Listener}) and {@link io.murmuration.xmpp.XmppTransport}, which
- * makes clients for one run. So the implementation can change without touching scenarios: today
- * {@code smack} (Smack 4.4's {@code XMPPTCPConnection}, two OS threads per connection, its blocking
- * calls on virtual threads), later a leaner event-loop transport.
+ * makes clients for one run. So the implementation can change without touching scenarios: {@code
+ * lean} (the default, {@link io.murmuration.xmpp.lean}: Netty event loops, one per core, for all
+ * connections) or {@code smack} (Smack 4.4's {@code XMPPTCPConnection}: two OS threads per
+ * connection, its blocking calls on virtual threads). Both pass the same contract tests.
  *
  * <p>Every transport must: take {@link io.murmuration.xmpp.Incoming#receivedAtNanos()} as early as
  * it can after the bytes arrive; write and read the {@link io.murmuration.xmpp.TtdStamp} element;
