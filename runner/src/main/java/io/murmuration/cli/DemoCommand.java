@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         ParamValues.resolve(
             scenario, Map.of(), Map.of(), Map.of("messages", "0", "interval", interval));
     out.println("demo: starting a local ejabberd (loopback only)…");
-    try (LocalEjabberd server = LocalEjabberd.start(LocalEjabberd.Options.defaults())) {
+    try (LocalEjabberd server = startEjabberd()) {
       Accounts accounts =
           new Accounts(Accounts.Mode.HTTP_API, "demo_{id}", "secret_{id}", server.httpApi());
       RunSettings settings =
@@ -121,6 +121,13 @@ final class DemoCommand implements Callable<Integer> {
       ExitCode code = new Execution(settings, out).execute();
       out.println("demo: stopping ejabberd");
       return code.code;
+    }
+  }
+
+  /** Starts the server; what stops it from starting is a setup error, not a bug. */
+  private static LocalEjabberd startEjabberd() {
+    try {
+      return LocalEjabberd.start(LocalEjabberd.Options.defaults());
     } catch (IllegalStateException e) {
       throw new SetupException(e.getMessage(), e);
     }

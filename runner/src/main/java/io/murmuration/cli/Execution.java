@@ -135,7 +135,7 @@ final class Execution {
       out.printf(
           "accounts: %d created, %d existed already, in %.1fs%n",
           done.created(), done.existing(), (System.nanoTime() - started) / 1e9);
-    } catch (RuntimeException e) {
+    } catch (IllegalStateException e) { // the API refused or could not be reached
       throw new SetupException(e.getMessage(), e);
     }
   }

@@ -83,16 +83,20 @@ final class ServerCommand implements Callable<Integer> {
       out.println("Ctrl-C stops it");
       new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
       return ExitCode.OK.code;
-    } catch (IllegalStateException e) {
-      throw new SetupException(e.getMessage(), e);
     }
   }
 
+  /** Starts the server; what stops it from starting is a setup error, not a bug. */
   private LocalServer start(LocalServer.Options options) {
-    return switch (kind) {
-      case "ejabberd" -> LocalEjabberd.start(options);
-      case "prosody" -> LocalProsody.start(options);
-      default -> throw new SetupException("unknown server '" + kind + "': use ejabberd or prosody");
-    };
+    try {
+      return switch (kind) {
+        case "ejabberd" -> LocalEjabberd.start(options);
+        case "prosody" -> LocalProsody.start(options);
+        default ->
+            throw new SetupException("unknown server '" + kind + "': use ejabberd or prosody");
+      };
+    } catch (IllegalStateException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -95,10 +96,10 @@ public final class Run implements AutoCloseable {
       } catch (TimeoutException again) {
         return new RunController.Outcome(
             RunController.State.FAILED, "the run did not stop within its grace time");
-      } catch (java.util.concurrent.ExecutionException ee) {
+      } catch (ExecutionException ee) {
         throw new IllegalStateException(ee.getCause());
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     }
   }

@@ -71,13 +71,7 @@ abstract class XmppTransportContractTest {
         XmppTransport.create(settings(ejabberd, XmppSettings.Tls.REQUIRED, false, "PLAIN"))) {
       XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
       Await.done(client.connect());
-      String sessions =
-          ejabberd
-              .api()
-              .call(
-                  "user_sessions_info",
-                  Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
-      assertTrue(sessions.contains("tls"), sessions);
+      assertSessionUsesTls(ejabberd, id);
       Await.done(client.disconnect());
     }
   }
@@ -317,13 +311,7 @@ abstract class XmppTransportContractTest {
         XmppTransport.create(settings(ejabberd, XmppSettings.Tls.IF_POSSIBLE, false, "PLAIN"))) {
       XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
       Await.done(client.connect());
-      String sessions =
-          ejabberd
-              .api()
-              .call(
-                  "user_sessions_info",
-                  Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
-      assertTrue(sessions.contains("tls"), sessions);
+      assertSessionUsesTls(ejabberd, id);
       Await.done(client.disconnect());
     }
   }
@@ -466,6 +454,17 @@ abstract class XmppTransportContractTest {
       Await.done(client.connect());
       Await.done(client.disconnect());
     }
+  }
+
+  /** The server's own account of the user's session says it runs over TLS. */
+  private static void assertSessionUsesTls(LocalEjabberd ejabberd, int id) {
+    String sessions =
+        ejabberd
+            .api()
+            .call(
+                "user_sessions_info",
+                Map.of("user", ACCOUNTS.forUser(id).username(), "host", ejabberd.domain()));
+    assertTrue(sessions.contains("tls"), sessions);
   }
 
   static int registered(LocalEjabberd ejabberd, int count) {
