@@ -77,6 +77,9 @@ final class ServerCommand implements Callable<Integer> {
         }
       }
       out.printf("%s is up; logs in %s%n", kind, server.logFile());
+      if (server instanceof LocalEjabberd ejabberd) {
+        out.printf("HTTP API (mod_http_api, loopback only): %s%n", ejabberd.httpApi());
+      }
       out.printf(
           "run against it with: ./murm run one-to-one --target %s --domain %s %s%n",
           target, server.domain(), accounts);

@@ -17,7 +17,7 @@ record RunContext(
     XmppTransport transport,
     Metrics metrics,
     PreciseTimer timer,
-    ActorRef<Throttle.Command> throttle,
+    Throttle throttle,
     ActorRef<Coordinator.Command> coordinator) {
 
   String jid(int userId) {

@@ -115,7 +115,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   plan.transport(),
                   plan.metrics(),
                   timer,
-                  ctx.spawn(Throttle.create(throttles), "throttle"),
+                  new Throttle(throttles),
                   ctx.spawn(Coordinator.create(), "coordinator"));
           return Behaviors.withTimers(t -> new RunController(ctx, t, run, plan.load(), outcome));
         });
@@ -203,7 +203,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   private Behavior<Command> onSetThrottle(SetThrottle set) {
-    run.throttle().tell(new Throttle.SetRate(set.name(), set.perSecond()));
+    run.throttle().setRate(set.name(), set.perSecond());
     return this;
   }
 

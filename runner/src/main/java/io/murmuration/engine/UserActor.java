@@ -50,8 +50,6 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private record Fire(Runnable action, long intendedNanos, boolean timed, boolean grant)
       implements Command {}
 
-  private record Slot(Throttle.Granted granted) implements Command {}
-
   private record Registered(Throwable failure, Runnable then) implements Command {}
 
   private record Connected(XmppClient.ConnectTimes times, Throwable failure, Runnable then)
@@ -72,7 +70,6 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private final XmppClient client;
   private final Api api = new Api();
 
-  private ActorRef<Throttle.Granted> grants;
   private ActorRef<Coordinator.Group> groups;
   private volatile boolean wantsMessages;
   private volatile boolean wantsStanzas;
@@ -114,7 +111,6 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Fire.class, this::onFire)
-        .onMessage(Slot.class, s -> onSlot(s.granted()))
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Received.class, r -> handle(messageHandler, r.message()))
@@ -155,17 +151,6 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       held.clear();
     }
     return next;
-  }
-
-  private Behavior<Command> onSlot(Throttle.Granted granted) {
-    if (!quiescing && !leaving) {
-      run.timer()
-          .schedule(
-              granted.slotNanos(),
-              getContext().getSelf(),
-              new Fire(granted.then(), granted.slotNanos(), true, true));
-    }
-    return this;
   }
 
   private Behavior<Command> onRegistered(Registered r) {
@@ -424,11 +409,13 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void throttled(String throttle, Runnable action) {
-      if (grants == null) {
-        grants = getContext().messageAdapter(Throttle.Granted.class, Slot::new);
+      long slot = run.throttle().acquire(throttle, currentIntended);
+      if (slot == currentIntended) {
+        action.run(); // a free slot: no reason to leave this callback
+      } else if (!quiescing && !leaving) {
+        awaitingThrottle = true;
+        run.timer().schedule(slot, getContext().getSelf(), new Fire(action, slot, true, true));
       }
-      awaitingThrottle = true;
-      run.throttle().tell(new Throttle.Acquire(throttle, currentIntended, action, grants));
     }
 
     @Override

@@ -8,7 +8,7 @@
  *       stops.
  *   <li>{@code UserActor} — one per simulated user; runs the scenario's per-user callbacks one at a
  *       time and owns the user's {@link io.murmuration.xmpp.XmppClient}.
- *   <li>{@link io.murmuration.engine.Throttle} — named shared rates that answer with slot times.
+ *   <li>{@link io.murmuration.engine.Throttle} — named shared rates that hand out slot times.
  *   <li>{@link io.murmuration.engine.Coordinator} — groups users and hands each the whole group.
  * </ul>
  *
