@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,7 +67,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "where run folders go (default: ${DEFAULT-VALUE})")
   Path runsDir;
 
+  @Mixin InfluxOptions influx = new InfluxOptions();
+
   PrintStream out = System.out;
+  Map<String, String> env = System.getenv();
 
   @Override
   public Integer call() throws Exception {
@@ -79,8 +83,15 @@ final class DemoCommand implements Callable<Integer> {
     ParamValues params =
         ParamValues.resolve(
             scenario, Map.of(), Map.of(), Map.of("messages", "0", "interval", interval));
+    RunOutput output;
+    try {
+      output = influx.resolve(env, Map.of("sut", "ejabberd"));
+    } catch (IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
     out.println("demo: starting a local ejabberd (loopback only)…");
     try (LocalEjabberd server = startEjabberd()) {
+      output = output.withTagDefault("sut_version", server.version());
       Accounts accounts =
           new Accounts(Accounts.Mode.HTTP_API, "demo_{id}", "secret_{id}", server.httpApi());
       RunSettings settings =
@@ -110,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                   Assertion.parse("errors.total == 0")),
               runsDir,
               Duration.ofSeconds(1),
-              quiet);
+              quiet,
+              output);
       out.printf(
           "demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%n",
           server.c2s().getHostString(),

@@ -6,6 +6,8 @@ import io.murmuration.engine.Preflight;
 import io.murmuration.engine.Run;
 import io.murmuration.engine.RunController;
 import io.murmuration.engine.RunPlan;
+import io.murmuration.influx.GrafanaLink;
+import io.murmuration.influx.InfluxSink;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
@@ -76,7 +78,8 @@ final class Execution {
       try (MetricsReporter reporter =
           new MetricsReporter(
               metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out)) {
-        Summary summary = runAndSummarise(transport, runId, metrics, reporter);
+        InfluxSink influx = startInflux(info, runDir, reporter);
+        Summary summary = runAndSummarise(transport, runId, metrics, reporter, influx);
         return conclude(summary, runDir);
       }
     }
@@ -87,7 +90,11 @@ final class Execution {
    * failed.
    */
   private Summary runAndSummarise(
-      XmppTransport transport, String runId, Metrics metrics, MetricsReporter reporter)
+      XmppTransport transport,
+      String runId,
+      Metrics metrics,
+      MetricsReporter reporter,
+      InfluxSink influx)
       throws IOException, InterruptedException {
     Run run =
         Run.start(
@@ -111,13 +118,63 @@ final class Execution {
     } finally {
       run.close();
     }
+    Summary summary = null;
     try {
-      return reporter.finish(
-          outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
-          outcome.failure());
+      summary =
+          reporter.finish(
+              outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
+              outcome.failure());
+      return summary;
     } finally {
+      if (influx != null) {
+        finishInflux(
+            influx,
+            summary != null ? summary : reporter.finish(Summary.FAILED, "interrupted"),
+            reporter.runDir());
+      }
       written.countDown();
       removeHook(onCtrlC);
+    }
+  }
+
+  /**
+   * Starts writing to InfluxDB when configured; says in one line where to, or why it cannot (the
+   * run goes on, its points kept in the run folder). Prints the Grafana link when configured.
+   */
+  private InfluxSink startInflux(RunInfo info, Path runDir, MetricsReporter reporter) {
+    RunOutput output = settings.output();
+    if (output.grafana() != null) {
+      out.println(
+          "grafana: " + GrafanaLink.run(output.grafana(), info.runId(), info.startedAt(), null));
+    }
+    if (output.influx() == null) {
+      return null;
+    }
+    InfluxSink sink =
+        InfluxSink.start(
+            output.influx(),
+            output.tags(),
+            info,
+            runDir,
+            settings.reportInterval(),
+            line -> out.println("influx: " + line));
+    if (sink.problemAtStart() != null) {
+      out.println("influx: " + sink.problemAtStart());
+    } else {
+      out.println("influx: writing to " + output.influx());
+    }
+    reporter.addListener(sink);
+    return sink;
+  }
+
+  private void finishInflux(InfluxSink sink, Summary summary, Path runDir) {
+    InfluxSink.Result result = sink.finish(summary);
+    if (result.kept() == 0) {
+      out.printf("influx: %d points written%n", result.written());
+    } else {
+      out.printf(
+          "influx: %d points written, %d kept in %s: send them with murm influx push %s%n",
+          result.written(), result.kept(), result.spoolFile(), runDir);
     }
   }
 
@@ -173,6 +230,15 @@ final class Execution {
     out.println(SummaryText.render(summary));
     out.println("run folder: " + runDir.toAbsolutePath());
     out.println("report:     " + runDir.resolve(MetricsReporter.REPORT_FILE).toAbsolutePath());
+    if (settings.output().grafana() != null) {
+      out.println(
+          "grafana:    "
+              + GrafanaLink.run(
+                  settings.output().grafana(),
+                  summary.runId(),
+                  summary.startedAt(),
+                  summary.endedAt()));
+    }
     boolean allHold = true;
     for (Assertion a : settings.assertions()) {
       boolean holds = a.holds(summary);

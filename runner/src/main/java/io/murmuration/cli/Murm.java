@@ -11,7 +11,10 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}. */
+/**
+ * The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}, {@code server},
+ * {@code influx}.
+ */
 @Command(
     name = "murm",
     mixinStandardHelpOptions = true,
@@ -21,7 +24,8 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       ScenariosCommand.class,
       DemoCommand.class,
-      ServerCommand.class
+      ServerCommand.class,
+      InfluxCommand.class
     })
 public final class Murm implements Runnable {
 
@@ -34,7 +38,7 @@ public final class Murm implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, scenarios or demo");
+        new CommandLine(this), "name a command: run, scenarios, demo, server or influx");
   }
 
   public static void main(String[] args) {
@@ -85,6 +89,13 @@ public final class Murm implements Runnable {
     runCommand.env = env;
     ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
     ((ServerCommand) cl.getSubcommands().get("server").getCommand()).out = out;
+    DemoCommand demo = cl.getSubcommands().get("demo").getCommand();
+    demo.env = env;
+    CommandLine influx = cl.getSubcommands().get("influx");
+    ((InfluxCommand.Start) influx.getSubcommands().get("start").getCommand()).out = out;
+    InfluxCommand.Push push = influx.getSubcommands().get("push").getCommand();
+    push.out = out;
+    push.env = env;
     try {
       Set<String> known =
           run.getCommandSpec().options().stream()

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -202,6 +203,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no live view")
   boolean quiet;
 
+  @Mixin InfluxOptions influx = new InfluxOptions();
+
   ConfigDefaults defaults;
   java.io.PrintStream out = System.out;
   Map<String, String> env = System.getenv();
@@ -253,7 +256,8 @@ final class RunCommand implements Callable<Integer> {
           assertions,
           runsDir,
           duration("--report-interval", reportInterval),
-          quiet);
+          quiet,
+          influx.resolve(env, Map.of()));
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }

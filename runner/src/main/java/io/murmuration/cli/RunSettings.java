@@ -19,4 +19,5 @@ record RunSettings(
     List<Assertion> assertions,
     Path runsDir,
     Duration reportInterval,
-    boolean quiet) {}
+    boolean quiet,
+    RunOutput output) {}

@@ -38,7 +38,7 @@ public final class Metrics {
     }
   }
 
-  static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+  public static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
 
   private final Recorder[] recorders = new Recorder[Timer.values().length];
   private final LongAdder sent = new LongAdder();

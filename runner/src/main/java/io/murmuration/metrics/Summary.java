@@ -260,7 +260,7 @@ public record Summary(
     return Objects.requireNonNull(MetricsJson.MAPPER.readValue(file.toFile(), Summary.class));
   }
 
-  static Double ms(long nanos) {
+  public static Double ms(long nanos) {
     return round3(nanos / 1e6);
   }
 

@@ -119,6 +119,20 @@ public final class LocalEjabberd implements LocalServer {
     return c2s;
   }
 
+  /**
+   * The version the running server reports (e.g. {@code 23.01}), or null when its status does not
+   * say.
+   */
+  public String version() {
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("ejabberd (\\S+) is running").matcher(api.status());
+      return m.find() ? m.group(1) : null;
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+
   /** Base URL of the HTTP API, e.g. {@code http://127.0.0.1:PORT/api}. */
   public URI httpApi() {
     return httpApi;
