@@ -1,5 +1,7 @@
 package io.murmuration.sut;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LocalInflux implements AutoCloseable {
   private static final Path INFLUXD = Path.of("/usr/bin/influxd");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * What to start.
@@ -177,7 +180,7 @@ public final class LocalInflux implements AutoCloseable {
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2 || response.body().contains("\"error\"")) {
+      if (response.statusCode() / 100 != 2 || hasError(response.body())) {
         throw new IllegalStateException(
             "InfluxDB at " + url + " refused `" + influxQl + "`: " + response.body().strip());
       }
@@ -189,6 +192,20 @@ public final class LocalInflux implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** InfluxDB's answer says {@code "error"} at the top or for a statement. */
+  private static boolean hasError(String body) throws IOException {
+    JsonNode answer = JSON.readTree(body);
+    if (answer.has("error")) {
+      return true;
+    }
+    for (JsonNode result : answer.path("results")) {
+      if (result.has("error")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

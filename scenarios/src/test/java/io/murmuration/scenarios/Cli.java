@@ -14,14 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Runs {@code murm} in-process, the way a user would from a shell, and keeps what it printed. */
-record Cli(int code, String out, String err) {
+public record Cli(int code, String out, String err) {
   private static final Pattern RUN_FOLDER = Pattern.compile("run folder: (\\S+)");
 
-  static Cli murm(String... args) {
+  public static Cli murm(String... args) {
     return murm(Map.of(), args);
   }
 
-  static Cli murm(Map<String, String> env, String... args) {
+  public static Cli murm(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -34,7 +34,7 @@ record Cli(int code, String out, String err) {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  Path runFolder() {
+  public Path runFolder() {
     Matcher m = RUN_FOLDER.matcher(out);
     if (!m.find()) {
       throw new AssertionError("no run folder printed; out:\n" + out + "\nerr:\n" + err);
@@ -42,7 +42,7 @@ record Cli(int code, String out, String err) {
     return Path.of(m.group(1));
   }
 
-  JsonNode summary() throws IOException {
+  public JsonNode summary() throws IOException {
     return new ObjectMapper().readTree(Files.readString(runFolder().resolve("summary.json")));
   }
 

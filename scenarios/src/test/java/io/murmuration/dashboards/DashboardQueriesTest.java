@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.dashboards.Population.Run;
+import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.DashboardQueries;
 import io.murmuration.testing.DashboardQueries.Context;
 import io.murmuration.testing.DashboardQueries.Kind;
 import io.murmuration.testing.DashboardQueries.Query;
+import io.murmuration.testing.LocalServersExtension;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,17 +36,19 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs every query of every dashboard — panels, variables, annotations — against a real InfluxDB
  * holding runs written as {@code docs/metrics.md} describes, and checks each answer against what
  * was written: which series, which columns, plausible values, only the chosen runs.
  *
- * <p>What is in InfluxDB comes from {@link #populate}, which returns a {@link Population}: the
- * runs, their tags, time spans, error kinds and event types. Every check works from that
- * description alone, so {@code populate} may be replaced by a real scenario run that writes through
- * the runner and describes what it ran.
+ * <p>What is in InfluxDB comes from real runs of the one-to-one scenario against ejabberd, written
+ * by the runner ({@link RealRuns}), which describes them as a {@link Population}: the runs, their
+ * tags, time spans, error kinds and event types. Every check works from that description.
  */
+@ExtendWith(LocalServersExtension.class)
 class DashboardQueriesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INTERVAL = "5s";
@@ -73,9 +78,9 @@ class DashboardQueriesTest {
   private static Population data;
 
   @BeforeAll
-  static void startInfluxDbWithRuns() {
+  static void startInfluxDbWithRuns(LocalEjabberd ejabberd, @TempDir Path runs) throws Exception {
     influx = LocalInflux.start(LocalInflux.Options.defaults());
-    data = populate(influx);
+    data = RealRuns.write(influx, ejabberd, runs);
   }
 
   @AfterAll
@@ -149,15 +154,6 @@ class DashboardQueriesTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> DashboardQueries.expand("\"x\" =~ /$branch/", variables, context));
-  }
-
-  /**
-   * Fills InfluxDB and says with what. The one place that decides where the data comes from: today
-   * {@link SyntheticRuns}, line protocol over HTTP; a real scenario run writing through the runner
-   * can take its place, if it returns the {@link Population} it wrote.
-   */
-  static Population populate(LocalInflux influx) {
-    return SyntheticRuns.write(influx);
   }
 
   /** Runs {@code query} and checks the answer against {@link #data}. */

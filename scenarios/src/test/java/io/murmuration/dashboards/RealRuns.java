@@ -1,0 +1,152 @@
+package io.murmuration.dashboards;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.murmuration.accounts.Accounts;
+import io.murmuration.dashboards.Population.Run;
+import io.murmuration.influx.RunTags;
+import io.murmuration.scenarios.Cli;
+import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalInflux;
+import io.murmuration.testing.LocalServersExtension;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fills InfluxDB for {@link DashboardQueriesTest} the way users do: short one-to-one runs against
+ * ejabberd, written by the runner with {@code --influx} and {@code --tag}. Two runs of {@code main}
+ * with different commits, the base and head arms of pull request 42, and a command-line run without
+ * repository tags in which two of eight users cannot log in (so it has {@code errors} points and
+ * ends {@code failed}).
+ */
+final class RealRuns {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RealRuns() {}
+
+  static Population write(LocalInflux influx, LocalEjabberd ejabberd, Path runsDir)
+      throws IOException {
+    List<Run> runs = new ArrayList<>();
+    runs.add(
+        run(
+            influx,
+            ejabberd,
+            runsDir,
+            0,
+            "repo=acme/chat,branch=main,commit=3f2a9c1,trigger=push"));
+    runs.add(
+        run(
+            influx,
+            ejabberd,
+            runsDir,
+            0,
+            "repo=acme/chat,branch=main,commit=8e41d07,trigger=push"));
+    runs.add(
+        run(
+            influx,
+            ejabberd,
+            runsDir,
+            0,
+            "repo=acme/chat,pr=42,branch=main,commit=8e41d07,arm=base,trigger=pull_request"));
+    runs.add(
+        run(
+            influx,
+            ejabberd,
+            runsDir,
+            0,
+            "repo=acme/chat,pr=42,branch=feature/faster-acks,commit=c0ffee5,arm=head,"
+                + "trigger=pull_request"));
+    runs.add(run(influx, ejabberd, runsDir, 2, null));
+    long from = runs.stream().mapToLong(Run::startMs).min().orElseThrow() - 60_000;
+    long to = runs.stream().mapToLong(Run::endMs).max().orElseThrow() + 60_000;
+    return new Population(from, to, runs);
+  }
+
+  /** One run of 8 users for 7 s, {@code missing} of them without an account. */
+  private static Run run(
+      LocalInflux influx, LocalEjabberd ejabberd, Path runsDir, int missing, String tags)
+      throws IOException {
+    int users = 8;
+    int first = LocalServersExtension.freshUserIds(users);
+    Accounts accounts = Accounts.existing("dash_{id}", "secret_{id}");
+    ejabberd.registerUsers(accounts, first, users - missing);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "one-to-one",
+                "--target",
+                ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort(),
+                "--domain",
+                ejabberd.domain(),
+                "--users",
+                Integer.toString(users),
+                "--first-user",
+                Integer.toString(first),
+                "--arrival-rate",
+                "100",
+                "--duration",
+                "7s",
+                "--accounts",
+                "existing",
+                "--username",
+                "dash_{id}",
+                "--password",
+                "secret_{id}",
+                "-Pbucket_size=4",
+                "-Pbucket_wait=2s",
+                "-Pmessages=0",
+                "-Pinterval=100ms",
+                "-Plinger=1s",
+                "--runs-dir",
+                runsDir.toString(),
+                "--quiet",
+                "--influx",
+                influx.url().toString()));
+    if (tags != null) {
+      args.addAll(List.of("--tag", tags));
+    }
+    Cli cli = Cli.murm(args.toArray(String[]::new));
+    JsonNode summary = cli.summary();
+    assertEquals(
+        missing == 0 ? "finished" : "failed", summary.get("state").asText(), cli.toString());
+    String id = summary.get("run_id").asText();
+
+    // the run's tags as InfluxDB has them
+    JsonNode point =
+        JSON.readTree(influx.query("SELECT * FROM \"run\" WHERE run_id = '" + id + "'"))
+            .at("/results/0/series/0");
+    Map<String, String> written = new HashMap<>();
+    List<String> keys = new ArrayList<>(RunTags.KEYS);
+    keys.addAll(List.of("run_id", "scenario"));
+    for (int i = 0; i < point.get("columns").size(); i++) {
+      String column = point.get("columns").get(i).asText();
+      JsonNode value = point.get("values").get(0).get(i);
+      if (keys.contains(column) && !value.isNull()) {
+        written.put(column, value.asText());
+      }
+    }
+    Set<String> errorKinds = new HashSet<>();
+    summary.get("errors").fieldNames().forEachRemaining(errorKinds::add);
+    Set<String> events = new HashSet<>(Set.of("run_start", "run_end"));
+    if (written.containsKey("commit")) {
+      events.add("commit");
+    }
+    return new Run(
+        Map.copyOf(written),
+        Instant.parse(summary.get("started_at").asText()).toEpochMilli(),
+        Instant.parse(summary.get("ended_at").asText()).toEpochMilli(),
+        true,
+        Set.copyOf(errorKinds),
+        Set.copyOf(events));
+  }
+}
