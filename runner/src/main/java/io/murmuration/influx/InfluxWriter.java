@@ -95,8 +95,8 @@ public final class InfluxWriter {
   }
 
   /**
-   * Gives the writer up to {@code within} to send everything queued and spooled, then stops it;
-   * what is left stays in the spool file.
+   * Gives the writer up to {@code within} to send everything queued and spooled — one more try when
+   * InfluxDB is down, not a wait — then stops it; what is left stays in the spool file.
    */
   InfluxSink.Result finish(Duration within) {
     finishBy = System.nanoTime() + within.toNanos();
@@ -128,16 +128,22 @@ public final class InfluxWriter {
         }
       }
       queue.drainTo(batch, BATCH_LINES - batch.size());
+      boolean failed = false;
       if (!refused && System.nanoTime() - retryAt >= 0) {
         if (!sendSpoolThen(batch)) {
           spool.append(batch);
           retryAt = System.nanoTime() + RETRY.toNanos();
+          failed = true;
         }
       } else {
         spool.append(batch);
       }
       if (finishing) {
-        if (queue.isEmpty() && (refused || spool.isEmpty() || System.nanoTime() - finishBy >= 0)) {
+        // at the end, one more try rather than a wait: what InfluxDB does not take stays spooled
+        if (failed
+            || refused
+            || (queue.isEmpty() && spool.isEmpty())
+            || System.nanoTime() - finishBy >= 0) {
           return;
         }
         sleepUntil(Math.min(retryAt, finishBy));

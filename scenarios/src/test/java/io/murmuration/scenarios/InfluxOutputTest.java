@@ -72,6 +72,7 @@ class InfluxOutputTest {
                 ejabberd.httpApi().toString(),
                 "-Pbucket_size=4",
                 "-Pinterval=200ms",
+                "-Pmessages=0",
                 "-Plinger=1s",
                 "--runs-dir",
                 runs.toString(),
@@ -242,6 +243,29 @@ class InfluxOutputTest {
       assertTrue(Files.size(run.runFolder().resolve("influx-spool.lp")) > 0);
       assertTrue(Files.exists(run.runFolder().resolve("summary.json")));
     }
+  }
+
+  @Test
+  void anInfluxDbThatIsNotThereIsOneLineAtTheStartAndTheRunGoesOn(LocalEjabberd ejabberd)
+      throws Exception {
+    int nobodyListens;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      nobodyListens = free.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + nobodyListens;
+    Cli run = Cli.murm(runArgs(ejabberd, 8, "3s", "--influx", url).toArray(String[]::new));
+
+    assertEquals(0, run.code(), run.toString());
+    List<String> lines = run.out().lines().toList();
+    int started =
+        lines.indexOf(lines.stream().filter(l -> l.startsWith("run ")).findFirst().orElseThrow());
+    String problem = lines.get(started + 1);
+    assertTrue(
+        problem.startsWith("influx: InfluxDB at " + url + " cannot be written to (")
+            && problem.contains("influx-spool.lp"),
+        run.out());
+    assertTrue(Files.size(run.runFolder().resolve("influx-spool.lp")) > 0);
+    assertTrue(Files.exists(run.runFolder().resolve("summary.json")));
   }
 
   /** One point per 5 reporter intervals (the reporter logs one ttd histogram per interval). */
