@@ -1,0 +1,92 @@
+package io.murmuration.hook;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A load test the service accepted: which repository, at which commit, why, and where it stands.
+ * Immutable; the {@code JobStore} holds the current state of each job.
+ *
+ * @param id the store's id, unique and increasing
+ * @param deliveryId GitHub's {@code X-GitHub-Delivery} of the webhook that asked for it (a
+ *     redelivery of the same id makes no second job)
+ * @param trigger why it runs: a merged build ({@link Trigger#PUSH}) or a pull request
+ * @param repo {@code owner/name}
+ * @param cloneUrl where to fetch the repository from (for tests: a local path or file URL)
+ * @param defaultBranch the repository's default branch, from which the per-repository configuration
+ *     is read (never from the pull request's head)
+ * @param branch the branch under test (a pull request's head branch)
+ * @param sha the commit under test (a pull request's head commit)
+ * @param pr the pull request's number, or null for a push
+ * @param baseSha the pull request's base commit, or null for a push
+ * @param installationId the GitHub App installation that sent the event, or null
+ * @param requestedBy who caused it (GitHub login)
+ * @param state where it stands
+ * @param acceptedAt when the service stored it
+ */
+public record Job(
+    long id,
+    String deliveryId,
+    Trigger trigger,
+    String repo,
+    String cloneUrl,
+    String defaultBranch,
+    String branch,
+    String sha,
+    Integer pr,
+    String baseSha,
+    Long installationId,
+    String requestedBy,
+    State state,
+    Instant acceptedAt) {
+
+  public Job {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(repo, "repo");
+    Objects.requireNonNull(sha, "sha");
+    Objects.requireNonNull(state, "state");
+  }
+
+  /** Why a job runs; {@link #tag} is the {@code trigger} tag of its metrics. */
+  public enum Trigger {
+    PUSH("push"),
+    PULL_REQUEST("pull_request");
+
+    public final String tag;
+
+    Trigger(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  /** Where a job stands. */
+  public enum State {
+    /** Untrusted (a fork, an outside author): runs once a trusted collaborator approves it. */
+    AWAITING_APPROVAL,
+    QUEUED,
+    RUNNING,
+    /** Ran to its end (its {@link JobResult} says with which conclusion). */
+    DONE,
+    /** Superseded by a newer push to the same pull request, or cancelled by an operator. */
+    CANCELLED
+  }
+
+  public Job withState(State newState) {
+    return new Job(
+        id,
+        deliveryId,
+        trigger,
+        repo,
+        cloneUrl,
+        defaultBranch,
+        branch,
+        sha,
+        pr,
+        baseSha,
+        installationId,
+        requestedBy,
+        newState,
+        acceptedAt);
+  }
+}
