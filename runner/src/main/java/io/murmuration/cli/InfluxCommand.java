@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -78,24 +79,7 @@ final class InfluxCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "RUN_FOLDER", description = "run folders")
     List<Path> runDirs;
 
-    @Option(
-        names = "--influx",
-        required = true,
-        paramLabel = "URL",
-        description = "InfluxDB URL, e.g. http://127.0.0.1:8086")
-    String url;
-
-    @Option(
-        names = "--influx-db",
-        paramLabel = "NAME",
-        description = "database (default: " + InfluxSettings.DEFAULT_DATABASE + ")")
-    String database;
-
-    @Option(
-        names = "--influx-credentials",
-        paramLabel = "FILE",
-        description = "file with user=… and password=… (else MURM_INFLUX_USER, _PASSWORD)")
-    Path credentials;
+    @Mixin InfluxConnectionOptions connection = new InfluxConnectionOptions();
 
     PrintStream out = System.out;
     Map<String, String> env = System.getenv();
@@ -104,9 +88,12 @@ final class InfluxCommand implements Runnable {
     public Integer call() {
       InfluxSettings settings;
       try {
-        settings = InfluxSettings.of(url, database, credentials, env);
+        settings = connection.settings(env);
       } catch (IllegalArgumentException e) {
         throw new SetupException(e.getMessage(), e);
+      }
+      if (settings == null) {
+        throw new SetupException("say where to send the points: --influx http://host:8086");
       }
       for (Path runDir : runDirs) {
         if (!Files.isRegularFile(runDir.resolve("summary.json"))) {

@@ -5,10 +5,10 @@ import io.murmuration.influx.RunTags;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,24 +16,7 @@ import picocli.CommandLine.Option;
  * Grafana to link to: the options {@code run} and {@code demo} share.
  */
 final class InfluxOptions {
-  @Option(
-      names = "--influx",
-      paramLabel = "URL",
-      description = "also write metrics to this InfluxDB, e.g. http://127.0.0.1:8086")
-  String url;
-
-  @Option(
-      names = "--influx-db",
-      paramLabel = "NAME",
-      description = "InfluxDB database (default: " + InfluxSettings.DEFAULT_DATABASE + ")")
-  String database;
-
-  @Option(
-      names = "--influx-credentials",
-      paramLabel = "FILE",
-      description =
-          "file with lines user=… and password=… (else MURM_INFLUX_USER, MURM_INFLUX_PASSWORD)")
-  Path credentials;
+  @Mixin InfluxConnectionOptions connection = new InfluxConnectionOptions();
 
   @Option(
       names = "--tag",
@@ -56,8 +39,7 @@ final class InfluxOptions {
     for (Map.Entry<String, String> d : defaults.entrySet()) {
       runTags = runTags.withDefault(d.getKey(), d.getValue());
     }
-    InfluxSettings influx =
-        url == null || url.isBlank() ? null : InfluxSettings.of(url, database, credentials, env);
+    InfluxSettings influx = connection.settings(env);
     URI grafanaUrl = null;
     if (grafana != null && !grafana.isBlank()) {
       grafanaUrl = URI.create(grafana.strip());

@@ -5,7 +5,6 @@ import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
 import io.murmuration.metrics.SeriesPoint;
 import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -92,16 +91,7 @@ final class IntervalWindow {
 
   /** Errors in the window by kind, kinds without errors left out. */
   Map<String, Long> errors() {
-    Map<String, Long> errors = new TreeMap<>();
-    last.errors()
-        .forEach(
-            (kind, total) -> {
-              long earlier = before == null ? 0 : before.errors().getOrDefault(kind, 0L);
-              if (total > earlier) {
-                errors.put(kind, total - earlier);
-              }
-            });
-    return errors;
+    return last.errorsSince(before);
   }
 
   long errorTotal() {

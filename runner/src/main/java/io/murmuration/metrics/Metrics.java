@@ -147,5 +147,18 @@ public final class Metrics {
     public long errorTotal() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }
+
+    /** Errors by kind since {@code before} (null: since the start); kinds without any left out. */
+    public Map<String, Long> errorsSince(Snapshot before) {
+      Map<String, Long> since = new java.util.TreeMap<>();
+      errors.forEach(
+          (kind, total) -> {
+            long earlier = before == null ? 0 : before.errors.getOrDefault(kind, 0L);
+            if (total > earlier) {
+              since.put(kind, total - earlier);
+            }
+          });
+      return since;
+    }
   }
 }

@@ -63,15 +63,7 @@ public record SeriesPoint(
     double seconds = Math.max(endMs - startMs, 1) / 1000.0;
     long sentBefore = previous == null ? 0 : previous.sent();
     long deliveredBefore = previous == null ? 0 : previous.received() + previous.late();
-    Map<String, Long> errors = new TreeMap<>();
-    now.errors()
-        .forEach(
-            (kind, total) -> {
-              long before = previous == null ? 0 : previous.errors().getOrDefault(kind, 0L);
-              if (total > before) {
-                errors.put(kind, total - before);
-              }
-            });
+    Map<String, Long> errors = now.errorsSince(previous);
     return new SeriesPoint(
         Summary.round3((endMs - runStartMs) / 1000.0),
         Summary.round3(seconds),

@@ -125,4 +125,28 @@ class CliErrorsTest {
     assertEquals(2, run.code());
     assertTrue(run.err().contains("\tat io.murmuration."), run.err());
   }
+
+  @Test
+  void aMisspeltTagKeyNamesTheKnownKeys() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--target", "127.0.0.1:5222", "--tag", "brnach=main"),
+        "unknown tag 'brnach': use one of node, trigger, sut, sut_version, repo, branch, commit");
+  }
+
+  @Test
+  void anInfluxUrlWithoutSchemeShowsWhatOneLooksLike() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--target", "127.0.0.1:5222", "--influx", "127.0.0.1:8086"),
+        "the InfluxDB URL must look like http://host:8086, not '127.0.0.1:8086'");
+  }
+
+  @Test
+  void influxPushNeedsARunFolderAndAnInfluxDb() throws Exception {
+    assertSetupError(
+        Cli.murm("influx", "push", runs.toString()),
+        "say where to send the points: --influx http://host:8086");
+    assertSetupError(
+        Cli.murm("influx", "push", runs.toString(), "--influx", "http://127.0.0.1:1"),
+        runs + " is not a run folder (it has no summary.json)");
+  }
 }

@@ -1,0 +1,33 @@
+package io.murmuration.cli;
+
+import io.murmuration.influx.InfluxSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Which InfluxDB to write to: the options of {@code run}, {@code demo} and {@code influx push}. */
+final class InfluxConnectionOptions {
+  @Option(
+      names = "--influx",
+      paramLabel = "URL",
+      description = "InfluxDB to write metrics to, e.g. http://127.0.0.1:8086")
+  String url;
+
+  @Option(
+      names = "--influx-db",
+      paramLabel = "NAME",
+      description = "InfluxDB database (default: " + InfluxSettings.DEFAULT_DATABASE + ")")
+  String database;
+
+  @Option(
+      names = "--influx-credentials",
+      paramLabel = "FILE",
+      description =
+          "file with lines user=… and password=… (else MURM_INFLUX_USER, MURM_INFLUX_PASSWORD)")
+  Path credentials;
+
+  /** The settings, or null when no URL is given. */
+  InfluxSettings settings(Map<String, String> env) {
+    return url == null || url.isBlank() ? null : InfluxSettings.of(url, database, credentials, env);
+  }
+}
