@@ -237,7 +237,9 @@ public final class GitHubReporter implements Reporter {
   /** One line: what failed for which job, GitHub's status and URL, its message (redacted). */
   private void logFailure(Job job, String what, Exception e) {
     String cause;
-    if (e instanceof HttpException h) {
+    if (e instanceof HttpException h && h.getResponseCode() < 0) {
+      cause = "no answer from " + h.getUrl() + ": " + (h.getCause() == null ? h : h.getCause());
+    } else if (e instanceof HttpException h) {
       cause = "HTTP " + h.getResponseCode() + " at " + h.getUrl() + ": " + h.getMessage();
     } else if (e instanceof GHFileNotFoundException) {
       cause = "HTTP 404: " + e.getMessage();
