@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,10 +74,10 @@ public final class GitHubAuth {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
   private final Map<Long, Installation> installations = new ConcurrentHashMap<>();
-  private final Set<String> minted = ConcurrentHashMap.newKeySet();
   private volatile GitHub tokenClient;
 
-  private record Installation(GitHub client, Instant renewAfter) {}
+  /** The current installation token of one installation and a client that uses it. */
+  private record Installation(GitHub client, String token, Instant renewAfter) {}
 
   private GitHubAuth(
       URI apiUrl, String appId, PrivateKey appKey, String token, String secretSource) {
@@ -194,24 +193,27 @@ public final class GitHubAuth {
     GitHub asApp = builder().withAuthorizationProvider(new JWTTokenProvider(appId, appKey)).build();
     GHAppInstallationToken minted =
         asApp.getApp().getInstallationById(installationId).createToken().create();
-    this.minted.add(minted.getToken());
     Instant expires =
         minted.getExpiresAt() == null
             ? Instant.now().plus(Duration.ofMinutes(30))
             : minted.getExpiresAt().toInstant();
     GitHub client = builder().withAppInstallationToken(minted.getToken()).build();
-    installations.put(installationId, new Installation(client, expires.minus(TOKEN_MARGIN)));
+    installations.put(
+        installationId, new Installation(client, minted.getToken(), expires.minus(TOKEN_MARGIN)));
     return client;
   }
 
-  /** {@code text} with every secret this object knows (the token, minted tokens) replaced. */
+  /**
+   * {@code text} with every secret this object holds (the token, the current installation tokens)
+   * replaced by {@code ***}.
+   */
   public String redact(String text) {
     if (text == null) {
       return null;
     }
     String out = token == null ? text : text.replace(token, "***");
-    for (String t : minted) {
-      out = out.replace(t, "***");
+    for (Installation i : installations.values()) {
+      out = out.replace(i.token(), "***");
     }
     return out;
   }
