@@ -51,7 +51,7 @@ public final class GitHubReporter implements Reporter {
 
   private final GitHubAuth auth;
 
-  /** Check run id per job id, from started to finished (found again by name after a restart). */
+  /** Check run id per job id, from started to finished (found again on GitHub after a restart). */
   private final Map<Long, Long> checkRuns = new ConcurrentHashMap<>();
 
   public GitHubReporter(GitHubAuth auth) {
@@ -141,21 +141,18 @@ public final class GitHubReporter implements Reporter {
 
   /**
    * The check run this job created, when its id was not remembered (the service restarted between
-   * start and end): by name on the commit, preferring the one whose external id is the job's. Null
-   * when there is none (creating it failed): then a completed one is created.
+   * start and end): the one named {@value #CHECK_NAME} on the commit whose external id is the job
+   * id. Another job's run on the same commit is left alone. Null when there is none (creating it
+   * failed): then a completed one is created.
    */
   private static Long findCheckRun(GHRepository repo, Job job) throws IOException {
-    Long byName = null;
     for (GHCheckRun run :
         repo.getCheckRuns(job.sha(), Map.of("check_name", CHECK_NAME)).withPageSize(100)) {
       if (Long.toString(job.id()).equals(run.getExternalId())) {
         return run.getId();
       }
-      if (byName == null) {
-        byName = run.getId();
-      }
     }
-    return byName;
+    return null;
   }
 
   private static void upsertComment(GHRepository repo, Job job, JobResult result, String details)

@@ -200,6 +200,35 @@ class GitHubReporterTest {
   }
 
   @Test
+  void whenNoCheckRunOfThisJobExistsACompletedOneIsCreatedAndOtherJobsRunsAreLeftAlone()
+      throws Exception {
+    GitHubAuth auth =
+        GitHubAuth.app(api(), "12345", TestKeys.writePkcs8(TestKeys.rsa(), dir.resolve("k")));
+    stubApp();
+    stubRepository();
+    gh.stubFor(
+        get(urlPathEqualTo(REPO + "/commits/" + SHA + "/check-runs"))
+            .willReturn(
+                okJson(
+                    "{\"total_count\":1,\"check_runs\":["
+                        + "{\"id\":887,\"name\":\"Murmuration load test\",\"external_id\":\"6\"}]}")));
+    gh.stubFor(post(REPO + "/check-runs").willReturn(jsonResponse("{\"id\":900}", 201)));
+
+    new GitHubReporter(auth)
+        .finished(
+            job(7, null), new JobResult("success", "ok", "x", null), "https://tide.example/jobs/7");
+
+    JsonNode created =
+        JSON.readTree(
+            only(postRequestedFor(urlPathEqualTo(REPO + "/check-runs"))).getBodyAsString());
+    assertEquals("completed", created.path("status").asText());
+    assertEquals("success", created.path("conclusion").asText());
+    assertEquals("7", created.path("external_id").asText());
+    assertEquals(SHA, created.path("head_sha").asText());
+    gh.verify(0, patchRequestedFor(urlPathMatching(REPO + "/check-runs/.*")));
+  }
+
+  @Test
   void withOnlyATokenCommitStatusesGoFromPendingToSuccessOrFailure() throws Exception {
     GitHubReporter reporter = new GitHubReporter(GitHubAuth.token(api(), PAT, "test"));
     stubRepository();
