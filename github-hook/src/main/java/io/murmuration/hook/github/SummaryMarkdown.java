@@ -1,0 +1,136 @@
+package io.murmuration.hook.github;
+
+import io.murmuration.cli.Assertion;
+import io.murmuration.influx.GrafanaLink;
+import io.murmuration.metrics.Summary;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
+
+/**
+ * The markdown a check run's summary and the sticky comment show for one run: a table of the key
+ * metrics from its {@code summary.json}, the assertions and whether they hold, and links to the
+ * Grafana Run dashboard and the run's {@code report.html}. Numbers are printed as {@code
+ * summary.json} has them (milliseconds, 3 decimals), so the comment and the file agree to the
+ * digit.
+ *
+ * @param grafana Grafana's base URL, or null: no dashboard link
+ * @param runsBaseUrl where run folders are served ({@code <runsBaseUrl>/<run-id>/report.html}), or
+ *     null: no report link
+ */
+public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
+
+  /** Renders the run whose {@code summary.json} is {@code summaryJson}. */
+  public String render(Path summaryJson, List<Assertion> assertions) throws IOException {
+    return render(Summary.read(summaryJson), assertions);
+  }
+
+  /** Renders {@code s}; {@code assertions} may be empty (then no assertion list). */
+  public String render(Summary s, List<Assertion> assertions) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "**%s** — %s in %s s, %s users%s%n%n",
+            s.scenario(),
+            s.state(),
+            number(s.durationS()),
+            count(s.users().peak()),
+            s.failure() == null ? "" : ": " + s.failure()));
+    b.append("| metric | value |\n|---|---:|\n");
+    Summary.Timing ttd = s.ttd();
+    row(b, "TTD p50", ms(ttd.p50()));
+    row(b, "TTD p90", ms(ttd.p90()));
+    row(b, "TTD p99", ms(ttd.p99()));
+    row(b, "TTD p99.9", ms(ttd.p999()));
+    Summary.Messages m = s.messages();
+    row(b, "messages sent", count(m.sent()));
+    String ratio =
+        m.deliveredRatio() == null
+            ? ""
+            : " (" + number(BigDecimal.valueOf(m.deliveredRatio()).movePointRight(2)) + " %)";
+    row(b, "messages delivered", count(m.received() + m.late()) + ratio);
+    row(b, "messages lost", count(m.lost()));
+    row(b, "msg/s", number(s.messagesPerS()));
+    row(b, "connect p99", ms(s.connect().p99()));
+    row(b, "login p99", ms(s.login().p99()));
+    row(b, "errors", errors(s));
+    Summary.Runner r = s.runner();
+    if (r != null) {
+      row(
+          b,
+          "runner CPU",
+          r.cpuS() == null ? "n/a" : number(r.cpuS()) + " s on " + r.cores() + " cores");
+      row(b, "runner RSS peak", r.rssPeakMib() == null ? "n/a" : number(r.rssPeakMib()) + " MiB");
+    }
+    if (!assertions.isEmpty()) {
+      b.append("\n");
+      for (Assertion a : assertions) {
+        OptionalDouble measured = a.measured(s);
+        b.append(a.holds(s) ? "- ✅ `" : "- ❌ `")
+            .append(a.text())
+            .append("` — measured ")
+            .append(measured.isPresent() ? number(measured.getAsDouble()) : "nothing")
+            .append("\n");
+      }
+    }
+    List<String> links = new ArrayList<>();
+    if (grafana != null) {
+      links.add(
+          "[Grafana: Run dashboard]("
+              + GrafanaLink.run(grafana, s.runId(), s.startedAt(), s.endedAt())
+              + ")");
+    }
+    if (runsBaseUrl != null) {
+      links.add(
+          "[run report]("
+              + runsBaseUrl.toString().replaceAll("/+$", "")
+              + "/"
+              + s.runId()
+              + "/report.html)");
+    }
+    b.append("\n").append(links.isEmpty() ? "" : String.join(" · ", links) + " · ");
+    b.append("run `").append(s.runId()).append("`\n");
+    return b.toString();
+  }
+
+  private static void row(StringBuilder b, String name, String value) {
+    b.append("| ").append(name).append(" | ").append(value).append(" |\n");
+  }
+
+  private static String ms(Double value) {
+    return value == null ? "n/a" : number(value) + " ms";
+  }
+
+  private static String errors(Summary s) {
+    if (s.errorsTotal() == 0) {
+      return "0";
+    }
+    return count(s.errorsTotal())
+        + " ("
+        + s.errors().entrySet().stream()
+            .map(e -> e.getKey() + " " + count(e.getValue()))
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** As written in summary.json, without exponent or trailing zeros: 22.528, 0.8, 180.12. */
+  private static String number(double value) {
+    return number(BigDecimal.valueOf(value));
+  }
+
+  private static String number(BigDecimal value) {
+    String plain = value.stripTrailingZeros().toPlainString();
+    return plain.equals("-0") ? "0" : plain;
+  }
+}
