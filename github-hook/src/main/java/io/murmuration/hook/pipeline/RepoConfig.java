@@ -112,7 +112,8 @@ public record RepoConfig(
               .resolveWith(ConfigFactory.parseMap(vars, "the pipeline's variables"));
       return read(c, origin, vars);
     } catch (ConfigException e) {
-      throw new Invalid(e.getMessage());
+      // "file: 3: problem" → "file:3: problem", like the errors of read()
+      throw new Invalid(e.getMessage().replaceFirst("^([^:]*): (\\d+): ", "$1:$2: "));
     }
   }
 
