@@ -71,6 +71,15 @@ class PipelineTest {
     assertTrue(runLog.contains("trigger=push"), runLog);
     assertTrue(runLog.contains("commit=" + sha), runLog);
     assertTrue(Files.readString(jobDir.resolve("06-stop.log")).contains("server stopped"));
+    String target = summary.replaceAll("(?s).*\"target\" : \"([^\"]+)\".*", "$1");
+    int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      throw new AssertionError("ejabberd still listens on " + port);
+    } catch (java.net.ConnectException expected) {
+      // stopped
+    }
+    System.out.println(result.title() + "\n" + result.summary());
   }
 
   @Test
