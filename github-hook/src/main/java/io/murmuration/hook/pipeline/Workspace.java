@@ -64,15 +64,12 @@ final class Workspace {
   void fetch(Job job, Commands commands, Path log, long deadlineNanos) {
     String remoteRef = "refs/remotes/origin/" + job.defaultBranch();
     git(commands, log, deadlineNanos, "init", "--quiet");
-    git(
-        commands,
-        log,
-        deadlineNanos,
-        "fetch",
-        "--no-tags",
-        job.cloneUrl(),
-        job.sha(),
-        "+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
+    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", job.cloneUrl()));
+    fetch.add(job.sha());
+    if (job.defaultBranch() != null) {
+      fetch.add("+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
+    }
+    git(commands, log, deadlineNanos, fetch.toArray(String[]::new));
     git(commands, log, deadlineNanos, "checkout", "--quiet", "--detach", job.sha());
   }
 
