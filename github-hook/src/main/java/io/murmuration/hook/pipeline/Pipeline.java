@@ -70,7 +70,12 @@ public final class Pipeline {
     this.settings = settings;
   }
 
-  /** Stops the job in progress, if any; it ends with conclusion {@code cancelled}. */
+  /**
+   * Stops the job in progress: its running command's process group is stopped within about a
+   * second, the server too, and {@link #run} returns conclusion {@code cancelled}. Has no effect
+   * when no job runs ({@link #run} clears the flag when it starts): the worker drops a cancelled
+   * job before it reaches {@code run}.
+   */
   public void cancel() {
     cancelled = true;
   }
