@@ -55,11 +55,21 @@ final class ServerCommand implements Callable<Integer> {
       description = "keep config, data and logs here (default: a temp folder, removed at exit)")
   Path folder;
 
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "c2s port on 127.0.0.1 (default: a free one)")
+  int port;
+
   PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
-    LocalServer.Options options = LocalServer.Options.defaults().withFolder(folder);
+    if (port < 0 || port > 65535) {
+      throw new SetupException("--port " + port + ": use 1..65535, or 0 for a free port");
+    }
+    LocalServer.Options options =
+        LocalServer.Options.defaults().withFolder(folder).withC2sPort(port);
     try (LocalServer server = start(options)) {
       String target = server.c2s().getHostString() + ":" + server.c2s().getPort();
       String accounts = "--accounts register";

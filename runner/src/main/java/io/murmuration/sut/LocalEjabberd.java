@@ -64,7 +64,7 @@ public final class LocalEjabberd implements LocalServer {
     long started = System.nanoTime();
     RunAs runAs = RunAs.serviceUser("ejabberd");
     Path folder = Folders.create(options.folder(), "murm-ejabberd-");
-    int[] ports = FreePorts.pick(3);
+    int[] ports = ports(options.c2sPort());
     InetSocketAddress c2s = new InetSocketAddress("127.0.0.1", ports[0]);
     URI httpApi = URI.create("http://127.0.0.1:" + ports[1] + "/api");
     Path logs = folder.resolve("logs");
@@ -205,6 +205,19 @@ public final class LocalEjabberd implements LocalServer {
     String tail = ServerProcess.tail(logFile(), 15);
     String console = ServerProcess.tail(folder.resolve("logs/console.log"), 15);
     return "last lines of " + logFile() + ":\n" + tail + "\nconsole:\n" + console;
+  }
+
+  /**
+   * c2s, HTTP and Erlang distribution ports: all free, or the given c2s port and two free others
+   * (never the c2s port itself, which is free too until the server binds it).
+   */
+  private static int[] ports(int c2sPort) {
+    if (c2sPort == 0) {
+      return FreePorts.pick(3);
+    }
+    int[] others =
+        java.util.stream.IntStream.of(FreePorts.pick(3)).filter(p -> p != c2sPort).toArray();
+    return new int[] {c2sPort, others[0], others[1]};
   }
 
   /** Writes config, ctl config, certificate, inetrc; returns the ejabberdctl script to run. */

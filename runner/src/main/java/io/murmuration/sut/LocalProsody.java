@@ -45,7 +45,9 @@ public final class LocalProsody implements LocalServer {
     long started = System.nanoTime();
     RunAs runAs = RunAs.serviceUser("prosody");
     Path folder = Folders.create(options.folder(), "murm-prosody-");
-    InetSocketAddress c2s = new InetSocketAddress("127.0.0.1", FreePorts.pick(1)[0]);
+    InetSocketAddress c2s =
+        new InetSocketAddress(
+            "127.0.0.1", options.c2sPort() > 0 ? options.c2sPort() : FreePorts.pick(1)[0]);
     Path config = folder.resolve("prosody.cfg.lua");
     try {
       Files.createDirectories(folder.resolve("data"));

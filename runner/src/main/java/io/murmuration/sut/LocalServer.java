@@ -23,8 +23,12 @@ public interface LocalServer extends AutoCloseable {
    * @param keepFolder keep a fresh temp folder after {@link #close()} (a given folder is always
    *     kept)
    * @param startTimeout how long {@code start} waits for the server to accept streams
+   * @param c2sPort the loopback port of the c2s listener, or 0 for a free one picked at start (a
+   *     fixed port lets a parent that picked it, e.g. the webhook pipeline, tell the runner where
+   *     the server is before it starts)
    */
-  record Options(String domain, Path folder, boolean keepFolder, Duration startTimeout) {
+  record Options(
+      String domain, Path folder, boolean keepFolder, Duration startTimeout, int c2sPort) {
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
 
     public Options {
@@ -34,27 +38,37 @@ public interface LocalServer extends AutoCloseable {
       if (startTimeout.isNegative() || startTimeout.isZero()) {
         throw new IllegalArgumentException("start timeout must be positive, not " + startTimeout);
       }
+      if (c2sPort < 0 || c2sPort > 65535) {
+        throw new IllegalArgumentException("c2s port must be 1..65535 (or 0: any), not " + c2sPort);
+      }
     }
 
-    /** Domain {@code localhost}, a fresh temp folder removed at close, 60 s to start. */
+    /**
+     * Domain {@code localhost}, a fresh temp folder removed at close, 60 s to start, a free c2s
+     * port.
+     */
     public static Options defaults() {
-      return new Options("localhost", null, false, Duration.ofSeconds(60));
+      return new Options("localhost", null, false, Duration.ofSeconds(60), 0);
     }
 
     public Options withDomain(String domain) {
-      return new Options(domain, folder, keepFolder, startTimeout);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
     }
 
     public Options withFolder(Path folder) {
-      return new Options(domain, folder, keepFolder, startTimeout);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
     }
 
     public Options withKeepFolder(boolean keepFolder) {
-      return new Options(domain, folder, keepFolder, startTimeout);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
     }
 
     public Options withStartTimeout(Duration startTimeout) {
-      return new Options(domain, folder, keepFolder, startTimeout);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+    }
+
+    public Options withC2sPort(int c2sPort) {
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
     }
   }
 

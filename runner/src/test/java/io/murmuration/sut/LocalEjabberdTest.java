@@ -59,6 +59,21 @@ class LocalEjabberdTest {
   }
 
   @Test
+  void listensOnTheC2sPortItWasGiven() throws Exception {
+    int port;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    try (LocalEjabberd ejabberd =
+        LocalEjabberd.start(LocalEjabberd.Options.defaults().withC2sPort(port))) {
+      assertEquals(port, ejabberd.c2s().getPort());
+      assertEquals(
+          StreamProbe.Answer.READY, StreamProbe.probe(ejabberd.c2s(), ejabberd.domain(), 1000));
+    }
+  }
+
+  @Test
   void refusesADomainThatIsNotPlainLowercase() {
     IllegalArgumentException e =
         assertThrows(

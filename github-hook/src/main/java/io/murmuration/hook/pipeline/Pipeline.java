@@ -1,0 +1,342 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.hook.Job;
+import io.murmuration.hook.JobResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * One job from commit to result: fetch the repository at the commit, read the configuration from
+ * the default branch, build, start the server, wait until it is ready, run each scenario through
+ * the runner (a {@code murm run} subprocess), stop the server, and turn it all into a {@link
+ * JobResult}. Each step logs to its own file in the job's folder ({@link Workspace}) and has a time
+ * limit; a failing step ends the job with conclusion {@code failure}, the step named and the tail
+ * of its log quoted — never silently. The server is stopped whatever happens.
+ *
+ * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
+ * any other thread and stops the job in progress (its running command's whole process group) within
+ * about a second, ending it with conclusion {@code cancelled}.
+ */
+public final class Pipeline {
+  /** Environment variables passed from the service to the commands; nothing else is. */
+  private static final List<String> PASSED_ENV =
+      List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME");
+
+  /** Lines of a failed step's log quoted in the result. */
+  static final int TAIL_LINES = 30;
+
+  /**
+   * What the service configures.
+   *
+   * @param workRoot where the job folders go
+   * @param operatorConfigs a folder of {@code <owner>/<name>.conf} files that replace a
+   *     repository's own configuration, or null
+   * @param influxUrl the InfluxDB the runs write to ({@code murm run --influx}), or null
+   * @param fetchTimeout the time limit of fetching the repository
+   */
+  public record Settings(
+      Path workRoot, Path operatorConfigs, String influxUrl, Duration fetchTimeout) {
+    public static Settings of(Path workRoot) {
+      return new Settings(workRoot, null, null, Duration.ofMinutes(10));
+    }
+
+    public Settings withOperatorConfigs(Path folder) {
+      return new Settings(workRoot, folder, influxUrl, fetchTimeout);
+    }
+
+    public Settings withInflux(String url) {
+      return new Settings(workRoot, operatorConfigs, url, fetchTimeout);
+    }
+  }
+
+  private final Settings settings;
+  private volatile boolean cancelled;
+  private volatile String step = "start";
+
+  public Pipeline(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Stops the job in progress: its running command's process group is stopped within about a
+   * second, the server too, and {@link #run} returns conclusion {@code cancelled}. Has no effect
+   * when no job runs ({@link #run} clears the flag when it starts): the worker drops a cancelled
+   * job before it reaches {@code run}.
+   */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /** Runs {@code job} to its end; never throws for what a repository or a step does. */
+  public JobResult run(Job job) {
+    cancelled = false;
+    step = "fetch";
+    Workspace ws = Workspace.create(settings.workRoot(), job.id());
+    int[] ports = freePorts();
+    Map<String, String> vars =
+        Map.of(
+            "MURM_SUT_PORT", Integer.toString(ports[0]),
+            "MURM_SUT_HTTP_PORT", Integer.toString(ports[1]),
+            "MURM_JOB_DIR", ws.dir.toString());
+    Commands commands = new Commands(environment(vars), () -> cancelled);
+    RepoConfig config = null;
+    ProcessGroup server = null;
+    try {
+      Path fetchLog = ws.log("01-fetch.log");
+      ws.fetch(job, commands, fetchLog, deadline(settings.fetchTimeout()));
+      config = readConfig(job, ws, commands, fetchLog, vars);
+      if (config == null) {
+        return new JobResult(
+            "neutral",
+            "no load-test configuration",
+            "Neither `"
+                + RepoConfig.PATH
+                + "` on `"
+                + job.defaultBranch()
+                + "` nor an operator's configuration for "
+                + job.repo()
+                + " exists: nothing to run. See docs/github.md, \"Configuring a repository\".",
+            null);
+      }
+      build(config, ws, commands);
+      step = "start";
+      server = commands.spawn(List.of("bash", "-c", config.start()), ws.checkout, startLog(ws));
+      awaitReady(config, ws, commands, server);
+      List<ScenarioOutcome> outcomes = new ArrayList<>();
+      for (int i = 0; i < config.scenarios().size(); i++) {
+        outcomes.add(runScenario(job, config, i, ws, commands));
+      }
+      return ResultText.of(outcomes);
+    } catch (CancellationException e) {
+      return cancelledResult();
+    } catch (RepoConfig.Invalid e) {
+      return new JobResult(
+          "failure",
+          "invalid load-test configuration",
+          "The configuration cannot be used:\n\n```text\n" + e.getMessage() + "\n```\n",
+          null);
+    } catch (StepFailed e) {
+      return cancelled ? cancelledResult() : ResultText.stepFailed(e);
+    } catch (RuntimeException e) {
+      return cancelled
+          ? cancelledResult()
+          : new JobResult(
+              "neutral",
+              "internal error in the pipeline during " + step,
+              "The load test could not be carried out; this says nothing about the commit.\n\n"
+                  + "```text\n"
+                  + e
+                  + "\n```\n",
+              null);
+    } finally {
+      if (server != null) {
+        stopServer(config, ws, server, commands.env());
+      }
+    }
+  }
+
+  private JobResult cancelledResult() {
+    return new JobResult(
+        "cancelled", "cancelled", "The job was cancelled during " + step + ".", null);
+  }
+
+  /** The operator's file when there is one, else the repository's on its default branch. */
+  private RepoConfig readConfig(
+      Job job, Workspace ws, Commands commands, Path log, Map<String, String> vars) {
+    if (settings.operatorConfigs() != null) {
+      Path file = settings.operatorConfigs().resolve(job.repo() + ".conf");
+      if (Files.isRegularFile(file)) {
+        Commands.note(log, "configuration: the operator's " + file);
+        try {
+          return RepoConfig.parse(
+              Files.readString(file, StandardCharsets.UTF_8), file.toString(), vars);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    if (job.defaultBranch() == null) {
+      throw new RepoConfig.Invalid(
+          "the job names no default branch to read the configuration from");
+    }
+    String text = ws.configOnDefaultBranch(job, commands, log, deadline(settings.fetchTimeout()));
+    if (text == null) {
+      return null;
+    }
+    Commands.note(log, "configuration: " + RepoConfig.PATH + " on " + job.defaultBranch());
+    return RepoConfig.parse(text, RepoConfig.PATH + " (" + job.defaultBranch() + ")", vars);
+  }
+
+  private void build(RepoConfig config, Workspace ws, Commands commands) {
+    step = "build";
+    Path log = ws.log("02-build.log");
+    if (config.build() == null) {
+      Commands.note(log, "no build command configured");
+      return;
+    }
+    Integer status =
+        commands.run(
+            List.of("bash", "-c", config.build()),
+            ws.checkout,
+            log,
+            null,
+            deadline(config.buildTimeout()));
+    if (status == null) {
+      throw new StepFailed(
+          "build", "build did not finish within " + Durations.text(config.buildTimeout()), log);
+    }
+    if (status != 0) {
+      throw new StepFailed("build", "build failed (exit status " + status + ")", log);
+    }
+  }
+
+  private static Path startLog(Workspace ws) {
+    return ws.log("03-start.log");
+  }
+
+  /**
+   * Polls {@code ready.tcp} (a TCP connect) or {@code ready.command} (exit 0) every 250 ms until it
+   * holds; fails when the server exits first or the time runs out.
+   */
+  private void awaitReady(RepoConfig config, Workspace ws, Commands commands, ProcessGroup server) {
+    step = "ready";
+    Path log = ws.log("04-ready.log");
+    RepoConfig.Ready ready = config.ready();
+    long deadline = deadline(ready.timeout());
+    Commands.note(
+        log,
+        ready.tcp() != null
+            ? "waiting for " + ready.tcp() + " to accept TCP connections"
+            : "waiting for the ready command to exit 0");
+    while (true) {
+      commands.checkCancelled();
+      if (!server.leaderAlive()) {
+        throw new StepFailed(
+            "start", "the server exited while starting (see the start log)", startLog(ws));
+      }
+      boolean holds;
+      if (ready.tcp() != null) {
+        holds = tcpAccepts(ready.tcp());
+      } else {
+        long attempt = Math.min(deadline, deadline(Duration.ofSeconds(10)));
+        Integer status =
+            commands.run(List.of("bash", "-c", ready.command()), ws.checkout, log, null, attempt);
+        holds = status != null && status == 0;
+      }
+      if (holds) {
+        Commands.note(log, "ready");
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        Commands.note(log, "not ready within " + Durations.text(ready.timeout()));
+        throw new StepFailed(
+            "ready",
+            "server did not become ready within " + Durations.text(ready.timeout()),
+            startLog(ws));
+      }
+      sleep(250);
+    }
+  }
+
+  private ScenarioOutcome runScenario(
+      Job job, RepoConfig config, int index, Workspace ws, Commands commands) {
+    RepoConfig.ScenarioRun run = config.scenarios().get(index);
+    step = "scenario " + run.scenario();
+    Path log = ws.log(String.format("05-run-%d-%s.log", index + 1, run.scenario()));
+    List<String> command = RunnerCommand.of(job, config, run, ws.runs, settings.influxUrl());
+    Map<String, String> env = new HashMap<>(commands.env());
+    for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
+      if (System.getenv(name) != null) {
+        env.put(name, System.getenv(name));
+      }
+    }
+    Integer status =
+        new Commands(env, commands::cancelled)
+            .run(command, ws.dir, log, null, deadline(run.timeout()));
+    return ScenarioOutcome.read(run, status, log);
+  }
+
+  /**
+   * The {@code stop} command when configured, then SIGTERM (and SIGKILL after {@code stop-timeout})
+   * to whatever of the start command's group still runs. Runs also when the job was cancelled.
+   */
+  private void stopServer(
+      RepoConfig config, Workspace ws, ProcessGroup server, Map<String, String> env) {
+    Path log = ws.log("06-stop.log");
+    Duration grace = config == null ? Duration.ofSeconds(30) : config.stopTimeout();
+    try {
+      if (config != null && config.stop() != null && server.leaderAlive()) {
+        Commands stopCommands = new Commands(env, () -> false);
+        stopCommands.run(
+            List.of("bash", "-c", config.stop()), ws.checkout, log, null, deadline(grace));
+        server.awaitGone(grace);
+      }
+    } finally {
+      server.stop(grace);
+      Commands.note(log, server.anyAlive() ? "server still running" : "server stopped");
+    }
+  }
+
+  /** The commands' environment: the passed-on variables of the service, plus {@code vars}. */
+  private Map<String, String> environment(Map<String, String> vars) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : PASSED_ENV) {
+      String value = System.getenv(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.putAll(vars);
+    return env;
+  }
+
+  private static boolean tcpAccepts(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try (Socket s = new Socket()) {
+      s.connect(
+          new InetSocketAddress(
+              hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+          1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Two loopback ports nothing listens on right now: the server's c2s and HTTP. */
+  private static int[] freePorts() {
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return new int[] {a.getLocalPort(), b.getLocalPort()};
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free loopback port", e);
+    }
+  }
+
+  private static long deadline(Duration d) {
+    return System.nanoTime() + d.toNanos();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted");
+    }
+  }
+}

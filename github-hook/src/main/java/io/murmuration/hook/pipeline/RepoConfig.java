@@ -1,0 +1,307 @@
+package io.murmuration.hook.pipeline;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.murmuration.scenario.ScenarioCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How to load-test one repository: build and start its server at a commit, know when it is ready,
+ * reach it over XMPP, which scenarios to run and what must hold. Read from {@code
+ * .murmuration/loadtest.conf} on the repository's default branch (never from a pull request's head,
+ * so a pull request cannot change what the runners execute), or from an operator's file that
+ * replaces it. The keys are documented in docs/github.md, "Configuring a repository".
+ *
+ * <p>Every mistake is reported as one {@link Invalid} line naming the file and line, before any
+ * command runs.
+ *
+ * @param build shell command(s) run with {@code bash -c} in the checkout, or null for none
+ * @param buildTimeout how long the build may take
+ * @param start the long-running command that runs the server in the foreground
+ * @param stop a command that stops the server, or null: SIGTERM to the start command's process
+ *     group
+ * @param stopTimeout how long the stop may take before SIGKILL
+ * @param ready how to know the server is ready
+ * @param targets XMPP c2s endpoints {@code host:port}
+ * @param domain XMPP domain of the users
+ * @param accounts how users get their accounts
+ * @param scenarios the load tests, run one after the other against the same server
+ * @param origin where this configuration came from, for messages
+ */
+public record RepoConfig(
+    String build,
+    Duration buildTimeout,
+    String start,
+    String stop,
+    Duration stopTimeout,
+    Ready ready,
+    List<String> targets,
+    String domain,
+    Accounts accounts,
+    List<ScenarioRun> scenarios,
+    String origin) {
+
+  /** The path of the configuration file inside a repository. */
+  public static final String PATH = ".murmuration/loadtest.conf";
+
+  private static final Set<String> TOP_KEYS =
+      Set.of(
+          "build",
+          "build-timeout",
+          "start",
+          "stop",
+          "stop-timeout",
+          "ready",
+          "xmpp",
+          "accounts",
+          "scenarios");
+  private static final Set<String> READY_KEYS = Set.of("tcp", "command", "timeout");
+  private static final Set<String> XMPP_KEYS = Set.of("target", "domain");
+  private static final Set<String> ACCOUNT_KEYS =
+      Set.of("mode", "username", "password", "http-api");
+  private static final Set<String> SCENARIO_KEYS =
+      Set.of("scenario", "users", "arrival-rate", "duration", "params", "assert", "timeout");
+
+  /**
+   * When the server counts as ready: {@code tcp} accepts connections, or {@code command} exits 0.
+   */
+  public record Ready(String tcp, String command, Duration timeout) {}
+
+  /** {@code mode} is {@code register}, {@code existing} or {@code http-api}, as for the runner. */
+  public record Accounts(String mode, String username, String password, String httpApi) {}
+
+  /** One {@code murm run}: the scenario, its load, parameters and assertions, and a time limit. */
+  public record ScenarioRun(
+      String scenario,
+      int users,
+      double arrivalRate,
+      Duration duration,
+      Map<String, String> params,
+      List<String> asserts,
+      Duration timeout) {}
+
+  /** A configuration that cannot be used; the message names the file and line. */
+  public static final class Invalid extends RuntimeException {
+    Invalid(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Parses {@code text}; {@code vars} ({@code MURM_SUT_PORT}, …) resolve {@code ${?NAME}}
+   * substitutions and, inside quoted strings of the non-command values ({@code ready.tcp}, {@code
+   * xmpp.target}, {@code accounts.http-api}), the text {@code ${NAME}} or {@code ${?NAME}}.
+   *
+   * @throws Invalid naming {@code origin} and the line of the first mistake
+   */
+  public static RepoConfig parse(String text, String origin, Map<String, String> vars) {
+    Config c;
+    try {
+      c =
+          ConfigFactory.parseString(
+                  text, ConfigParseOptions.defaults().setOriginDescription(origin))
+              .resolveWith(ConfigFactory.parseMap(vars, "the pipeline's variables"));
+      return read(c, origin, vars);
+    } catch (ConfigException e) {
+      // "file: 3: problem" → "file:3: problem", like the errors of read()
+      throw new Invalid(e.getMessage().replaceFirst("^([^:]*): (\\d+): ", "$1:$2: "));
+    }
+  }
+
+  private static RepoConfig read(Config c, String origin, Map<String, String> vars) {
+    rejectUnknown(c, TOP_KEYS, "");
+    if (!c.hasPath("start")) {
+      throw new Invalid(origin + ": 'start' is missing: the command that runs the server");
+    }
+    String start = nonBlank(c, "start");
+    String build = c.hasPath("build") ? nonBlank(c, "build") : null;
+    String stop = c.hasPath("stop") ? nonBlank(c, "stop") : null;
+
+    List<String> targets = List.of("127.0.0.1:" + vars.getOrDefault("MURM_SUT_PORT", "5222"));
+    String domain = "localhost";
+    if (c.hasPath("xmpp")) {
+      Config x = c.getConfig("xmpp");
+      rejectUnknown(x, XMPP_KEYS, "xmpp.");
+      if (x.hasPath("target")) {
+        targets =
+            x.getValue("target").valueType() == ConfigValueType.LIST
+                ? x.getStringList("target")
+                : List.of(x.getString("target"));
+        targets = targets.stream().map(t -> hostPort(c, "xmpp.target", expand(t, vars))).toList();
+        if (targets.isEmpty()) {
+          throw at(c, "xmpp.target", "needs at least one HOST:PORT");
+        }
+      }
+      if (x.hasPath("domain")) {
+        domain = nonBlank(c, "xmpp.domain");
+      }
+    }
+
+    String tcp = null;
+    String readyCommand = null;
+    Duration readyTimeout = Duration.ofSeconds(120);
+    if (c.hasPath("ready")) {
+      Config r = c.getConfig("ready");
+      rejectUnknown(r, READY_KEYS, "ready.");
+      if (r.hasPath("tcp") && r.hasPath("command")) {
+        throw at(c, "ready", "give either tcp or command, not both");
+      }
+      tcp = r.hasPath("tcp") ? hostPort(c, "ready.tcp", expand(r.getString("tcp"), vars)) : null;
+      readyCommand = r.hasPath("command") ? nonBlank(c, "ready.command") : null;
+      readyTimeout = r.hasPath("timeout") ? positive(c, "ready.timeout") : readyTimeout;
+    }
+    if (tcp == null && readyCommand == null) {
+      tcp = targets.get(0);
+    }
+
+    Accounts accounts = new Accounts("register", "user_{id}", "password_{id}", null);
+    if (c.hasPath("accounts")) {
+      Config a = c.getConfig("accounts");
+      rejectUnknown(a, ACCOUNT_KEYS, "accounts.");
+      String mode = a.hasPath("mode") ? a.getString("mode") : "register";
+      if (!Set.of("register", "existing", "http-api").contains(mode)) {
+        throw at(c, "accounts.mode", "'" + mode + "': use register, existing or http-api");
+      }
+      String httpApi = a.hasPath("http-api") ? expand(a.getString("http-api"), vars) : null;
+      if (mode.equals("http-api") && httpApi == null) {
+        throw at(c, "accounts.mode", "http-api needs accounts.http-api, the API's base URL");
+      }
+      accounts =
+          new Accounts(
+              mode,
+              a.hasPath("username") ? a.getString("username") : accounts.username(),
+              a.hasPath("password") ? a.getString("password") : accounts.password(),
+              httpApi);
+    }
+
+    if (!c.hasPath("scenarios") || c.getList("scenarios").isEmpty()) {
+      throw new Invalid(origin + ": 'scenarios' is missing: a list of at least one scenario");
+    }
+    List<ScenarioRun> scenarios = new ArrayList<>();
+    for (Config s : c.getConfigList("scenarios")) {
+      scenarios.add(scenario(s));
+    }
+    return new RepoConfig(
+        build,
+        c.hasPath("build-timeout") ? positive(c, "build-timeout") : Duration.ofMinutes(30),
+        start,
+        stop,
+        c.hasPath("stop-timeout") ? positive(c, "stop-timeout") : Duration.ofSeconds(30),
+        new Ready(tcp, readyCommand, readyTimeout),
+        targets,
+        domain,
+        accounts,
+        List.copyOf(scenarios),
+        origin);
+  }
+
+  private static ScenarioRun scenario(Config s) {
+    rejectUnknown(s, SCENARIO_KEYS, "scenarios[].");
+    if (!s.hasPath("scenario")) {
+      throw at(s, null, "a scenario needs 'scenario', its name (murm scenarios lists them)");
+    }
+    String name = s.getString("scenario");
+    try {
+      ScenarioCatalog.load().find(name);
+    } catch (IllegalArgumentException e) {
+      throw at(s, "scenario", e.getMessage());
+    }
+    int users = s.hasPath("users") ? s.getInt("users") : 100;
+    if (users < 1) {
+      throw at(s, "users", "must be at least 1, not " + users);
+    }
+    double rate = s.hasPath("arrival-rate") ? s.getDouble("arrival-rate") : 50;
+    if (!(rate > 0)) {
+      throw at(s, "arrival-rate", "must be positive (users per second), not " + rate);
+    }
+    Duration duration = s.hasPath("duration") ? positive(s, "duration") : null;
+    Map<String, String> params = new LinkedHashMap<>();
+    if (s.hasPath("params")) {
+      for (Map.Entry<String, ConfigValue> p : s.getConfig("params").entrySet()) {
+        params.put(p.getKey(), String.valueOf(p.getValue().unwrapped()));
+      }
+    }
+    List<String> asserts = s.hasPath("assert") ? s.getStringList("assert") : List.of();
+    Duration timeout =
+        s.hasPath("timeout")
+            ? positive(s, "timeout")
+            : duration == null ? Duration.ofMinutes(30) : duration.plusMinutes(5);
+    return new ScenarioRun(name, users, rate, duration, params, asserts, timeout);
+  }
+
+  private static void rejectUnknown(Config c, Set<String> known, String prefix) {
+    for (String key : c.root().keySet()) {
+      if (!known.contains(key)) {
+        var origin = c.root().get(key).origin();
+        throw new Invalid(
+            place(origin)
+                + ": unknown key '"
+                + prefix
+                + key
+                + "'; known: "
+                + String.join(", ", known.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private static String nonBlank(Config c, String path) {
+    String value = c.getString(path);
+    if (value.isBlank()) {
+      throw at(c, path, "must not be empty");
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String path) {
+    Duration d = c.getDuration(path);
+    if (d.isNegative() || d.isZero()) {
+      throw at(c, path, "must be a positive duration, e.g. 30s or 5m");
+    }
+    return d;
+  }
+
+  private static String hostPort(Config c, String path, String text) {
+    int colon = text.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (colon < 1 || port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return text;
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw at(c, path, "'" + text + "' is not HOST:PORT, e.g. \"127.0.0.1:\"${MURM_SUT_PORT}");
+    }
+  }
+
+  /** Replaces {@code ${NAME}} and {@code ${?NAME}} of the pipeline's variables in {@code text}. */
+  static String expand(String text, Map<String, String> vars) {
+    for (Map.Entry<String, String> v : vars.entrySet()) {
+      text =
+          text.replace("${" + v.getKey() + "}", v.getValue())
+              .replace("${?" + v.getKey() + "}", v.getValue());
+    }
+    return text;
+  }
+
+  /** An {@link Invalid} naming the file and line of {@code path} in {@code c} (or of {@code c}). */
+  private static Invalid at(Config c, String path, String problem) {
+    ConfigValue where = path != null && c.hasPathOrNull(path) ? c.getValue(path) : c.root();
+    return new Invalid(place(where.origin()) + ": " + (path == null ? "" : path + ": ") + problem);
+  }
+
+  /** {@code file:line}. */
+  private static String place(com.typesafe.config.ConfigOrigin origin) {
+    return origin.lineNumber() > 0
+        ? origin.description().replaceFirst(": \\d+(-\\d+)?$", "") + ":" + origin.lineNumber()
+        : origin.description();
+  }
+}

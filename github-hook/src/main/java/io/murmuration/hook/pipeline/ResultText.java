@@ -1,0 +1,103 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.hook.JobResult;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The check run's text for a job: a table of the key numbers per scenario and the assertion lines
+ * when the scenarios ran; the failed step and the tail of its log otherwise. Deliberately plain — a
+ * richer renderer (dashboard links, comparisons with the base) can replace it.
+ */
+final class ResultText {
+  private ResultText() {}
+
+  /**
+   * The job's result from its scenarios: {@code failure} when any failed, else {@code neutral} when
+   * any was inconclusive, else {@code success}; the title is that of the first scenario with the
+   * job's conclusion.
+   */
+  static JobResult of(List<ScenarioOutcome> outcomes) {
+    String conclusion =
+        outcomes.stream().anyMatch(o -> o.conclusion().equals("failure"))
+            ? "failure"
+            : outcomes.stream().anyMatch(o -> o.conclusion().equals("neutral"))
+                ? "neutral"
+                : "success";
+    ScenarioOutcome first =
+        outcomes.stream().filter(o -> o.conclusion().equals(conclusion)).findFirst().orElseThrow();
+    String title =
+        first.headline()
+            + (outcomes.size() > 1 && conclusion.equals("success")
+                ? " (" + outcomes.size() + " scenarios)"
+                : "");
+    StringBuilder md = new StringBuilder();
+    md.append(
+        "| scenario | result | users | TTD p50 (ms) | TTD p99 (ms) | sent | lost | errors |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (ScenarioOutcome o : outcomes) {
+      md.append("| ")
+          .append(o.run().scenario())
+          .append(" | ")
+          .append(o.conclusion())
+          .append(" | ")
+          .append(o.number("users.peak"))
+          .append(" | ")
+          .append(o.number("ttd_ms.p50"))
+          .append(" | ")
+          .append(o.number("ttd_ms.p99"))
+          .append(" | ")
+          .append(o.number("messages.sent"))
+          .append(" | ")
+          .append(o.number("messages.lost"))
+          .append(" | ")
+          .append(o.number("errors_total"))
+          .append(" |\n");
+    }
+    for (ScenarioOutcome o : outcomes) {
+      if (!o.assertLines().isEmpty()) {
+        md.append("\n**").append(o.run().scenario()).append("** assertions:\n\n```text\n");
+        o.assertLines().forEach(l -> md.append(l).append('\n'));
+        md.append("```\n");
+      }
+      if (!o.conclusion().equals("success")) {
+        md.append("\n**")
+            .append(o.headline())
+            .append("** — last lines of `")
+            .append(o.log().getFileName())
+            .append("`:\n\n")
+            .append(codeBlock(Commands.tail(o.log(), Pipeline.TAIL_LINES)));
+      }
+    }
+    Path runFolder =
+        outcomes.stream()
+            .map(ScenarioOutcome::runFolder)
+            .filter(f -> f != null)
+            .reduce((a, b) -> b)
+            .orElse(null);
+    return new JobResult(conclusion, title, md.toString(), runFolder);
+  }
+
+  /** A build, start or ready step that failed: which, and the tail of its log. */
+  static JobResult stepFailed(StepFailed e) {
+    String md =
+        "The **"
+            + e.step
+            + "** step failed: "
+            + e.getMessage()
+            + ".\n\nLast lines of `"
+            + e.log.getFileName()
+            + "`:\n\n"
+            + codeBlock(Commands.tail(e.log, Pipeline.TAIL_LINES));
+    return new JobResult("failure", e.getMessage(), md, null);
+  }
+
+  /** A fenced block that the text cannot close early. */
+  private static String codeBlock(String text) {
+    String fence = "```";
+    while (text.contains(fence)) {
+      fence += "`";
+    }
+    return fence + "text\n" + text + "\n" + fence + "\n";
+  }
+}

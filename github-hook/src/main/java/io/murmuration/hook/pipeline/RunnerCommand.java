@@ -1,0 +1,95 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.hook.Job;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code murm run} command line of one scenario: this JVM's own java binary and class path with
+ * main class {@code io.murmuration.cli.Murm}, so that the runner is exactly the version of the
+ * service, in a process of its own that a cancel can stop and whose crash cannot take the service
+ * down.
+ */
+final class RunnerCommand {
+  private RunnerCommand() {}
+
+  static List<String> of(
+      Job job, RepoConfig config, RepoConfig.ScenarioRun run, Path runsDir, String influxUrl) {
+    List<String> c = new ArrayList<>();
+    c.add(javaBinary());
+    c.add("-XX:+ExitOnOutOfMemoryError");
+    c.add("-cp");
+    c.add(System.getProperty("java.class.path"));
+    c.add("io.murmuration.cli.Murm");
+    c.add("run");
+    c.add(run.scenario());
+    c.add("--target");
+    c.add(String.join(",", config.targets()));
+    c.add("--domain");
+    c.add(config.domain());
+    c.add("--users");
+    c.add(Integer.toString(run.users()));
+    c.add("--arrival-rate");
+    c.add(Double.toString(run.arrivalRate()));
+    if (run.duration() != null) {
+      c.add("--duration");
+      c.add(Durations.flag(run.duration()));
+    }
+    RepoConfig.Accounts accounts = config.accounts();
+    c.add("--accounts");
+    c.add(accounts.mode());
+    c.add("--username");
+    c.add(accounts.username());
+    c.add("--password");
+    c.add(accounts.password());
+    if (accounts.httpApi() != null) {
+      c.add("--http-api");
+      c.add(accounts.httpApi());
+    }
+    for (Map.Entry<String, String> p : run.params().entrySet()) {
+      c.add("-P" + p.getKey() + "=" + p.getValue());
+    }
+    for (String a : run.asserts()) {
+      c.add("--assert");
+      c.add(a);
+    }
+    c.add("--quiet");
+    c.add("--runs-dir");
+    c.add(runsDir.toString());
+    c.add("--tag");
+    c.add(String.join(",", tags(job)));
+    if (influxUrl != null) {
+      c.add("--influx");
+      c.add(influxUrl);
+    }
+    return c;
+  }
+
+  /** {@code repo=…,branch=…,commit=…,trigger=…[,pr=…]}; a comma in a value would split it. */
+  static List<String> tags(Job job) {
+    List<String> tags = new ArrayList<>();
+    tags.add("repo=" + clean(job.repo()));
+    if (job.branch() != null) {
+      tags.add("branch=" + clean(job.branch()));
+    }
+    tags.add("commit=" + clean(job.sha()));
+    tags.add("trigger=" + job.trigger().tag);
+    if (job.pr() != null) {
+      tags.add("pr=" + job.pr());
+    }
+    return tags;
+  }
+
+  private static String clean(String value) {
+    return value.replace(',', '_');
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

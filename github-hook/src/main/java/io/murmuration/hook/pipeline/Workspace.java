@@ -1,0 +1,116 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.hook.Job;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The folder of one job under the service's work root, {@code job-<id>/}: the checkout ({@code
+ * src/}), one log per step ({@code 01-fetch.log}, {@code 02-build.log}, …), the configuration as
+ * read ({@code loadtest.conf}) and the runner's run folders ({@code runs/}). A job that runs again
+ * (after a restart of the service) starts from an empty folder.
+ *
+ * <p>The checkout is {@code git init} + {@code git fetch URL SHA DEFAULT}: fetching the commit
+ * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
+ * reachable commit), and the default branch comes along for the configuration, which is read from
+ * it and never from the commit under test.
+ */
+final class Workspace {
+  final Path dir;
+  final Path checkout;
+  final Path runs;
+
+  private Workspace(Path dir) {
+    this.dir = dir;
+    this.checkout = dir.resolve("src");
+    this.runs = dir.resolve("runs");
+  }
+
+  /** An empty {@code job-<id>} folder under {@code root}. */
+  static Workspace create(Path root, long jobId) {
+    Workspace w = new Workspace(root.resolve("job-" + jobId).toAbsolutePath());
+    try {
+      if (Files.exists(w.dir)) {
+        try (Stream<Path> all = Files.walk(w.dir)) {
+          for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(w.checkout);
+      Files.createDirectories(w.runs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the job folder " + w.dir, e);
+    }
+    return w;
+  }
+
+  Path log(String name) {
+    return dir.resolve(name);
+  }
+
+  /**
+   * Fetches {@code job.sha()} and the default branch (as {@code origin/<default>}) and checks the
+   * commit out, detached; every git command and its output go to {@code log}.
+   *
+   * @throws StepFailed when a git command fails or the time runs out
+   */
+  void fetch(Job job, Commands commands, Path log, long deadlineNanos) {
+    String remoteRef = "refs/remotes/origin/" + job.defaultBranch();
+    git(commands, log, deadlineNanos, "init", "--quiet");
+    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", job.cloneUrl()));
+    fetch.add(job.sha());
+    if (job.defaultBranch() != null) {
+      fetch.add("+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
+    }
+    git(commands, log, deadlineNanos, fetch.toArray(String[]::new));
+    git(commands, log, deadlineNanos, "checkout", "--quiet", "--detach", job.sha());
+  }
+
+  /**
+   * The configuration file's text on the default branch ({@code git show
+   * origin/<default>:.murmuration/loadtest.conf}), also kept as {@code loadtest.conf}; null when
+   * the default branch has no such file.
+   */
+  String configOnDefaultBranch(Job job, Commands commands, Path log, long deadlineNanos) {
+    String object = "origin/" + job.defaultBranch() + ":" + RepoConfig.PATH;
+    Path out = dir.resolve("loadtest.conf");
+    Integer exists =
+        commands.run(List.of("git", "cat-file", "-e", object), checkout, log, null, deadlineNanos);
+    if (exists == null) {
+      throw new StepFailed("fetch", "reading the configuration took too long", log);
+    }
+    if (exists != 0) {
+      return null;
+    }
+    git(commands, log, out, deadlineNanos, "show", object);
+    try {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void git(Commands commands, Path log, long deadlineNanos, String... args) {
+    git(commands, log, null, deadlineNanos, args);
+  }
+
+  private void git(Commands commands, Path log, Path out, long deadlineNanos, String... args) {
+    List<String> command =
+        Stream.concat(Stream.of("git", "-c", "advice.detachedHead=false"), Stream.of(args))
+            .toList();
+    Integer status = commands.run(command, checkout, log, out, deadlineNanos);
+    if (status == null) {
+      throw new StepFailed("fetch", "git " + args[0] + " did not finish in time", log);
+    }
+    if (status != 0) {
+      throw new StepFailed("fetch", "git " + args[0] + " failed (exit status " + status + ")", log);
+    }
+  }
+}

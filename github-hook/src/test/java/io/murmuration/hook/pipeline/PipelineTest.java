@@ -1,0 +1,316 @@
+package io.murmuration.hook.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.hook.Job;
+import io.murmuration.hook.JobResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline against real git repositories made by the test ({@code main} and a pull-request
+ * branch) and, end to end, a real ejabberd started by the repository's {@code start} command.
+ */
+class PipelineTest {
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRun() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    String cp = System.getProperty("java.class.path");
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            build = "echo building at $(git rev-parse --short HEAD)"
+            start = "exec %s -cp '%s' io.murmuration.cli.Murm server ejabberd --users 20 --port $MURM_SUT_PORT"
+            ready { command = "grep -q 'is up' $MURM_JOB_DIR/03-start.log", timeout = 90s }
+            xmpp { target = "127.0.0.1:"${MURM_SUT_PORT}, domain = localhost }
+            accounts { mode = existing }
+            scenarios = [ { scenario = one-to-one, users = 20, arrival-rate = 20, duration = 4s,
+                            params { interval = 1s, messages = 0 },
+                            assert = ["errors.total == 0"] } ]
+            """
+                .formatted(java, cp));
+
+    Pipeline pipeline = new Pipeline(Pipeline.Settings.of(tmp.resolve("work")));
+    JobResult result = pipeline.run(job(1, repo, "main", sha, null));
+
+    Path jobDir = tmp.resolve("work/job-1");
+    assertEquals("success", result.conclusion(), () -> result + "\n" + logs(jobDir));
+    assertTrue(result.title().startsWith("TTD p99 "), result.title());
+    assertTrue(result.title().endsWith("all assertions hold"), result.title());
+    assertTrue(result.summary().contains("| one-to-one | success | 20 |"), result.summary());
+    assertTrue(result.summary().contains("errors.total == 0"), result.summary());
+    assertNotNull(result.runFolder());
+    String summary = Files.readString(result.runFolder().resolve("summary.json"));
+    assertTrue(summary.contains("\"state\" : \"finished\""), summary);
+    for (String log :
+        List.of("01-fetch.log", "02-build.log", "03-start.log", "04-ready.log", "06-stop.log")) {
+      assertTrue(Files.exists(jobDir.resolve(log)), log);
+    }
+    assertTrue(Files.readString(jobDir.resolve("02-build.log")).contains("building at"));
+    String runLog = Files.readString(jobDir.resolve("05-run-1-one-to-one.log"));
+    assertTrue(runLog.contains("trigger=push"), runLog);
+    assertTrue(runLog.contains("commit=" + sha), runLog);
+    assertTrue(Files.readString(jobDir.resolve("06-stop.log")).contains("server stopped"));
+    String target = summary.replaceAll("(?s).*\"target\" : \"([^\"]+)\".*", "$1");
+    int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      throw new AssertionError("ejabberd still listens on " + port);
+    } catch (java.net.ConnectException expected) {
+      // stopped
+    }
+    System.out.println(result.title() + "\n" + result.summary());
+  }
+
+  @Test
+  @Timeout(60)
+  void aFailingBuildIsAFailureThatQuotesTheEndOfTheBuildLog() throws Exception {
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            build = "echo compiling; echo 'src/c2s.erl:42: syntax error' >&2; exit 3"
+            start = "exec sleep 600"
+            scenarios = [ { scenario = one-to-one } ]
+            """);
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(job(2, repo, "main", sha, null));
+
+    assertEquals("failure", result.conclusion());
+    assertEquals("build failed (exit status 3)", result.title());
+    assertTrue(result.summary().contains("The **build** step failed"), result.summary());
+    assertTrue(result.summary().contains("src/c2s.erl:42: syntax error"), result.summary());
+    assertTrue(result.summary().contains("02-build.log"), result.summary());
+    assertFalse(Files.exists(tmp.resolve("work/job-2/03-start.log")), "nothing started");
+  }
+
+  @Test
+  @Timeout(60)
+  void aServerThatNeverBecomesReadyIsAFailureAndItsProcessesAreGoneAfterwards() throws Exception {
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            start = "echo starting; sleep 600 & echo $! > $MURM_JOB_DIR/child.pid; echo $$ > $MURM_JOB_DIR/start.pid; wait"
+            ready { tcp = "127.0.0.1:%d", timeout = 3s }
+            scenarios = [ { scenario = one-to-one } ]
+            """
+                .formatted(unusedPort()));
+
+    long t0 = System.nanoTime();
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(job(3, repo, "main", sha, null));
+
+    assertEquals("failure", result.conclusion());
+    assertEquals("server did not become ready within 3 s", result.title());
+    assertTrue(result.summary().contains("starting"), "quotes the start log: " + result.summary());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+    for (String pidFile : List.of("start.pid", "child.pid")) {
+      long pid = Long.parseLong(Files.readString(tmp.resolve("work/job-3/" + pidFile)).strip());
+      assertFalse(running(pid), pidFile + " still running");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void theConfigurationComesFromTheDefaultBranchNeverFromThePullRequestHead() throws Exception {
+    Path pwned = Path.of("/tmp/pwned-" + UUID.randomUUID());
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    repo.commit(
+        """
+        build = "echo trusted build"
+        start = "exec sleep 600"
+        ready { tcp = "127.0.0.1:%d", timeout = 1s }
+        scenarios = [ { scenario = one-to-one } ]
+        """
+            .formatted(unusedPort()));
+    repo.git("checkout", "-q", "-b", "feature");
+    Files.writeString(repo.dir.resolve("feature.txt"), "the change under test\n");
+    String head = repo.commit("build = \"touch " + pwned + "\"\nstart = \"exec sleep 600\"\n");
+    repo.git("checkout", "-q", "main");
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(job(4, repo, "feature", head, 7));
+
+    assertFalse(Files.exists(pwned), "the pull request's build command ran");
+    Path jobDir = tmp.resolve("work/job-4");
+    assertTrue(Files.readString(jobDir.resolve("02-build.log")).contains("trusted build"));
+    assertTrue(Files.exists(jobDir.resolve("src/feature.txt")), "the head is checked out");
+    assertEquals("server did not become ready within 1 s", result.title());
+  }
+
+  @Test
+  @Timeout(60)
+  void anOperatorsConfigurationReplacesTheRepositorysOwn() throws Exception {
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            "build = \"true\"\nstart = \"exec sleep 600\"\nscenarios = [ { scenario = one-to-one } ]\n");
+    Path operator = tmp.resolve("operator");
+    Files.createDirectories(operator.resolve("acme"));
+    Files.writeString(
+        operator.resolve("acme/chat.conf"),
+        "build = \"exit 7\"\nstart = \"exec sleep 600\"\nscenarios = [ { scenario = one-to-one } ]\n");
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withOperatorConfigs(operator))
+            .run(job(5, repo, "main", sha, null));
+
+    assertEquals("build failed (exit status 7)", result.title());
+  }
+
+  @Test
+  @Timeout(60)
+  void cancellingDuringALongBuildEndsCancelledWithinSeconds() throws Exception {
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            build = "echo $$ > $MURM_JOB_DIR/build.pid; sleep 600"
+            start = "exec sleep 600"
+            scenarios = [ { scenario = one-to-one } ]
+            """);
+    Pipeline pipeline = new Pipeline(Pipeline.Settings.of(tmp.resolve("work")));
+    CompletableFuture<JobResult> running =
+        CompletableFuture.supplyAsync(() -> pipeline.run(job(6, repo, "main", sha, null)));
+    Path pidFile = tmp.resolve("work/job-6/build.pid");
+    while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+      Thread.sleep(50);
+    }
+
+    long t0 = System.nanoTime();
+    pipeline.cancel();
+    JobResult result = running.get(10, TimeUnit.SECONDS);
+
+    assertEquals("cancelled", result.conclusion());
+    assertTrue(result.summary().contains("build"), result.summary());
+    assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5);
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertFalse(running(pid), "the build still runs");
+  }
+
+  @Test
+  @Timeout(60)
+  void aRepositoryWithoutConfigurationIsNeutral() throws Exception {
+    Repo repo = Repo.create(tmp.resolve("origin"));
+    Files.writeString(repo.dir.resolve("README"), "no load tests here\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "readme");
+    String sha = repo.git("rev-parse", "HEAD");
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(job(7, repo, "main", sha, null));
+
+    assertEquals("neutral", result.conclusion());
+    assertEquals("no load-test configuration", result.title());
+  }
+
+  private static Job job(long id, Repo repo, String branch, String sha, Integer pr) {
+    return new Job(
+        id,
+        "delivery-" + id,
+        pr == null ? Job.Trigger.PUSH : Job.Trigger.PULL_REQUEST,
+        "acme/chat",
+        repo.dir.toUri().toString(),
+        "main",
+        branch,
+        sha,
+        pr,
+        null,
+        null,
+        "alice",
+        Job.State.RUNNING,
+        Instant.now());
+  }
+
+  /**
+   * True while {@code pid} runs; a zombie (dead, not yet reaped by PID 1, which here may be slow to
+   * do so) counts as gone.
+   */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int unusedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String logs(Path jobDir) {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(jobDir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        all.append("== ").append(f.getFileName()).append('\n');
+        all.append(Commands.tail(f, 40)).append('\n');
+      }
+    } catch (IOException e) {
+      all.append(e);
+    }
+    return all.toString();
+  }
+
+  /** A git repository on disk with a {@code main} branch, as a remote for the pipeline. */
+  record Repo(Path dir) {
+    static Repo create(Path dir) throws Exception {
+      Files.createDirectories(dir);
+      Repo repo = new Repo(dir);
+      repo.git("init", "-q", "-b", "main");
+      repo.git("config", "user.email", "test@example.com");
+      repo.git("config", "user.name", "Test");
+      return repo;
+    }
+
+    /** Writes {@code .murmuration/loadtest.conf}, commits everything; returns the commit. */
+    String commit(String config) throws Exception {
+      Path file = dir.resolve(RepoConfig.PATH);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, config, StandardCharsets.UTF_8);
+      git("add", "-A");
+      git("commit", "-q", "-m", "load-test configuration");
+      return git("rev-parse", "HEAD");
+    }
+
+    String git(String... args) throws Exception {
+      List<String> command = new java.util.ArrayList<>(List.of("git"));
+      command.addAll(List.of(args));
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + ": " + out);
+      }
+      return out;
+    }
+  }
+}
