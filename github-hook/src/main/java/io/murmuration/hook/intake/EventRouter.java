@@ -122,11 +122,13 @@ final class EventRouter {
     if (p.at("/issue/pull_request").isMissingNode()) {
       return ignored("a comment on an issue, not on a pull request");
     }
-    String body = text(p, "/comment/body").strip();
-    if (!(body.equals("/loadtest")
-        || body.startsWith("/loadtest ")
-        || body.startsWith("/loadtest\n"))) {
-      return ignored("the comment is not a /loadtest command");
+    boolean command =
+        text(p, "/comment/body")
+            .lines()
+            .map(String::strip)
+            .anyMatch(line -> line.equals("/loadtest") || line.startsWith("/loadtest "));
+    if (!command) {
+      return ignored("the comment has no /loadtest line");
     }
     String association = text(p, "/comment/author_association");
     if (!TRUSTED.contains(association)) {
