@@ -76,11 +76,13 @@ public final class Worker implements AutoCloseable {
     stopping = true;
     wakeUps.release();
     thread.join(grace.toMillis());
-    if (thread.isAlive()) {
+    synchronized (this) {
       abandoned = true;
-      thread.interrupt();
-      thread.join();
+      if (runningId != -1) {
+        thread.interrupt(); // only a job is interrupted: H2 closes its file on an interrupted I/O
+      }
     }
+    thread.join();
   }
 
   @Override
