@@ -22,14 +22,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store on a real H2 file database. */
+/** The store on a real H2 file database ({@link PostgresJobStoreTest}: the same on PostgreSQL). */
 class JobStoreTest {
   @TempDir Path dataDir;
   private JobStore store;
 
   @BeforeEach
   void open() throws Exception {
-    store = JobStore.openH2(dataDir);
+    store = openStore();
+  }
+
+  /** Opens the store under test, the same database each time within a test. */
+  JobStore openStore() throws Exception {
+    return JobStore.openH2(dataDir);
   }
 
   @AfterEach
@@ -162,7 +167,7 @@ class JobStoreTest {
     store.claim();
     store.close();
 
-    store = JobStore.openH2(dataDir);
+    store = openStore();
     assertEquals(1, store.recoverAfterCrash());
 
     Job again = store.claim().orElseThrow();
