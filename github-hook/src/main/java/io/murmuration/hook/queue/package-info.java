@@ -53,5 +53,9 @@
  * <p>One service process per database: {@code recoverAfterCrash} treats every {@code RUNNING} job
  * as orphaned. Several workers in one process are safe (claims are conditional updates); several
  * processes would need a lease (owner and heartbeat columns) before sharing a database.
+ *
+ * <p>Superseding is a second transaction after the new job's: a crash between the two leaves the
+ * older job of the pull request queued, so it runs (and is recorded) once more than needed; no job
+ * is lost or run twice because of it.
  */
 package io.murmuration.hook.queue;
