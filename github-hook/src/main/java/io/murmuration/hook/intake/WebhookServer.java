@@ -1,0 +1,240 @@
+package io.murmuration.hook.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.murmuration.hook.queue.JobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongConsumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhook}: GitHub's deliveries in, jobs into the {@link JobStore}. Built on the JDK's
+ * own HTTP server: the endpoint is one path with a handful of answers, not worth a web framework.
+ *
+ * <p>The checks run cheapest and most hostile first, so that an unauthenticated caller costs
+ * little: no {@code X-Hub-Signature-256} → 401 before the body is read; a declared or actual body
+ * over the limit → 413 (at most limit + 1 bytes are ever read); a signature that is not the
+ * HMAC-SHA256 of the raw body → 401 (compared in constant time with {@link MessageDigest#isEqual},
+ * so that timing does not reveal how much of a forged signature was right); then the body is
+ * parsed: not JSON, or an event without its usual fields → 400.
+ *
+ * <p>Answers to a verified delivery: 202 once its job is committed to the store (and for a
+ * redelivery of an accepted one, which stores nothing new); 204 for events and actions that run
+ * nothing; 200 to {@code ping}; 500 when the store fails, so that GitHub shows the delivery as
+ * failed and it can be redelivered. The 202 body lists the job ids, for the sender's logs and
+ * tests.
+ */
+public final class WebhookServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param address where to listen (port 0: any free port, see {@link #port()})
+   * @param secret the webhook secret set in the GitHub App or repository webhook
+   * @param maxBodyBytes the largest body accepted; GitHub caps payloads at 25 MB, but the events
+   *     used here are far below 1 MiB
+   * @param approvalLabels pull request labels whose addition approves an untrusted pull request
+   */
+  public record Settings(
+      InetSocketAddress address,
+      WebhookSecret secret,
+      int maxBodyBytes,
+      Set<String> approvalLabels) {
+    public static final int DEFAULT_MAX_BODY = 1 << 20;
+
+    public static Settings of(InetSocketAddress address, WebhookSecret secret) {
+      return new Settings(address, secret, DEFAULT_MAX_BODY, Set.of("loadtest"));
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+  private final Settings settings;
+  private final EventRouter router;
+
+  private WebhookServer(Settings settings, EventRouter router) throws IOException {
+    this.settings = settings;
+    this.router = router;
+    this.server = HttpServer.create(settings.address(), 50);
+    this.threads = Executors.newFixedThreadPool(4, r -> new Thread(r, "tide-http"));
+    server.setExecutor(threads);
+    server.createContext("/webhook", this::handle);
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param wake called after a job was queued, to start a worker looking
+   * @param cancelRunning called with the id of a running job that a newer push superseded (it is
+   *     already cancelled in the store)
+   */
+  public static WebhookServer start(
+      Settings settings, JobStore store, Runnable wake, LongConsumer cancelRunning)
+      throws IOException {
+    WebhookServer s =
+        new WebhookServer(
+            settings, new EventRouter(store, settings.approvalLabels(), wake, cancelRunning));
+    s.server.start();
+    return s;
+  }
+
+  /** The port listened on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(1);
+    threads.shutdown();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!ex.getRequestURI().getPath().equals("/webhook")) {
+        send(ex, 404, "not found");
+        return;
+      }
+      if (!ex.getRequestMethod().equals("POST")) {
+        ex.getResponseHeaders().set("Allow", "POST");
+        send(ex, 405, "POST only");
+        return;
+      }
+      String signature = ex.getRequestHeaders().getFirst("X-Hub-Signature-256");
+      if (signature == null) {
+        send(ex, 401, "missing X-Hub-Signature-256");
+        return;
+      }
+      byte[] body = readAtMost(ex, settings.maxBodyBytes());
+      if (body == null) {
+        send(ex, 413, "body over " + settings.maxBodyBytes() + " bytes");
+        return;
+      }
+      if (!signatureMatches(settings.secret(), body, signature)) {
+        log.warn("delivery with a wrong signature from {}", ex.getRemoteAddress());
+        send(ex, 401, "signature does not match");
+        return;
+      }
+      String event = ex.getRequestHeaders().getFirst("X-GitHub-Event");
+      String delivery = ex.getRequestHeaders().getFirst("X-GitHub-Delivery");
+      if (event == null || delivery == null || delivery.isBlank() || delivery.length() > 100) {
+        send(ex, 400, "missing X-GitHub-Event or X-GitHub-Delivery");
+        return;
+      }
+      respond(ex, event, delivery, body);
+    } catch (RuntimeException e) {
+      log.error("webhook handler failed", e);
+      send(ex, 500, "internal error");
+    }
+  }
+
+  private void respond(HttpExchange ex, String event, String delivery, byte[] body)
+      throws IOException {
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      send(ex, 400, "body is not JSON");
+      return;
+    }
+    if (payload == null || !payload.isObject()) {
+      send(ex, 400, "body is not a JSON object");
+      return;
+    }
+    EventRouter.Outcome outcome;
+    try {
+      outcome = router.route(event, delivery, payload);
+    } catch (EventRouter.MalformedPayload e) {
+      send(ex, 400, e.getMessage());
+      return;
+    } catch (java.sql.SQLException e) {
+      log.error("could not store delivery {} ({})", delivery, event, e);
+      send(ex, 500, "job store unavailable");
+      return;
+    }
+    log.info(
+        "delivery {} ({}): {} {} {}",
+        delivery,
+        event,
+        outcome.kind(),
+        outcome.jobs(),
+        outcome.note());
+    switch (outcome.kind()) {
+      case PONG -> send(ex, 200, "pong");
+      case IGNORED -> send(ex, 204, null);
+      case ACCEPTED, DUPLICATE -> {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(
+            ex,
+            202,
+            JSON.createObjectNode()
+                .put(
+                    "status",
+                    outcome.kind() == EventRouter.Kind.DUPLICATE ? "duplicate" : "accepted")
+                .put("note", outcome.note())
+                .set("jobs", JSON.valueToTree(outcome.jobs()))
+                .toString());
+      }
+    }
+  }
+
+  /**
+   * The body, or null when it is longer than {@code limit}: a declared Content-Length over the
+   * limit is refused unread, and a chunked or lying body is read no further than limit + 1 bytes.
+   */
+  private static byte[] readAtMost(HttpExchange ex, int limit) throws IOException {
+    String declared = ex.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.strip()) > limit) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] body = in.readNBytes(limit + 1);
+      return body.length > limit ? null : body;
+    }
+  }
+
+  /** Whether {@code header} is {@code sha256=<hex of HMAC-SHA256(secret, body)>}. */
+  static boolean signatureMatches(WebhookSecret secret, byte[] body, String header) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.key(), "HmacSHA256"));
+      byte[] expected =
+          ("sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
+              .getBytes(StandardCharsets.US_ASCII);
+      return MessageDigest.isEqual(expected, header.strip().getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, String body) throws IOException {
+    if (body == null) {
+      ex.sendResponseHeaders(status, -1);
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The HTTP intake: {@link io.murmuration.hook.intake.WebhookServer} answers GitHub's {@code POST
+ * /webhook}, and {@code EventRouter} decides what each event means for the job store.
+ *
+ * <h2>Events</h2>
+ *
+ * <table>
+ *   <caption>What each delivery does</caption>
+ *   <tr><th>event, action</th><th>effect</th><th>answer</th></tr>
+ *   <tr><td>{@code ping}</td><td>none</td><td>200</td></tr>
+ *   <tr><td>{@code push} to {@code refs/heads/<default branch>}</td><td>a trend run of the merged
+ *       build</td><td>202</td></tr>
+ *   <tr><td>{@code pull_request} opened, synchronize, reopened</td><td>a gate run of the head
+ *       commit; older runs of the same pull request that have not ended are cancelled (a running one
+ *       is interrupted)</td><td>202</td></tr>
+ *   <tr><td>{@code pull_request} labeled with an approval label</td><td>approves (see
+ *       below)</td><td>202</td></tr>
+ *   <tr><td>{@code issue_comment} created, {@code /loadtest} by OWNER, MEMBER or
+ *       COLLABORATOR</td><td>approves (see below)</td><td>202</td></tr>
+ *   <tr><td>{@code check_run} rerequested</td><td>a new run of that commit</td><td>202</td></tr>
+ *   <tr><td>anything else, a push to another branch, an untrusted {@code /loadtest}</td><td>none</td>
+ *       <td>204</td></tr>
+ * </table>
+ *
+ * <h2>Trust</h2>
+ *
+ * <p>A load test builds and runs the pull request's code on the service's machine, so code from
+ * outside the team must be looked at first. A pull request from a fork, or by an author GitHub does
+ * not call OWNER, MEMBER or COLLABORATOR, is stored {@code AWAITING_APPROVAL}; each new push to it
+ * waits again. Approving means a {@code /loadtest} comment by a trusted author or adding a
+ * configured label: the waiting job is queued; when nothing waits, the newest known commit of that
+ * pull request is run again (so {@code /loadtest} doubles as "re-run"). The per-repository
+ * configuration is read from the default branch, never from the head under test.
+ *
+ * <h2>Idempotency</h2>
+ *
+ * <p>Every delivery that stores anything carries GitHub's {@code X-GitHub-Delivery} id into the
+ * store, unique there: a redelivery is answered 202 and changes nothing. See {@link
+ * io.murmuration.hook.queue} for what survives a crash.
+ *
+ * <h2>Secrets</h2>
+ *
+ * <p>The webhook secret comes from {@code MURM_WEBHOOK_SECRET_FILE} or {@code MURM_WEBHOOK_SECRET}
+ * ({@link io.murmuration.hook.intake.WebhookSecret}) and is never logged; nor are signature headers
+ * or bodies.
+ */
+package io.murmuration.hook.intake;

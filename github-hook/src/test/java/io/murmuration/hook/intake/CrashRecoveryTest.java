@@ -1,0 +1,161 @@
+package io.murmuration.hook.intake;
+
+import static io.murmuration.hook.intake.Deliveries.fixture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.murmuration.hook.Job;
+import io.murmuration.hook.Job.State;
+import io.murmuration.hook.queue.JobStore;
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every accepted job runs to one recorded end across a {@code kill -9}: the service runs in its own
+ * JVM ({@link CrashTestService}), is killed with SIGKILL while one job runs and others are queued,
+ * and is started again on the same data directory.
+ */
+class CrashRecoveryTest {
+  private static final String SECRET = "crash-test-secret";
+  private static final Pattern JOB_ID = Pattern.compile("\"jobs\":\\[(\\d+)]");
+  private static final long JOB_MILLIS = 400;
+
+  @TempDir Path dir;
+
+  @Test
+  void everyAcceptedJobEndsDoneExactlyOnceAfterAKill9AndARestart() throws Exception {
+    Path data = dir.resolve("data");
+    Path runs = dir.resolve("runs.txt");
+    Map<String, Long> accepted = new LinkedHashMap<>(); // delivery id → job id
+
+    Process first = launch(data, runs, "first");
+    Deliveries github = new Deliveries(awaitPort(first, "first"), SECRET);
+    for (int i = 0; i < 6; i++) {
+      String delivery = Deliveries.newDeliveryId();
+      ObjectNode push = fixture("push").put("after", String.format("%040x", i + 1));
+      HttpResponse<String> r = github.send("push", delivery, push);
+      assertEquals(202, r.statusCode(), r.body());
+      accepted.put(delivery, jobId(r));
+    }
+    awaitLines(runs, "start ", 1);
+    Thread.sleep(JOB_MILLIS / 2); // in the middle of the first job
+    first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+    first.waitFor();
+    List<String> beforeKill = Files.readAllLines(runs);
+    assertTrue(
+        count(beforeKill, "end ") < accepted.size(), "the kill came too late: " + beforeKill);
+
+    Process second = launch(data, runs, "second");
+    try {
+      github = new Deliveries(awaitPort(second, "second"), SECRET);
+      Map.Entry<String, Long> some = accepted.entrySet().iterator().next();
+      HttpResponse<String> replay = github.send("push", some.getKey(), fixture("push"));
+      assertEquals(202, replay.statusCode());
+      assertTrue(replay.body().contains("duplicate"), replay.body());
+
+      awaitLines(runs, "end ", accepted.size()); // each job ends once in all
+    } finally {
+      second.destroy(); // SIGTERM: the shutdown hook closes the store
+      second.waitFor();
+    }
+
+    List<String> lines = Files.readAllLines(runs);
+    Map<Long, Integer> ends = tally(lines, "end ");
+    Map<Long, Integer> starts = tally(lines, "start ");
+    try (JobStore store = JobStore.openH2(data)) {
+      List<Job> all = store.recent(100);
+      assertEquals(accepted.size(), all.size(), "jobs in the store: " + all);
+      for (long id : accepted.values()) {
+        assertEquals(State.DONE, store.job(id).orElseThrow().state(), "job " + id);
+        assertEquals("ran " + id, store.result(id).orElseThrow().title());
+        assertEquals(1, ends.getOrDefault(id, 0), "job " + id + " completed once: " + lines);
+        assertEquals(
+            starts.get(id).intValue(),
+            store.attempts(id),
+            "every start is a counted attempt: " + lines);
+      }
+      long interrupted = accepted.values().stream().filter(id -> starts.get(id) == 2).count();
+      assertTrue(interrupted >= 1, "no run was interrupted by the kill: " + lines);
+    }
+  }
+
+  private Process launch(Path data, Path runs, String name) throws IOException {
+    Path portFile = dir.resolve("port-" + name);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashTestService.class.getName(),
+            data.toString(),
+            portFile.toString(),
+            runs.toString(),
+            Long.toString(JOB_MILLIS));
+    pb.environment().put("MURM_WEBHOOK_SECRET", SECRET);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("service-" + name + ".log").toFile());
+    return pb.start();
+  }
+
+  /** The port the service wrote once listening. */
+  private int awaitPort(Process p, String name) throws Exception {
+    Path portFile = dir.resolve("port-" + name);
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!Files.exists(portFile)) {
+      assertTrue(p.isAlive(), "the service died: " + logs());
+      assertTrue(System.nanoTime() < deadline, "the service did not start: " + logs());
+      Thread.sleep(50);
+    }
+    return Integer.parseInt(Files.readString(portFile).strip());
+  }
+
+  private String logs() throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (File f : dir.toFile().listFiles()) {
+      if (f.getName().startsWith("service-")) {
+        b.append(Files.readString(f.toPath()));
+      }
+    }
+    return b.toString();
+  }
+
+  private void awaitLines(Path runs, String prefix, int n) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(runs) || count(Files.readAllLines(runs), prefix) < n) {
+      assertTrue(System.nanoTime() < deadline, "waited for " + n + " '" + prefix + "': " + logs());
+      Thread.sleep(20);
+    }
+  }
+
+  private static long jobId(HttpResponse<String> r) {
+    Matcher m = JOB_ID.matcher(r.body());
+    assertTrue(m.find(), r.body());
+    return Long.parseLong(m.group(1));
+  }
+
+  private static int count(List<String> lines, String prefix) {
+    return (int) lines.stream().filter(l -> l.startsWith(prefix)).count();
+  }
+
+  private static Map<Long, Integer> tally(List<String> lines, String prefix) {
+    Map<Long, Integer> n = new HashMap<>();
+    for (String l : lines) {
+      if (l.startsWith(prefix)) {
+        n.merge(Long.parseLong(l.substring(prefix.length()).strip()), 1, Integer::sum);
+      }
+    }
+    return n;
+  }
+}

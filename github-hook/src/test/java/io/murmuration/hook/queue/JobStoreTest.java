@@ -1,0 +1,180 @@
+package io.murmuration.hook.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.hook.Job;
+import io.murmuration.hook.Job.State;
+import io.murmuration.hook.Job.Trigger;
+import io.murmuration.hook.JobResult;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store on a real H2 file database ({@link PostgresJobStoreTest}: the same on PostgreSQL). */
+class JobStoreTest {
+  @TempDir Path dataDir;
+  private JobStore store;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  /** Opens the store under test, the same database each time within a test. */
+  JobStore openStore() throws Exception {
+    return JobStore.openH2(dataDir);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    store.close();
+  }
+
+  static Job request(String delivery, Integer pr, State state) {
+    return new Job(
+        0,
+        delivery,
+        pr == null ? Trigger.PUSH : Trigger.PULL_REQUEST,
+        "acme/chatd",
+        "https://github.com/acme/chatd.git",
+        "main",
+        "main",
+        "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
+        pr,
+        null,
+        null,
+        "ada",
+        state,
+        Instant.EPOCH);
+  }
+
+  @Test
+  void aDeliveryIdMakesOneJobOnly() throws Exception {
+    Optional<Job> first = store.accept(request("d1", null, State.QUEUED));
+    Optional<Job> again = store.accept(request("d1", 7, State.QUEUED));
+
+    assertTrue(first.isPresent());
+    assertTrue(first.get().id() > 0);
+    assertTrue(again.isEmpty());
+    assertEquals(1, store.recent(10).size());
+  }
+
+  @Test
+  void claimTakesTheOldestQueuedJobAndCountsTheAttempt() throws Exception {
+    long a = store.accept(request("a", null, State.QUEUED)).orElseThrow().id();
+    store.accept(request("b", null, State.AWAITING_APPROVAL));
+    long c = store.accept(request("c", null, State.QUEUED)).orElseThrow().id();
+
+    assertEquals(a, store.claim().orElseThrow().id());
+    assertEquals(c, store.claim().orElseThrow().id());
+    assertTrue(store.claim().isEmpty(), "a job awaiting approval is never claimed");
+    assertEquals(1, store.attempts(a));
+    assertEquals(2, store.running().size());
+  }
+
+  @Test
+  void racingWorkersNeverClaimTheSameJob() throws Exception {
+    int jobs = 40;
+    for (int i = 0; i < jobs; i++) {
+      store.accept(request("d" + i, null, State.QUEUED));
+    }
+    ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                  for (Optional<Job> j = store.claim(); j.isPresent(); j = store.claim()) {
+                    claimed.add(j.get().id());
+                  }
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      t.start();
+      workers.add(t);
+    }
+    go.countDown();
+    for (Thread t : workers) {
+      t.join();
+    }
+
+    assertEquals(jobs, claimed.size());
+    assertEquals(jobs, new HashSet<>(claimed).size());
+  }
+
+  @Test
+  void aJobHasAtMostOneResult() throws Exception {
+    long id = store.accept(request("d", null, State.QUEUED)).orElseThrow().id();
+    store.claim();
+
+    assertTrue(store.finish(id, new JobResult("success", "first", "s", null)));
+    assertFalse(store.finish(id, new JobResult("failure", "second", "s", null)));
+    assertEquals("first", store.result(id).orElseThrow().title());
+    assertEquals(State.DONE, store.job(id).orElseThrow().state());
+  }
+
+  @Test
+  void aNewerJobCancelsTheOlderOnesOfItsPullRequestOnlyAndNamesTheRunningOne() throws Exception {
+    long running = store.accept(request("a", 5, State.QUEUED)).orElseThrow().id();
+    store.claim();
+    long queued = store.accept(request("b", 5, State.QUEUED)).orElseThrow().id();
+    long otherPr = store.accept(request("c", 6, State.QUEUED)).orElseThrow().id();
+    long newer = store.accept(request("d", 5, State.QUEUED)).orElseThrow().id();
+
+    List<Long> toStop = store.cancelOlder("acme/chatd", 5, newer);
+
+    assertEquals(List.of(running), toStop);
+    assertEquals(State.CANCELLED, store.job(running).orElseThrow().state());
+    assertEquals(State.CANCELLED, store.job(queued).orElseThrow().state());
+    assertEquals(State.QUEUED, store.job(otherPr).orElseThrow().state());
+    assertEquals(State.QUEUED, store.job(newer).orElseThrow().state());
+  }
+
+  @Test
+  void approvalQueuesTheWaitingJobsOfThatPullRequestOnce() throws Exception {
+    long waiting = store.accept(request("a", 5, State.AWAITING_APPROVAL)).orElseThrow().id();
+    long otherPr = store.accept(request("b", 6, State.AWAITING_APPROVAL)).orElseThrow().id();
+
+    List<Job> approved = store.approve("c", "acme/chatd", 5, "ada").orElseThrow();
+
+    assertEquals(List.of(waiting), approved.stream().map(Job::id).toList());
+    assertEquals(State.QUEUED, store.job(waiting).orElseThrow().state());
+    assertEquals(State.AWAITING_APPROVAL, store.job(otherPr).orElseThrow().state());
+    assertTrue(store.approve("c", "acme/chatd", 5, "ada").isEmpty(), "a redelivered approval");
+    assertEquals(2, store.recent(10).size());
+  }
+
+  @Test
+  void jobsLeftRunningByADeadProcessAreQueuedAgainAtTheNextStart() throws Exception {
+    long a = store.accept(request("a", null, State.QUEUED)).orElseThrow().id();
+    store.accept(request("b", null, State.QUEUED));
+    store.claim();
+    store.close();
+
+    store = openStore();
+    assertEquals(1, store.recoverAfterCrash());
+
+    Job again = store.claim().orElseThrow();
+    assertEquals(a, again.id(), "the interrupted job keeps its place in the queue");
+    assertEquals(2, store.attempts(a));
+    Set<State> states = new HashSet<>();
+    store.recent(10).forEach(j -> states.add(j.state()));
+    assertEquals(Set.of(State.RUNNING, State.QUEUED), states);
+  }
+}
