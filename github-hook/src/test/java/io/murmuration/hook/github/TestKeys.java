@@ -11,17 +11,17 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /** RSA key pairs for the tests, written as PEM files the way GitHub and OpenSSL write them. */
-final class TestKeys {
+public final class TestKeys {
   private TestKeys() {}
 
-  static KeyPair rsa() throws GeneralSecurityException {
+  public static KeyPair rsa() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     return g.generateKeyPair();
   }
 
   /** PKCS#8, {@code BEGIN PRIVATE KEY}: what {@code openssl genpkey} writes. */
-  static Path writePkcs8(KeyPair keys, Path file) throws IOException {
+  public static Path writePkcs8(KeyPair keys, Path file) throws IOException {
     return writePem("PRIVATE KEY", keys.getPrivate().getEncoded(), file);
   }
 
@@ -30,7 +30,7 @@ final class TestKeys {
    * PKCS#8 encoding is a 26-byte header (version, rsaEncryption, OCTET STRING tag and length)
    * followed by the PKCS#1 structure.
    */
-  static Path writePkcs1(KeyPair keys, Path file) throws IOException {
+  public static Path writePkcs1(KeyPair keys, Path file) throws IOException {
     byte[] pkcs8 = keys.getPrivate().getEncoded();
     if (pkcs8[22] != 0x04 || pkcs8[23] != (byte) 0x82) {
       throw new IllegalStateException("unexpected PKCS#8 layout");
@@ -38,7 +38,7 @@ final class TestKeys {
     return writePem("RSA PRIVATE KEY", Arrays.copyOfRange(pkcs8, 26, pkcs8.length), file);
   }
 
-  static Path writePem(String type, byte[] der, Path file) throws IOException {
+  public static Path writePem(String type, byte[] der, Path file) throws IOException {
     String body =
         Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return Files.writeString(

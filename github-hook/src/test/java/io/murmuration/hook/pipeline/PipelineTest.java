@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.murmuration.hook.GitRepo;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class PipelineTest {
   void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRun() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String cp = System.getProperty("java.class.path");
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     String sha =
         repo.commit(
             """
@@ -85,7 +85,7 @@ class PipelineTest {
   @Test
   @Timeout(60)
   void aFailingBuildIsAFailureThatQuotesTheEndOfTheBuildLog() throws Exception {
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     String sha =
         repo.commit(
             """
@@ -109,7 +109,7 @@ class PipelineTest {
   @Test
   @Timeout(60)
   void aServerThatNeverBecomesReadyIsAFailureAndItsProcessesAreGoneAfterwards() throws Exception {
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     String sha =
         repo.commit(
             """
@@ -138,7 +138,7 @@ class PipelineTest {
   @Timeout(60)
   void theConfigurationComesFromTheDefaultBranchNeverFromThePullRequestHead() throws Exception {
     Path pwned = Path.of("/tmp/pwned-" + UUID.randomUUID());
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     repo.commit(
         """
         build = "echo trusted build"
@@ -148,7 +148,7 @@ class PipelineTest {
         """
             .formatted(unusedPort()));
     repo.git("checkout", "-q", "-b", "feature");
-    Files.writeString(repo.dir.resolve("feature.txt"), "the change under test\n");
+    Files.writeString(repo.dir().resolve("feature.txt"), "the change under test\n");
     String head = repo.commit("build = \"touch " + pwned + "\"\nstart = \"exec sleep 600\"\n");
     repo.git("checkout", "-q", "main");
 
@@ -166,7 +166,7 @@ class PipelineTest {
   @Test
   @Timeout(60)
   void anOperatorsConfigurationReplacesTheRepositorysOwn() throws Exception {
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     String sha =
         repo.commit(
             "build = \"true\"\nstart = \"exec sleep 600\"\nscenarios = [ { scenario = one-to-one } ]\n");
@@ -186,7 +186,7 @@ class PipelineTest {
   @Test
   @Timeout(60)
   void cancellingDuringALongBuildEndsCancelledWithinSeconds() throws Exception {
-    Repo repo = Repo.create(tmp.resolve("origin"));
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
     String sha =
         repo.commit(
             """
@@ -216,8 +216,8 @@ class PipelineTest {
   @Test
   @Timeout(60)
   void aRepositoryWithoutConfigurationIsNeutral() throws Exception {
-    Repo repo = Repo.create(tmp.resolve("origin"));
-    Files.writeString(repo.dir.resolve("README"), "no load tests here\n");
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    Files.writeString(repo.dir().resolve("README"), "no load tests here\n");
     repo.git("add", "-A");
     repo.git("commit", "-q", "-m", "readme");
     String sha = repo.git("rev-parse", "HEAD");
@@ -230,13 +230,13 @@ class PipelineTest {
     assertEquals("no load-test configuration", result.title());
   }
 
-  private static Job job(long id, Repo repo, String branch, String sha, Integer pr) {
+  private static Job job(long id, GitRepo repo, String branch, String sha, Integer pr) {
     return new Job(
         id,
         "delivery-" + id,
         pr == null ? Job.Trigger.PUSH : Job.Trigger.PULL_REQUEST,
         "acme/chat",
-        repo.dir.toUri().toString(),
+        repo.dir().toUri().toString(),
         "main",
         branch,
         sha,
@@ -278,39 +278,5 @@ class PipelineTest {
       all.append(e);
     }
     return all.toString();
-  }
-
-  /** A git repository on disk with a {@code main} branch, as a remote for the pipeline. */
-  record Repo(Path dir) {
-    static Repo create(Path dir) throws Exception {
-      Files.createDirectories(dir);
-      Repo repo = new Repo(dir);
-      repo.git("init", "-q", "-b", "main");
-      repo.git("config", "user.email", "test@example.com");
-      repo.git("config", "user.name", "Test");
-      return repo;
-    }
-
-    /** Writes {@code .murmuration/loadtest.conf}, commits everything; returns the commit. */
-    String commit(String config) throws Exception {
-      Path file = dir.resolve(RepoConfig.PATH);
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, config, StandardCharsets.UTF_8);
-      git("add", "-A");
-      git("commit", "-q", "-m", "load-test configuration");
-      return git("rev-parse", "HEAD");
-    }
-
-    String git(String... args) throws Exception {
-      List<String> command = new java.util.ArrayList<>(List.of("git"));
-      command.addAll(List.of(args));
-      Process p =
-          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + ": " + out);
-      }
-      return out;
-    }
   }
 }

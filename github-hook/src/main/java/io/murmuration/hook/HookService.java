@@ -1,0 +1,155 @@
+package io.murmuration.hook;
+
+import com.typesafe.config.Config;
+import io.murmuration.hook.github.GitHubAuth;
+import io.murmuration.hook.github.GitHubReporter;
+import io.murmuration.hook.intake.WebhookSecret;
+import io.murmuration.hook.intake.WebhookServer;
+import io.murmuration.hook.pipeline.Pipeline;
+import io.murmuration.hook.queue.JobExecutor;
+import io.murmuration.hook.queue.JobStore;
+import io.murmuration.hook.queue.Worker;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running webhook service: the {@link WebhookServer} stores accepted deliveries in the {@link
+ * JobStore}; one {@link Worker} runs them through the {@link Pipeline}, telling GitHub before and
+ * after through the {@link Reporter}. {@link #close()} stops taking deliveries, lets the running
+ * job finish for up to 30 s (else it goes back to the queue) and closes the store.
+ */
+public final class HookService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HookService.class);
+
+  private final JobStore store;
+  private final Worker worker;
+  private final WebhookServer web;
+
+  private HookService(JobStore store, Worker worker, WebhookServer web) {
+    this.store = store;
+    this.worker = worker;
+    this.web = web;
+  }
+
+  /**
+   * Starts the service with {@code settings} (the keys of {@code docs/github.md}) and secrets from
+   * {@code env}; says on {@code out} where it listens and how it reports.
+   */
+  public static HookService start(Config settings, Map<String, String> env, PrintStream out)
+      throws IOException, SQLException {
+    Path dataDir = Path.of(settings.getString("data-dir")).toAbsolutePath();
+    WebhookSecret secret = WebhookSecret.fromEnvironment(env);
+    Reporter reporter = reporter(GitHubAuth.fromEnv(env), out);
+    JobStore store =
+        settings.hasPath("database.url")
+            ? JobStore.open(
+                settings.getString("database.url"),
+                env.get("MURM_HOOK_DB_USER"),
+                env.get("MURM_HOOK_DB_PASSWORD"))
+            : JobStore.openH2(dataDir.resolve("db"));
+    int recovered = store.recoverAfterCrash();
+    if (recovered > 0) {
+      out.printf("%d job(s) left running by a stopped service are queued again%n", recovered);
+    }
+    Pipeline.Settings pipelineSettings = Pipeline.Settings.of(dataDir.resolve("jobs"));
+    if (settings.hasPath("operator-configs")) {
+      pipelineSettings =
+          pipelineSettings.withOperatorConfigs(Path.of(settings.getString("operator-configs")));
+    }
+    if (settings.hasPath("influx")) {
+      pipelineSettings = pipelineSettings.withInflux(settings.getString("influx"));
+    }
+    Pipeline pipeline = new Pipeline(pipelineSettings);
+    String detailsUrl = settings.hasPath("public-url") ? settings.getString("public-url") : null;
+    JobExecutor executor =
+        job -> {
+          reporter.started(job, detailsUrl);
+          JobResult result = pipeline.run(job);
+          reporter.finished(job, result, detailsUrl);
+          return result;
+        };
+    Worker worker = Worker.start(store, executor, Duration.ofSeconds(5));
+    WebhookServer.Settings server =
+        new WebhookServer.Settings(
+            listen(settings.getString("listen")),
+            secret,
+            (int) settings.getMemorySize("max-body").toBytes(),
+            new HashSet<>(settings.getStringList("approval-labels")));
+    WebhookServer web =
+        WebhookServer.start(
+            server,
+            store,
+            worker::wake,
+            id -> {
+              worker.cancel(id);
+              pipeline.cancel();
+            });
+    out.printf(
+        "murm hook: POST /webhook on port %d; jobs in %s%n", web.port(), dataDir.resolve("jobs"));
+    return new HookService(store, worker, web);
+  }
+
+  /** The port the webhook endpoint listens on. */
+  public int port() {
+    return web.port();
+  }
+
+  public JobStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    web.close();
+    try {
+      worker.stop(Duration.ofSeconds(30));
+      store.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      log.warn("closing the job store: {}", e.toString());
+    }
+  }
+
+  /** GitHub when configured; otherwise a reporter that prints what it would have told. */
+  private static Reporter reporter(Optional<GitHubAuth> auth, PrintStream out) {
+    if (auth.isPresent()) {
+      out.println("murm hook: reporting to GitHub as " + auth.get());
+      return new GitHubReporter(auth.get());
+    }
+    out.println(
+        "murm hook: no GitHub credentials (MURM_GITHUB_APP_ID + MURM_GITHUB_APP_KEY_FILE, or"
+            + " MURM_GITHUB_TOKEN): results go to this console only");
+    return new Reporter() {
+      @Override
+      public void started(Job job, String detailsUrl) {
+        out.printf("job %d started: %s at %s%n", job.id(), job.repo(), job.sha());
+      }
+
+      @Override
+      public void finished(Job job, JobResult result, String detailsUrl) {
+        out.printf("job %d %s: %s%n", job.id(), result.conclusion(), result.title());
+      }
+    };
+  }
+
+  private static InetSocketAddress listen(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      return new InetSocketAddress(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "listen = '" + hostPort + "' is not HOST:PORT, e.g. 127.0.0.1:8080");
+    }
+  }
+}

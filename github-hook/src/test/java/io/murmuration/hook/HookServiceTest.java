@@ -1,0 +1,238 @@
+package io.murmuration.hook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.jsonResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.murmuration.hook.github.TestKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole service, as GitHub sees it: a signed {@code pull_request} delivery → 202 → the job
+ * fetches a real git repository at the pull request's head, starts a real ejabberd as the
+ * repository's configuration says, runs one-to-one through the runner → the (WireMock) GitHub API
+ * receives the check run in progress, then completed with the numbers, and the sticky comment.
+ */
+class HookServiceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "webhook-s3cret";
+  private static final String REPO = "/repos/acme/chatd";
+
+  @TempDir Path tmp;
+  private WireMockServer gh;
+
+  @BeforeEach
+  void startGitHub() {
+    gh = new WireMockServer(options().dynamicPort());
+    gh.start();
+    gh.stubFor(get("/app").willReturn(okJson("{\"id\":12345,\"slug\":\"murmuration\"}")));
+    gh.stubFor(
+        get("/app/installations/42")
+            .willReturn(okJson("{\"id\":42,\"app_id\":12345,\"account\":{\"login\":\"acme\"}}")));
+    gh.stubFor(
+        post("/app/installations/42/access_tokens")
+            .willReturn(
+                jsonResponse(
+                    "{\"token\":\"ghs_inst\",\"expires_at\":\""
+                        + Instant.now().plusSeconds(3600)
+                        + "\"}",
+                    201)));
+    gh.stubFor(
+        get(REPO)
+            .willReturn(
+                okJson(
+                    "{\"id\":1,\"name\":\"chatd\",\"full_name\":\"acme/chatd\","
+                        + "\"owner\":{\"login\":\"acme\"},\"url\":\""
+                        + gh.baseUrl()
+                        + REPO
+                        + "\"}")));
+    gh.stubFor(post(REPO + "/check-runs").willReturn(jsonResponse("{\"id\":777}", 201)));
+    gh.stubFor(patch(REPO + "/check-runs/777").willReturn(okJson("{\"id\":777}")));
+    gh.stubFor(get(REPO + "/issues/42").willReturn(okJson("{\"number\":42,\"state\":\"open\"}")));
+    gh.stubFor(get(urlPathEqualTo(REPO + "/issues/42/comments")).willReturn(okJson("[]")));
+    gh.stubFor(
+        post(urlPathEqualTo(REPO + "/issues/42/comments"))
+            .willReturn(jsonResponse("{\"id\":99}", 201)));
+  }
+
+  @AfterEach
+  void stopGitHub() {
+    gh.stop();
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aSignedPullRequestIsLoadTestedAtItsHeadAndReportedOnTheCheckRunAndInOneComment()
+      throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    GitRepo repo = GitRepo.create(tmp.resolve("chatd"));
+    String base =
+        repo.commit(
+            """
+            start = "exec %s -cp '%s' io.murmuration.cli.Murm server ejabberd --users 20 --port $MURM_SUT_PORT"
+            ready { command = "grep -q 'is up' $MURM_JOB_DIR/03-start.log", timeout = 90s }
+            xmpp { target = "127.0.0.1:"${MURM_SUT_PORT}, domain = localhost }
+            accounts { mode = existing }
+            scenarios = [ { scenario = one-to-one, users = 20, arrival-rate = 20, duration = 4s,
+                            params { interval = 1s, messages = 0 },
+                            assert = ["messages.lost == 0"] } ]
+            """
+                .formatted(java, System.getProperty("java.class.path")));
+    repo.git("checkout", "-q", "-b", "faster-roster");
+    Files.writeString(repo.dir().resolve("roster.c"), "/* faster */\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "faster roster");
+    String head = repo.git("rev-parse", "HEAD");
+
+    Path key = TestKeys.writePkcs8(TestKeys.rsa(), tmp.resolve("app.pem"));
+    Path conf = tmp.resolve("hook.conf");
+    Files.writeString(
+        conf,
+        """
+        listen = "127.0.0.1:0"
+        data-dir = "%s"
+        public-url = "https://tide.example/"
+        """
+            .formatted(tmp.resolve("hook")));
+    HookCommand command = new HookCommand();
+    command.config = conf.toFile();
+    Map<String, String> env =
+        Map.of(
+            "MURM_WEBHOOK_SECRET",
+            SECRET,
+            "MURM_GITHUB_API_URL",
+            gh.baseUrl(),
+            "MURM_GITHUB_APP_ID",
+            "12345",
+            "MURM_GITHUB_APP_KEY_FILE",
+            key.toString());
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    try (HookService service =
+        HookService.start(command.settings(), env, new PrintStream(console, true))) {
+      ObjectNode payload = fixture("pull_request_opened.json");
+      payload.with("repository").put("clone_url", repo.dir().toString());
+      payload.with("repository").put("default_branch", "main");
+      payload.with("pull_request").with("head").put("sha", head).put("ref", "faster-roster");
+      payload.with("pull_request").with("base").put("sha", base);
+      payload.with("installation").put("id", 42);
+      long sent = System.nanoTime();
+      HttpResponse<String> answer = deliver(service.port(), "pull_request", payload);
+      assertEquals(202, answer.statusCode(), answer.body());
+      assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(1), "202 within a second");
+
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (gh.findAll(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777"))).isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "no completed check run; console:\n" + console);
+        Thread.sleep(200);
+      }
+    }
+
+    JsonNode created = body(only(postRequestedFor(urlPathEqualTo(REPO + "/check-runs"))));
+    assertEquals(head, created.path("head_sha").asText());
+    assertEquals("in_progress", created.path("status").asText());
+    JsonNode completed = body(only(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777"))));
+    assertEquals("completed", completed.path("status").asText());
+    assertEquals("success", completed.path("conclusion").asText(), completed.toString());
+    String summary = completed.path("output").path("summary").asText();
+    assertTrue(summary.contains("| one-to-one | success | 20 |"), summary);
+    assertTrue(summary.contains("messages.lost == 0"), summary);
+    assertTrue(
+        completed.path("output").path("title").asText().startsWith("TTD p99 "),
+        completed.toString());
+    String comment =
+        body(only(postRequestedFor(urlPathEqualTo(REPO + "/issues/42/comments"))))
+            .path("body")
+            .asText();
+    assertTrue(comment.startsWith("<!-- murmuration:loadtest -->"), comment);
+    assertTrue(comment.contains("| one-to-one | success | 20 |"), comment);
+    gh.verify(getRequestedFor(urlPathEqualTo(REPO + "/issues/42/comments")));
+    // the job ran the pull request's head, with its tags
+    String runLog =
+        Files.readString(
+            tmp.resolve("hook/jobs").resolve(jobDir(tmp)).resolve("05-run-1-one-to-one.log"));
+    assertTrue(runLog.contains("commit=" + head), runLog);
+    assertTrue(runLog.contains("pr=42"), runLog);
+    assertTrue(runLog.contains("trigger=pull_request"), runLog);
+  }
+
+  private static String jobDir(Path tmp) throws Exception {
+    try (var dirs = Files.list(tmp.resolve("hook/jobs"))) {
+      List<Path> all = dirs.toList();
+      assertEquals(1, all.size(), all.toString());
+      return all.get(0).getFileName().toString();
+    }
+  }
+
+  private LoggedRequest only(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder p) {
+    List<LoggedRequest> found = gh.findAll(p);
+    assertEquals(1, found.size(), "requests matching " + p.build());
+    return found.get(0);
+  }
+
+  private static JsonNode body(LoggedRequest request) throws Exception {
+    return JSON.readTree(request.getBodyAsString());
+  }
+
+  private static ObjectNode fixture(String name) throws Exception {
+    try (InputStream in = HookServiceTest.class.getResourceAsStream("/webhooks/" + name)) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  private static HttpResponse<String> deliver(int port, String event, JsonNode payload)
+      throws Exception {
+    byte[] body = JSON.writeValueAsBytes(payload);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook"))
+            .header("X-GitHub-Event", event)
+            .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+            .header("X-Hub-Signature-256", signature)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+}
