@@ -87,6 +87,8 @@ public final class HookCommand implements Callable<Integer> {
               "approval-labels",
               "operator-configs",
               "influx",
+              "grafana",
+              "runs-url",
               "public-url");
       file.root()
           .forEach(

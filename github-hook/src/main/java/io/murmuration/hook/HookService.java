@@ -12,6 +12,7 @@ import io.murmuration.hook.queue.Worker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -68,6 +69,8 @@ public final class HookService implements AutoCloseable {
     if (settings.hasPath("influx")) {
       pipelineSettings = pipelineSettings.withInflux(settings.getString("influx"));
     }
+    pipelineSettings =
+        pipelineSettings.withLinks(uri(settings, "grafana"), uri(settings, "runs-url"));
     Pipeline pipeline = new Pipeline(pipelineSettings);
     String detailsUrl = settings.hasPath("public-url") ? settings.getString("public-url") : null;
     JobExecutor executor =
@@ -140,6 +143,10 @@ public final class HookService implements AutoCloseable {
         out.printf("job %d %s: %s%n", job.id(), result.conclusion(), result.title());
       }
     };
+  }
+
+  private static URI uri(Config settings, String key) {
+    return settings.hasPath(key) ? URI.create(settings.getString(key)) : null;
   }
 
   private static InetSocketAddress listen(String hostPort) {

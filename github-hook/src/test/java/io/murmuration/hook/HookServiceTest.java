@@ -129,6 +129,7 @@ class HookServiceTest {
         listen = "127.0.0.1:0"
         data-dir = "%s"
         public-url = "https://tide.example/"
+        grafana = "https://grafana.example"
         """
             .formatted(tmp.resolve("hook")));
     HookCommand command = new HookCommand();
@@ -174,6 +175,9 @@ class HookServiceTest {
     String summary = completed.path("output").path("summary").asText();
     assertTrue(summary.contains("| one-to-one | success | 20 |"), summary);
     assertTrue(summary.contains("messages.lost == 0"), summary);
+    assertTrue(summary.contains("| TTD p99.9 |"), summary);
+    assertTrue(
+        summary.contains("https://grafana.example/d/murm-run/murmuration-run?var-run="), summary);
     assertTrue(
         completed.path("output").path("title").asText().startsWith("TTD p99 "),
         completed.toString());

@@ -2,12 +2,14 @@ package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.github.SummaryMarkdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +48,35 @@ public final class Pipeline {
    *     repository's own configuration, or null
    * @param influxUrl the InfluxDB the runs write to ({@code murm run --influx}), or null
    * @param fetchTimeout the time limit of fetching the repository
+   * @param details renders each run's numbers, with links to Grafana and the run's report
    */
   public record Settings(
-      Path workRoot, Path operatorConfigs, String influxUrl, Duration fetchTimeout) {
+      Path workRoot,
+      Path operatorConfigs,
+      String influxUrl,
+      Duration fetchTimeout,
+      SummaryMarkdown details) {
     public static Settings of(Path workRoot) {
-      return new Settings(workRoot, null, null, Duration.ofMinutes(10));
+      return new Settings(
+          workRoot, null, null, Duration.ofMinutes(10), new SummaryMarkdown(null, null));
     }
 
     public Settings withOperatorConfigs(Path folder) {
-      return new Settings(workRoot, folder, influxUrl, fetchTimeout);
+      return new Settings(workRoot, folder, influxUrl, fetchTimeout, details);
     }
 
     public Settings withInflux(String url) {
-      return new Settings(workRoot, operatorConfigs, url, fetchTimeout);
+      return new Settings(workRoot, operatorConfigs, url, fetchTimeout, details);
+    }
+
+    /** Links in the results: the Grafana to point at, where run folders are served (or nulls). */
+    public Settings withLinks(URI grafana, URI runsUrl) {
+      return new Settings(
+          workRoot,
+          operatorConfigs,
+          influxUrl,
+          fetchTimeout,
+          new SummaryMarkdown(grafana, runsUrl));
     }
   }
 
@@ -119,7 +137,7 @@ public final class Pipeline {
       for (int i = 0; i < config.scenarios().size(); i++) {
         outcomes.add(runScenario(job, config, i, ws, commands));
       }
-      return ResultText.of(outcomes);
+      return ResultText.of(outcomes, settings.details());
     } catch (CancellationException e) {
       return cancelledResult();
     } catch (RepoConfig.Invalid e) {

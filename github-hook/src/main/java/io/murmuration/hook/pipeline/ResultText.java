@@ -1,6 +1,10 @@
 package io.murmuration.hook.pipeline;
 
+import io.murmuration.cli.Assertion;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.github.SummaryMarkdown;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,7 +21,7 @@ final class ResultText {
    * any was inconclusive, else {@code success}; the title is that of the first scenario with the
    * job's conclusion.
    */
-  static JobResult of(List<ScenarioOutcome> outcomes) {
+  static JobResult of(List<ScenarioOutcome> outcomes, SummaryMarkdown details) {
     String conclusion =
         outcomes.stream().anyMatch(o -> o.conclusion().equals("failure"))
             ? "failure"
@@ -67,6 +71,25 @@ final class ResultText {
             .append(o.log().getFileName())
             .append("`:\n\n")
             .append(codeBlock(Commands.tail(o.log(), Pipeline.TAIL_LINES)));
+      }
+    }
+    for (ScenarioOutcome o : outcomes) {
+      Path summary = o.runFolder() == null ? null : o.runFolder().resolve("summary.json");
+      if (summary != null && Files.isRegularFile(summary)) {
+        try {
+          List<Assertion> asserts = o.run().asserts().stream().map(Assertion::parse).toList();
+          md.append("\n<details><summary>")
+              .append(o.run().scenario())
+              .append(": all numbers and links</summary>\n\n")
+              .append(details.render(summary, asserts))
+              .append("\n</details>\n");
+        } catch (IOException | RuntimeException e) {
+          md.append("\n(")
+              .append(o.run().scenario())
+              .append(": summary.json unreadable: ")
+              .append(e.getMessage())
+              .append(")\n");
+        }
       }
     }
     Path runFolder =
