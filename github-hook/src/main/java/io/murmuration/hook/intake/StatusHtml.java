@@ -183,9 +183,10 @@ final class StatusHtml {
     return repoUrl(j.repo()) + "/commit/" + pathPart(j.sha());
   }
 
+  /** {@code owner/name} → two encoded segments: a further "/" cannot reach another GitHub path. */
   private static String repoUrl(String repo) {
     StringBuilder url = new StringBuilder("https://github.com");
-    for (String part : repo.split("/", -1)) {
+    for (String part : repo.split("/", 2)) {
       url.append('/').append(pathPart(part));
     }
     return url.toString();
