@@ -72,9 +72,10 @@ public final class HookService implements AutoCloseable {
     pipelineSettings =
         pipelineSettings.withLinks(uri(settings, "grafana"), uri(settings, "runs-url"));
     Pipeline pipeline = new Pipeline(pipelineSettings);
-    String detailsUrl = settings.hasPath("public-url") ? settings.getString("public-url") : null;
+    String publicUrl = settings.hasPath("public-url") ? settings.getString("public-url") : null;
     JobExecutor executor =
         job -> {
+          String detailsUrl = detailsUrl(publicUrl, job.id());
           reporter.started(job, detailsUrl);
           JobResult result = pipeline.run(job);
           reporter.finished(job, result, detailsUrl);
@@ -91,13 +92,16 @@ public final class HookService implements AutoCloseable {
         WebhookServer.start(
             server,
             store,
+            dataDir.resolve("jobs"),
+            worker::runningJob,
             worker::wake,
             id -> {
               worker.cancel(id);
               pipeline.cancel();
             });
     out.printf(
-        "murm hook: POST /webhook on port %d; jobs in %s%n", web.port(), dataDir.resolve("jobs"));
+        "murm hook: POST /webhook and the status page (GET /) on port %d; jobs in %s%n",
+        web.port(), dataDir.resolve("jobs"));
     return new HookService(store, worker, web);
   }
 
@@ -147,6 +151,14 @@ public final class HookService implements AutoCloseable {
 
   private static URI uri(Config settings, String key) {
     return settings.hasPath(key) ? URI.create(settings.getString(key)) : null;
+  }
+
+  /** The job's page on the status page, {@code <public-url>jobs/<id>}; null without a URL. */
+  static String detailsUrl(String publicUrl, long jobId) {
+    if (publicUrl == null) {
+      return null;
+    }
+    return (publicUrl.endsWith("/") ? publicUrl : publicUrl + "/") + "jobs/" + jobId;
   }
 
   private static InetSocketAddress listen(String hostPort) {

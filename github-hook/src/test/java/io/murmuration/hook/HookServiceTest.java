@@ -11,6 +11,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,11 +166,23 @@ class HookServiceTest {
         assertTrue(System.nanoTime() < deadline, "no completed check run; console:\n" + console);
         Thread.sleep(200);
       }
+      // the status page of the live service: the job and its result, and none of the secrets
+      long id = service.store().recent(1).get(0).id();
+      for (String path :
+          List.of("/", "/status.json", "/jobs/" + id, "/jobs/" + id + "/logs/01-fetch.log")) {
+        HttpResponse<String> page = fetchPage(service.port(), path);
+        assertEquals(200, page.statusCode(), path);
+        for (String secret : List.of(SECRET, "ghs_inst", "BEGIN PRIVATE KEY")) {
+          assertFalse(page.body().contains(secret), path + " shows " + secret);
+        }
+      }
+      assertTrue(fetchPage(service.port(), "/").body().contains("<a href=\"/jobs/" + id + "\">"));
     }
 
     JsonNode created = body(only(postRequestedFor(urlPathEqualTo(REPO + "/check-runs"))));
     assertEquals(head, created.path("head_sha").asText());
     assertEquals("in_progress", created.path("status").asText());
+    assertEquals("https://tide.example/jobs/1", created.path("details_url").asText());
     JsonNode completed = body(only(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777"))));
     assertEquals("completed", completed.path("status").asText());
     assertEquals("success", completed.path("conclusion").asText(), completed.toString());
@@ -195,6 +209,21 @@ class HookServiceTest {
     assertTrue(runLog.contains("commit=" + head), runLog);
     assertTrue(runLog.contains("pr=42"), runLog);
     assertTrue(runLog.contains("trigger=pull_request"), runLog);
+  }
+
+  @Test
+  void aCheckRunsDetailsLinkIsTheJobsPageOnThePublicUrl() {
+    assertEquals("https://tide.example/jobs/7", HookService.detailsUrl("https://tide.example/", 7));
+    assertEquals("https://x.example/ci/jobs/7", HookService.detailsUrl("https://x.example/ci", 7));
+    assertNull(HookService.detailsUrl(null, 7));
+  }
+
+  private static HttpResponse<String> fetchPage(int port, String path) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   private static String jobDir(Path tmp) throws Exception {

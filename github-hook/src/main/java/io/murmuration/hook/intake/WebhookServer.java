@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhook}: GitHub's deliveries in, jobs into the {@link JobStore}. Built on the JDK's
  * own HTTP server: the endpoint is one path with a handful of answers, not worth a web framework.
+ * Every other path is the {@link StatusPage} ({@code GET /}, {@code /status.json}, {@code
+ * /jobs/<id>}), on the same port so that one proxy rule serves both.
  *
  * <p>The checks run cheapest and most hostile first, so that an unauthenticated caller costs
  * little: no {@code X-Hub-Signature-256} → 401 before the body is read; a declared or actual body
@@ -67,28 +71,40 @@ public final class WebhookServer implements AutoCloseable {
   private final Settings settings;
   private final EventRouter router;
 
-  private WebhookServer(Settings settings, EventRouter router) throws IOException {
+  private WebhookServer(Settings settings, EventRouter router, StatusPage status)
+      throws IOException {
     this.settings = settings;
     this.router = router;
     this.server = HttpServer.create(settings.address(), 50);
     this.threads = Executors.newFixedThreadPool(4, r -> new Thread(r, "tide-http"));
     server.setExecutor(threads);
     server.createContext("/webhook", this::handle);
+    server.createContext("/", status);
   }
 
   /**
    * Starts listening.
    *
+   * @param jobsDir the pipeline's job folders ({@code <data-dir>/jobs}), whose step logs the status
+   *     page lists and serves
+   * @param runningJob the id of the job the worker is running, or -1 (the status page shows it)
    * @param wake called after a job was queued, to start a worker looking
    * @param cancelRunning called with the id of a running job that a newer push superseded (it is
    *     already cancelled in the store)
    */
   public static WebhookServer start(
-      Settings settings, JobStore store, Runnable wake, LongConsumer cancelRunning)
+      Settings settings,
+      JobStore store,
+      Path jobsDir,
+      LongSupplier runningJob,
+      Runnable wake,
+      LongConsumer cancelRunning)
       throws IOException {
     WebhookServer s =
         new WebhookServer(
-            settings, new EventRouter(store, settings.approvalLabels(), wake, cancelRunning));
+            settings,
+            new EventRouter(store, settings.approvalLabels(), wake, cancelRunning),
+            new StatusPage(store, jobsDir, runningJob));
     s.server.start();
     return s;
   }

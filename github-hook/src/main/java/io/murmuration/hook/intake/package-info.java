@@ -1,6 +1,8 @@
 /**
  * The HTTP intake: {@link io.murmuration.hook.intake.WebhookServer} answers GitHub's {@code POST
- * /webhook}, and {@code EventRouter} decides what each event means for the job store.
+ * /webhook}, and {@code EventRouter} decides what each event means for the job store. The same
+ * server serves the read-only status page ({@code StatusPage}, {@code StatusHtml}) on every other
+ * path.
  *
  * <h2>Events</h2>
  *

@@ -313,6 +313,55 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
+  /** Jobs waiting for a trusted collaborator's approval, oldest first. */
+  public List<Job> awaitingApproval() throws SQLException {
+    return inState(State.AWAITING_APPROVAL);
+  }
+
+  /** When the job's latest attempt started (it was claimed), or empty when it never ran. */
+  public Optional<Instant> startedAt(long id) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("SELECT started_at FROM jobs WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(t -> t.toInstant())
+            : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * A job that recorded a result, as the status page lists it: the conclusion and title, not the
+   * (possibly long) summary, which {@link #result(long)} gives for one job.
+   */
+  public record Ended(Job job, String conclusion, String title, Instant finishedAt) {}
+
+  /** The {@code n} jobs that most recently recorded a result, newest first; one query. */
+  public List<Ended> ended(int n) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT "
+                    + COLUMNS
+                    + ", conclusion, title, finished_at FROM jobs WHERE conclusion IS NOT NULL"
+                    + " ORDER BY finished_at DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
+      ps.setInt(1, n);
+      List<Ended> ended = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ended.add(
+              new Ended(
+                  job(rs),
+                  rs.getString("conclusion"),
+                  rs.getString("title"),
+                  rs.getObject("finished_at", OffsetDateTime.class).toInstant()));
+        }
+      }
+      return ended;
+    }
+  }
+
   private List<Job> inState(State state) throws SQLException {
     try (Connection c = connect()) {
       return select(c, "WHERE state = ? ORDER BY id", state.name());
@@ -400,26 +449,30 @@ public final class JobStore implements AutoCloseable {
       List<Job> jobs = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          jobs.add(
-              new Job(
-                  rs.getLong("id"),
-                  rs.getString("delivery_id"),
-                  Trigger.valueOf(rs.getString("trigger_kind")),
-                  rs.getString("repo"),
-                  rs.getString("clone_url"),
-                  rs.getString("default_branch"),
-                  rs.getString("branch"),
-                  rs.getString("sha"),
-                  (Integer) rs.getObject("pr", Integer.class),
-                  rs.getString("base_sha"),
-                  (Long) rs.getObject("installation_id", Long.class),
-                  rs.getString("requested_by"),
-                  State.valueOf(rs.getString("state")),
-                  rs.getObject("accepted_at", OffsetDateTime.class).toInstant()));
+          jobs.add(job(rs));
         }
       }
       return jobs;
     }
+  }
+
+  /** The job in the current row of a query that selected {@link #COLUMNS}. */
+  private static Job job(ResultSet rs) throws SQLException {
+    return new Job(
+        rs.getLong("id"),
+        rs.getString("delivery_id"),
+        Trigger.valueOf(rs.getString("trigger_kind")),
+        rs.getString("repo"),
+        rs.getString("clone_url"),
+        rs.getString("default_branch"),
+        rs.getString("branch"),
+        rs.getString("sha"),
+        (Integer) rs.getObject("pr", Integer.class),
+        rs.getString("base_sha"),
+        (Long) rs.getObject("installation_id", Long.class),
+        rs.getString("requested_by"),
+        State.valueOf(rs.getString("state")),
+        rs.getObject("accepted_at", OffsetDateTime.class).toInstant());
   }
 
   private static Job copy(

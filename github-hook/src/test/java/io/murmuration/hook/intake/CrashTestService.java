@@ -43,6 +43,8 @@ public final class CrashTestService {
                 new InetSocketAddress("127.0.0.1", 0),
                 WebhookSecret.fromEnvironment(System.getenv())),
             store,
+            dataDir.resolve("jobs"),
+            worker::runningJob,
             worker::wake,
             worker::cancel);
     Runtime.getRuntime()

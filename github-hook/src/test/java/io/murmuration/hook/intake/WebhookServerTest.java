@@ -48,6 +48,8 @@ class WebhookServerTest {
             WebhookServer.Settings.of(
                 new InetSocketAddress("127.0.0.1", 0), WebhookSecret.of(SECRET)),
             store,
+            dataDir.resolve("jobs"),
+            () -> -1,
             wakeUps::incrementAndGet,
             cancelledRunning::add);
     github = new Deliveries(server.port(), SECRET);

@@ -61,6 +61,31 @@ class JobStoreTest {
   }
 
   @Test
+  void theStatusPageQueriesListWaitingJobsStartTimesAndResultsNewestFirst() throws Exception {
+    long first = store.accept(request("d1", 1, State.QUEUED)).orElseThrow().id();
+    long second = store.accept(request("d2", 2, State.QUEUED)).orElseThrow().id();
+    long cancelled = store.accept(request("d3", 3, State.QUEUED)).orElseThrow().id();
+    long waiting = store.accept(request("d4", 4, State.AWAITING_APPROVAL)).orElseThrow().id();
+    assertEquals(Optional.empty(), store.startedAt(first));
+
+    Instant before = Instant.now().minusSeconds(1);
+    assertEquals(first, store.claim().orElseThrow().id());
+    assertTrue(store.startedAt(first).orElseThrow().isAfter(before));
+    store.finish(first, new JobResult("success", "fine", "| table |", null));
+    assertEquals(second, store.claim().orElseThrow().id());
+    store.finish(second, new JobResult("failure", "slower", "| table |", null));
+    store.cancelOlder("acme/chatd", 3, cancelled + 100);
+
+    assertEquals(List.of(waiting), store.awaitingApproval().stream().map(Job::id).toList());
+    List<JobStore.Ended> ended = store.ended(20);
+    assertEquals(List.of(second, first), ended.stream().map(e -> e.job().id()).toList());
+    assertEquals("failure", ended.get(0).conclusion());
+    assertEquals("slower", ended.get(0).title());
+    assertFalse(ended.get(0).finishedAt().isBefore(ended.get(1).finishedAt()));
+    assertEquals(1, store.ended(1).size());
+  }
+
+  @Test
   void aDeliveryIdMakesOneJobOnly() throws Exception {
     Optional<Job> first = store.accept(request("d1", null, State.QUEUED));
     Optional<Job> again = store.accept(request("d1", 7, State.QUEUED));
