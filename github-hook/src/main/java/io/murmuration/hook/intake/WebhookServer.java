@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The checks run cheapest and most hostile first, so that an unauthenticated caller costs
  * little: no {@code X-Hub-Signature-256} → 401 before the body is read; a declared or actual body
- * over the limit → 413 (at most limit + 1 bytes are ever read); a signature that is not the
+ * over the limit → 413 (at most limit + 1 bytes are ever kept); a signature that is not the
  * HMAC-SHA256 of the raw body → 401 (compared in constant time with {@link MessageDigest#isEqual},
  * so that timing does not reveal how much of a forged signature was right); then the body is
  * parsed: not JSON, or an event without its usual fields → 400.
@@ -210,23 +210,38 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   /**
-   * The body, or null when it is longer than {@code limit}: a declared Content-Length over the
-   * limit is refused unread, and a chunked or lying body is read no further than limit + 1 bytes.
+   * The body, or null when it is longer than {@code limit}: at most limit + 1 bytes are kept. The
+   * rest of a body over the limit is read and dropped, up to {@link #DRAIN_MAX} (GitHub sends at
+   * most 25 MB), so that the client is still listening when the 413 comes: answering while it still
+   * sends made it see a reset connection instead of the answer.
    */
   private static byte[] readAtMost(HttpExchange ex, int limit) throws IOException {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.strip()) > limit) {
-          return null;
-        }
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
     try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(limit + 1);
-      return body.length > limit ? null : body;
+      String declared = ex.getRequestHeaders().getFirst("Content-Length");
+      boolean tooLong;
+      try {
+        tooLong = declared != null && Long.parseLong(declared.strip()) > limit;
+      } catch (NumberFormatException e) {
+        tooLong = true;
+      }
+      byte[] body = tooLong ? null : in.readNBytes(limit + 1);
+      if (body != null && body.length <= limit) {
+        return body;
+      }
+      drop(in, DRAIN_MAX);
+      return null;
+    }
+  }
+
+  /** The most of an oversized body read (and dropped) before answering 413. */
+  static final long DRAIN_MAX = 32L << 20;
+
+  private static void drop(InputStream in, long max) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long dropped = 0;
+    int n;
+    while (dropped < max && (n = in.read(buffer)) > 0) {
+      dropped += n;
     }
   }
 
