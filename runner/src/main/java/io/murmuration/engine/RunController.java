@@ -3,9 +3,11 @@ package io.murmuration.engine;
 import io.murmuration.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -51,6 +53,9 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   /** A user is gone; {@code errorKind} is null when it ended as planned. */
   record UserEnded(int userId, String errorKind) implements Command {}
 
+  /** The user has stopped sending (answer to {@code QUIESCE}). */
+  record Quiesced(int userId) implements Command {}
+
   private enum Tick implements Command {
     ARRIVALS,
     DURATION_OVER,
@@ -92,6 +97,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private final Metrics metrics;
   private final List<Wave> waves = new ArrayList<>();
   private final NavigableMap<Integer, ActorRef<UserActor.Command>> live = new TreeMap<>();
+
+  /** Users that confirmed QUIESCE while the run stops. */
+  private final Set<Integer> quiesced = new HashSet<>();
+
   private final Map<String, Integer> endedOnError = new TreeMap<>();
   private State state = State.IDLE;
   private int nextUserId;
@@ -145,6 +154,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
         .onMessage(SetThrottle.class, this::onSetThrottle)
         .onMessage(Stop.class, this::onStop)
         .onMessage(UserEnded.class, this::onUserEnded)
+        .onMessage(Quiesced.class, this::onQuiesced)
         .onMessageEquals(Tick.ARRIVALS, this::onArrivals)
         .onMessageEquals(Tick.DURATION_OVER, () -> onStop(new Stop("duration over")))
         .onMessageEquals(Tick.DRAIN_CHECK, this::onDrainCheck)
@@ -263,11 +273,22 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     return onDrainCheck();
   }
 
+  private Behavior<Command> onQuiesced(Quiesced q) {
+    quiesced.add(q.userId());
+    return onDrainCheck();
+  }
+
+  /**
+   * Drained when every live user has confirmed it sends no more and every sent message arrived (or
+   * the drain time is over): counting before the confirmations let a send that was already due slip
+   * in after the check, to a recipient then told to leave.
+   */
   private Behavior<Command> onDrainCheck() {
     if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
       return this;
     }
-    if (metrics.delivered() >= metrics.sent()
+    boolean noMoreSends = quiesced.containsAll(live.keySet());
+    if ((noMoreSends && metrics.delivered() >= metrics.sent())
         || System.nanoTime() >= drainDeadline
         || live.isEmpty()) {
       timers.cancel(Tick.DRAIN_CHECK);

@@ -194,6 +194,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private Behavior<Command> onQuiesce() {
     quiescing = true;
+    controller.tell(new RunController.Quiesced(id)); // no send of this user can follow now
     return this;
   }
 
