@@ -49,7 +49,8 @@ public final class HookService implements AutoCloseable {
       throws IOException, SQLException {
     Path dataDir = Path.of(settings.getString("data-dir")).toAbsolutePath();
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
-    Reporter reporter = reporter(GitHubAuth.fromEnv(env), out);
+    Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
+    Reporter reporter = reporter(github, out);
     JobStore store =
         settings.hasPath("database.url")
             ? JobStore.open(
@@ -71,6 +72,11 @@ public final class HookService implements AutoCloseable {
     }
     pipelineSettings =
         pipelineSettings.withLinks(uri(settings, "grafana"), uri(settings, "runs-url"));
+    if (github.isPresent()) {
+      GitHubAuth auth = github.get();
+      pipelineSettings =
+          pipelineSettings.withFetchToken(job -> auth.repositoryToken(job.installationId()));
+    }
     Pipeline pipeline = new Pipeline(pipelineSettings);
     String publicUrl = settings.hasPath("public-url") ? settings.getString("public-url") : null;
     JobExecutor executor =

@@ -204,6 +204,20 @@ public final class GitHubAuth {
   }
 
   /**
+   * A token that may fetch the repositories of {@code installationId} over HTTPS: the installation
+   * token (minted or reused) for an App, else the configured token.
+   *
+   * @throws IOException GitHub refused the JWT or the installation, or could not be reached
+   */
+  public String repositoryToken(Long installationId) throws IOException {
+    if (!isApp()) {
+      return token;
+    }
+    client(installationId);
+    return installations.get(installationId).token();
+  }
+
+  /**
    * {@code text} with every secret this object holds (the token, the current installation tokens)
    * replaced by {@code ***}.
    */

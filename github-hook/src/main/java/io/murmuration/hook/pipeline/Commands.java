@@ -35,6 +35,13 @@ final class Commands {
     return env;
   }
 
+  /** The same commands with {@code more} added to their environment (never to their logs). */
+  Commands with(Map<String, String> more) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(more);
+    return new Commands(all, cancelled);
+  }
+
   /**
    * Runs {@code command} in {@code dir} to its end; output to {@code log} (stdout to {@code out}
    * when not null).

@@ -49,24 +49,26 @@ public final class Pipeline {
    * @param influxUrl the InfluxDB the runs write to ({@code murm run --influx}), or null
    * @param fetchTimeout the time limit of fetching the repository
    * @param details renders each run's numbers, with links to Grafana and the run's report
+   * @param fetchToken where the token for fetching comes from, or null: fetch without one
    */
   public record Settings(
       Path workRoot,
       Path operatorConfigs,
       String influxUrl,
       Duration fetchTimeout,
-      SummaryMarkdown details) {
+      SummaryMarkdown details,
+      FetchToken fetchToken) {
     public static Settings of(Path workRoot) {
       return new Settings(
-          workRoot, null, null, Duration.ofMinutes(10), new SummaryMarkdown(null, null));
+          workRoot, null, null, Duration.ofMinutes(10), new SummaryMarkdown(null, null), null);
     }
 
     public Settings withOperatorConfigs(Path folder) {
-      return new Settings(workRoot, folder, influxUrl, fetchTimeout, details);
+      return new Settings(workRoot, folder, influxUrl, fetchTimeout, details, fetchToken);
     }
 
     public Settings withInflux(String url) {
-      return new Settings(workRoot, operatorConfigs, url, fetchTimeout, details);
+      return new Settings(workRoot, operatorConfigs, url, fetchTimeout, details, fetchToken);
     }
 
     /** Links in the results: the Grafana to point at, where run folders are served (or nulls). */
@@ -76,8 +78,21 @@ public final class Pipeline {
           operatorConfigs,
           influxUrl,
           fetchTimeout,
-          new SummaryMarkdown(grafana, runsUrl));
+          new SummaryMarkdown(grafana, runsUrl),
+          fetchToken);
     }
+
+    /** Fetch with a token from {@code source} (private repositories). */
+    public Settings withFetchToken(FetchToken source) {
+      return new Settings(workRoot, operatorConfigs, influxUrl, fetchTimeout, details, source);
+    }
+  }
+
+  /** Where the token to fetch a job's repository comes from (a GitHub installation token). */
+  @FunctionalInterface
+  public interface FetchToken {
+    /** The token for {@code job}'s repository, or null for none. */
+    String forJob(Job job) throws java.io.IOException;
   }
 
   private final Settings settings;
@@ -98,6 +113,18 @@ public final class Pipeline {
     cancelled = true;
   }
 
+  /** The token to fetch with, or null; a token that cannot be had ends the fetch step. */
+  private String fetchToken(Job job, Path log) {
+    if (settings.fetchToken() == null || !job.cloneUrl().startsWith("https://")) {
+      return null;
+    }
+    try {
+      return settings.fetchToken().forJob(job);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new StepFailed("fetch", "no token to fetch " + job.repo() + ": " + e.getMessage(), log);
+    }
+  }
+
   /** Runs {@code job} to its end; never throws for what a repository or a step does. */
   public JobResult run(Job job) {
     cancelled = false;
@@ -114,7 +141,8 @@ public final class Pipeline {
     ProcessGroup server = null;
     try {
       Path fetchLog = ws.log("01-fetch.log");
-      ws.fetch(job, commands, fetchLog, deadline(settings.fetchTimeout()));
+      ws.fetch(
+          job, commands, fetchLog, deadline(settings.fetchTimeout()), fetchToken(job, fetchLog));
       config = readConfig(job, ws, commands, fetchLog, vars);
       if (config == null) {
         return new JobResult(
