@@ -62,7 +62,7 @@ public record Report(
             "",
             "",
             "",
-            "bound " + settings.maxErrorRate() + " per run"));
+            "all runs ≤ " + settings.maxErrorRate()));
     out.append('\n');
     for (Comparison c : comparisons) {
       out.append(
