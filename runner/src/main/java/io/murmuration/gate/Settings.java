@@ -40,8 +40,4 @@ public record Settings(
   public double tolerance(Metric m) {
     return tolerances.get(m);
   }
-
-  public Settings withSeed(long seed) {
-    return new Settings(tolerances, alpha, confidence, resamples, seed, maxLagMs, maxErrorRate);
-  }
 }

@@ -184,6 +184,18 @@ class GateTest {
     assertEquals("ttd.p99: " + p99.reason(), report.reason());
   }
 
+  @Test
+  void threeRunsPerArmCannotFailAtAlphaFivePercentHoweverLargeTheChange() {
+    Random r = new Random(8);
+    Report report =
+        Gate.compare(arm("base", 3, 1, 1, 0.01, r), arm("head", 3, 2, 1, 0.01, r), defaults());
+    Comparison p50 = metric(report, Metric.TTD_P50);
+    assertEquals(0.1, p50.pValue(), 1e-9); // exact: 2 of C(6,3) = 20 orderings
+    assertEquals(Verdict.NEUTRAL, p50.verdict());
+    assertTrue(
+        p50.reason().endsWith("but p = 0.100 ≥ 0.05; 3 runs per arm: add rounds"), p50.reason());
+  }
+
   private static Settings defaults() {
     return Settings.defaults();
   }
