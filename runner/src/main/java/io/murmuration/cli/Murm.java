@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}, {@code server},
- * {@code influx}.
+ * {@code influx}, {@code compare}.
  */
 @Command(
     name = "murm",
@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
       ScenariosCommand.class,
       DemoCommand.class,
       ServerCommand.class,
-      InfluxCommand.class
+      InfluxCommand.class,
+      CompareCommand.class
     })
 public final class Murm implements Runnable {
 
@@ -38,7 +39,7 @@ public final class Murm implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, scenarios, demo, server or influx");
+        new CommandLine(this), "name a command: run, scenarios, demo, server, influx or compare");
   }
 
   public static void main(String[] args) {
@@ -96,6 +97,7 @@ public final class Murm implements Runnable {
     InfluxCommand.Push push = influx.getSubcommands().get("push").getCommand();
     push.out = out;
     push.env = env;
+    ((CompareCommand) cl.getSubcommands().get("compare").getCommand()).out = out;
     try {
       Set<String> known =
           run.getCommandSpec().options().stream()

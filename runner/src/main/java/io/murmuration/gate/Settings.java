@@ -1,0 +1,43 @@
+package io.murmuration.gate;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How {@link Gate} judges: tolerances per metric, significance, bootstrap size and seed, and the
+ * bounds beyond which it refuses to judge at all.
+ *
+ * @param tolerances relative tolerance per metric (0.05 = 5 %); metrics not named use their default
+ * @param alpha significance level of the Mann–Whitney test
+ * @param confidence level of the bootstrap interval (0.95)
+ * @param resamples bootstrap resamples
+ * @param seed seed of the bootstrap's random numbers
+ * @param maxLagMs a run whose runner scheduling lag p99 is above this was limited by the runner
+ * @param maxErrorRate a run with more errors per message sent than this is not a fair measure
+ */
+public record Settings(
+    Map<Metric, Double> tolerances,
+    double alpha,
+    double confidence,
+    int resamples,
+    long seed,
+    double maxLagMs,
+    double maxErrorRate) {
+
+  public Settings {
+    EnumMap<Metric, Double> all = new EnumMap<>(Metric.class);
+    for (Metric m : Metric.values()) {
+      all.put(m, m.defaultTolerance);
+    }
+    all.putAll(tolerances);
+    tolerances = Map.copyOf(all);
+  }
+
+  public static Settings defaults() {
+    return new Settings(Map.of(), 0.05, 0.95, 10_000, 1, 10, 0.001);
+  }
+
+  public double tolerance(Metric m) {
+    return tolerances.get(m);
+  }
+}

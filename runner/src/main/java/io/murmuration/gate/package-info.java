@@ -1,0 +1,23 @@
+/**
+ * The gate's statistics: whether head runs are worse than base runs, metric by metric, used by
+ * {@code murm compare} (docs/gate.md).
+ *
+ * <h2>Flow</h2>
+ *
+ * <ol>
+ *   <li>{@link io.murmuration.gate.Gate} takes the runs' {@code summary.json} per arm and first
+ *       refuses to judge runs that measured the runner or a broken system (failed, scheduling lag
+ *       above the bound, error rate above the bound).
+ *   <li>{@link io.murmuration.gate.Comparison} compares one {@link io.murmuration.gate.Metric}: the
+ *       ratio of medians head/base, its {@link io.murmuration.gate.Bootstrap} interval, and the
+ *       Mann–Whitney p-value from Hipparchus; the {@link io.murmuration.gate.Verdict} needs the
+ *       whole interval beyond the tolerance and a significant test to fail.
+ *   <li>{@link io.murmuration.gate.Report} renders the table and {@code compare.json}.
+ * </ol>
+ *
+ * <p>Why these statistics: one run gives one value per metric, and there are few runs (3–20), so
+ * nothing may assume normality. Medians and a rank test are robust to the odd slow run; a bootstrap
+ * interval of the ratio speaks in the unit users set tolerances in ("10 % slower"). Only the
+ * bootstrap is written here; it is tested against an exact enumeration.
+ */
+package io.murmuration.gate;

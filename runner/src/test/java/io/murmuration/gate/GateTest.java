@@ -1,0 +1,202 @@
+package io.murmuration.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.murmuration.metrics.Summary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+
+  static Summary run(String id, double p50, double p99, double perS, double lagP99, long errors) {
+    return run(id, p50, p99, perS, lagP99, errors, Summary.FINISHED);
+  }
+
+  static Summary run(
+      String id, double p50, double p99, double perS, double lagP99, long errors, String state) {
+    Summary.Timing ttd = new Summary.Timing(100_000, p50 * 1.2, p50, p99 * 0.8, p99, p99, p99 * 2);
+    Summary.Timing lag = new Summary.Timing(1000, 0.2, 0.2, 0.5, lagP99, lagP99, lagP99);
+    Summary.Timing none = new Summary.Timing(0, null, null, null, null, null, null);
+    return new Summary(
+        1,
+        id,
+        "one-to-one",
+        Map.of(),
+        "127.0.0.1:5222",
+        "lean",
+        Instant.EPOCH,
+        Instant.EPOCH.plusSeconds(60),
+        60,
+        state,
+        Summary.FAILED.equals(state) ? "interrupted" : null,
+        new Summary.Users(100, 100),
+        new Summary.Messages(100_000, 100_000, 0, 0, 1.0),
+        perS,
+        ttd,
+        none,
+        none,
+        lag,
+        errors == 0 ? Map.of() : Map.of("timeout", errors),
+        errors,
+        null);
+  }
+
+  /** n runs whose TTD and throughput vary by a relative noise of {@code cv}. */
+  static Gate.Arm arm(
+      String name, int n, double ttdFactor, double perSFactor, double cv, Random r) {
+    List<Summary> runs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      runs.add(
+          run(
+              name + i,
+              0.85 * ttdFactor * (1 + cv * r.nextGaussian()),
+              22.5 * ttdFactor * (1 + cv * r.nextGaussian()),
+              830 * perSFactor * (1 + cv * r.nextGaussian()),
+              1.2,
+              0));
+    }
+    return new Gate.Arm(name, runs);
+  }
+
+  private static Comparison metric(Report r, Metric m) {
+    return r.comparisons().stream().filter(c -> c.metric() == m).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aClearTwentyFivePercentRegressionOverTenRunsPerArmIsAFailure() {
+    Random r = new Random(1);
+    Report report =
+        Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1.25, 1, 0.02, r), defaults());
+    assertEquals(Verdict.FAILURE, metric(report, Metric.TTD_P50).verdict());
+    assertEquals(Verdict.FAILURE, metric(report, Metric.TTD_P99).verdict());
+    assertEquals(Verdict.SUCCESS, metric(report, Metric.THROUGHPUT).verdict());
+    assertEquals(Verdict.FAILURE, report.verdict());
+    assertTrue(report.reason().startsWith("ttd.p50: interval 1."), report.reason());
+  }
+
+  @Test
+  void twoHundredSeededAToAComparisonsNeverFail() {
+    Random r = new Random(2026);
+    for (int i = 0; i < 200; i++) {
+      Report report =
+          Gate.compare(
+              arm("base", 5, 1, 1, 0.03, r),
+              arm("head", 5, 1, 1, 0.03, r),
+              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001));
+      assertNotEquals(Verdict.FAILURE, report.verdict(), report.table());
+    }
+  }
+
+  @Test
+  void withTenQuietRunsPerArmMostAToAComparisonsPass() {
+    Random r = new Random(2027);
+    int successes = 0;
+    for (int i = 0; i < 200; i++) {
+      Report report =
+          Gate.compare(
+              arm("base", 10, 1, 1, 0.02, r),
+              arm("head", 10, 1, 1, 0.02, r),
+              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001));
+      assertNotEquals(Verdict.FAILURE, report.verdict(), report.table());
+      successes += report.verdict() == Verdict.SUCCESS ? 1 : 0;
+    }
+    assertTrue(successes > 180, "only " + successes + " of 200 A/A comparisons passed");
+  }
+
+  @Test
+  void fewerThanThreeRunsInAnArmIsNeutralAndSaysSo() {
+    Random r = new Random(3);
+    Report report =
+        Gate.compare(arm("base", 2, 1, 1, 0.01, r), arm("head", 5, 1.5, 1, 0.01, r), defaults());
+    assertEquals(Verdict.NEUTRAL, report.verdict());
+    assertEquals(
+        "fewer than 3 runs in an arm (base 2, head 5): add rounds",
+        metric(report, Metric.TTD_P99).reason());
+  }
+
+  @Test
+  void aSaturatedRunnerMakesEveryMetricNeutralWithTheRunAsReason() {
+    Random r = new Random(4);
+    Gate.Arm base = arm("base", 5, 1, 1, 0.01, r);
+    List<Summary> head = new ArrayList<>(arm("head", 5, 1.5, 1, 0.01, r).runs());
+    head.set(2, run("busy", 1.2, 30, 800, 25.5, 0));
+    Report report = Gate.compare(base, new Gate.Arm("head", head), defaults());
+    assertEquals(Verdict.NEUTRAL, report.verdict());
+    String why = "head run busy: the runner was saturated (scheduling lag p99 25.500 ms > 10.0 ms)";
+    assertEquals("not judged: " + why, report.reason());
+    for (Comparison c : report.comparisons()) {
+      assertEquals(Verdict.NEUTRAL, c.verdict());
+    }
+  }
+
+  @Test
+  void tooManyErrorsOrAFailedRunIsNotJudged() {
+    Random r = new Random(5);
+    List<Summary> base = new ArrayList<>(arm("base", 4, 1, 1, 0.01, r).runs());
+    base.add(run("errors", 0.85, 22, 830, 1, 500));
+    Report report =
+        Gate.compare(new Gate.Arm("base", base), arm("head", 5, 1, 1, 0.01, r), defaults());
+    assertEquals(
+        "not judged: base run errors: error rate 0.00500 > 0.001 (500 errors)", report.reason());
+    base.set(4, run("broken", 0.85, 22, 830, 1, 0, Summary.FAILED));
+    report = Gate.compare(new Gate.Arm("base", base), arm("head", 5, 1, 1, 0.01, r), defaults());
+    assertEquals("not judged: base run broken failed (interrupted)", report.reason());
+  }
+
+  @Test
+  void lowerThroughputIsTheWorseDirectionAndHigherThroughputIsASuccess() {
+    Random r = new Random(6);
+    Report slower =
+        Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1, 0.8, 0.02, r), defaults());
+    assertEquals(Verdict.FAILURE, metric(slower, Metric.THROUGHPUT).verdict());
+    Report faster =
+        Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1, 1.3, 0.02, r), defaults());
+    assertEquals(Verdict.SUCCESS, metric(faster, Metric.THROUGHPUT).verdict());
+    assertEquals(Verdict.SUCCESS, faster.verdict());
+  }
+
+  @Test
+  void aChangeAroundTheToleranceWithFewRunsIsNeutralAndSaysTheIntervalStraddles() {
+    double[] baseP99 = {20, 22, 24};
+    double[] headP99 = {21, 24.5, 26.5};
+    List<Summary> base = new ArrayList<>();
+    List<Summary> head = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      base.add(run("b" + i, 0.85, baseP99[i], 830, 1, 0));
+      head.add(run("h" + i, 0.85, headP99[i], 830, 1, 0));
+    }
+    Report report =
+        Gate.compare(new Gate.Arm("base", base), new Gate.Arm("head", head), defaults());
+    Comparison p99 = metric(report, Metric.TTD_P99);
+    assertEquals(Verdict.NEUTRAL, p99.verdict());
+    assertTrue(
+        p99.reason()
+            .matches(
+                "interval 0\\.\\d+–1\\.\\d+ straddles the 10 % tolerance; 3 runs per arm: add rounds"),
+        p99.reason());
+    assertEquals(Verdict.NEUTRAL, report.verdict());
+    assertEquals("ttd.p99: " + p99.reason(), report.reason());
+  }
+
+  @Test
+  void threeRunsPerArmCannotFailAtAlphaFivePercentHoweverLargeTheChange() {
+    Random r = new Random(8);
+    Report report =
+        Gate.compare(arm("base", 3, 1, 1, 0.01, r), arm("head", 3, 2, 1, 0.01, r), defaults());
+    Comparison p50 = metric(report, Metric.TTD_P50);
+    assertEquals(0.1, p50.pValue(), 1e-9); // exact: 2 of C(6,3) = 20 orderings
+    assertEquals(Verdict.NEUTRAL, p50.verdict());
+    assertTrue(
+        p50.reason().endsWith("but p = 0.100 ≥ 0.05; 3 runs per arm: add rounds"), p50.reason());
+  }
+
+  private static Settings defaults() {
+    return Settings.defaults();
+  }
+}
