@@ -290,8 +290,11 @@ public final class ReportWriter {
         .toPlainString();
   }
 
-  /** Escapes text for HTML element content and quoted attribute values. */
-  static String esc(String text) {
+  /**
+   * Escapes text for HTML element content and quoted attribute values; null becomes "". Also the
+   * webhook service's status page's escaping.
+   */
+  public static String esc(String text) {
     if (text == null) {
       return "";
     }

@@ -1,5 +1,7 @@
 package io.murmuration.hook.intake;
 
+import static io.murmuration.metrics.ReportWriter.esc;
+
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.queue.JobStore;
@@ -207,26 +209,6 @@ final class StatusHtml {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
-      }
-    }
-    return out.toString();
-  }
-
-  /** Escapes text for HTML element content and quoted attribute values; null becomes "". */
-  static String esc(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
       }
     }
     return out.toString();
