@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}, {@code server},
- * {@code influx}, {@code compare}.
+ * {@code influx}, {@code compare}, {@code analyze}.
  */
 @Command(
     name = "murm",
@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       ServerCommand.class,
       InfluxCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      AnalyzeCommand.class
     })
 public final class Murm implements Runnable {
 
@@ -39,7 +40,8 @@ public final class Murm implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: run, scenarios, demo, server, influx or compare");
+        new CommandLine(this),
+        "name a command: run, scenarios, demo, server, influx, compare or analyze");
   }
 
   public static void main(String[] args) {
@@ -98,6 +100,9 @@ public final class Murm implements Runnable {
     push.out = out;
     push.env = env;
     ((CompareCommand) cl.getSubcommands().get("compare").getCommand()).out = out;
+    AnalyzeCommand analyze = cl.getSubcommands().get("analyze").getCommand();
+    analyze.out = out;
+    analyze.env = env;
     try {
       Set<String> known =
           run.getCommandSpec().options().stream()
