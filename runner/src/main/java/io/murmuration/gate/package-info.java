@@ -1,6 +1,7 @@
 /**
  * The gate's statistics: whether head runs are worse than base runs, metric by metric, used by
- * {@code murm compare} (docs/gate.md).
+ * {@code murm compare}; and where a branch's history changed, used by {@code murm analyze}
+ * (docs/gate.md).
  *
  * <h2>Flow</h2>
  *
@@ -19,5 +20,10 @@
  * nothing may assume normality. Medians and a rank test are robust to the odd slow run; a bootstrap
  * interval of the ratio speaks in the unit users set tolerances in ("10 % slower"). Only the
  * bootstrap is written here; it is tested against an exact enumeration.
+ *
+ * <p>{@link io.murmuration.gate.ChangePoints} looks at one metric over many runs instead:
+ * E-Divisive means splits the history where the two sides differ most, and a Welch t-test
+ * (Hipparchus) keeps a split only when it is significant — Hunter's and Apache Otava's method. Its
+ * split statistic is written here and tested against a brute-force evaluation of its definition.
  */
 package io.murmuration.gate;
