@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Which InfluxDB to write to: the options of {@code run}, {@code demo} and {@code influx push}. */
+/**
+ * Which InfluxDB: the options of {@code run}, {@code demo} and {@code influx push} (which write to
+ * it) and {@code analyze} (which reads and writes).
+ */
 final class InfluxConnectionOptions {
   @Option(
       names = "--influx",
       paramLabel = "URL",
-      description = "InfluxDB to write metrics to, e.g. http://127.0.0.1:8086")
+      description = "InfluxDB (v1 API) of the metrics, e.g. http://127.0.0.1:8086")
   String url;
 
   @Option(

@@ -83,12 +83,16 @@ class AnalyzeCommandTest {
   private record Result(int code, String out, String err) {}
 
   private static Result murm(String... args) {
+    return murm(Map.of(), args);
+  }
+
+  private static Result murm(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         Murm.execute(
             args,
-            Map.of(),
+            env,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(
@@ -173,5 +177,32 @@ class AnalyzeCommandTest {
     Result badSince = murm("analyze", "--influx", influx.url().toString(), "--since", "3 days");
     assertEquals(2, badSince.code());
     assertTrue(badSince.err().contains("--since"), badSince.err());
+  }
+
+  @Test
+  void theCredentialsComeFromTheEnvironmentAndARefusalIsOneLineAndExitTwo() {
+    try (LocalInflux secured =
+        LocalInflux.start(LocalInflux.Options.defaults().withCredentials("murm", "s3cret"))) {
+      String url = secured.url().toString();
+      Result ok =
+          murm(
+              Map.of("MURM_INFLUX_USER", "murm", "MURM_INFLUX_PASSWORD", "s3cret"),
+              "analyze",
+              "--influx",
+              url);
+      assertEquals(0, ok.code(), ok.err());
+      assertTrue(ok.out().startsWith("0 change points in 0 series"), ok.out());
+
+      Result refused =
+          murm(
+              Map.of("MURM_INFLUX_USER", "murm", "MURM_INFLUX_PASSWORD", "wrong"),
+              "analyze",
+              "--influx",
+              url);
+      assertEquals(2, refused.code());
+      assertEquals(1, refused.err().lines().count(), refused.err());
+      assertTrue(refused.err().contains("refused the credentials"), refused.err());
+      assertTrue(!refused.err().contains("wrong"), "the password is not printed");
+    }
   }
 }
