@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.sut.LocalInflux;
-import java.io.ByteArrayOutputStream;
+import io.murmuration.testing.Cli;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -80,25 +78,6 @@ class AnalyzeCommandTest {
     }
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result murm(String... args) {
-    return murm(Map.of(), args);
-  }
-
-  private static Result murm(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Murm.execute(
-            args,
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private static JsonNode changePointEvents() throws IOException {
     JsonNode answer =
         JSON.readTree(influx.query("SELECT * FROM \"event\" WHERE \"type\" = 'change_point'"));
@@ -107,7 +86,7 @@ class AnalyzeCommandTest {
 
   @Test
   void theStepIsOneChangePointAtItsCommitWrittenOnceHoweverOftenAnalyzeRuns() throws IOException {
-    Result first = murm("analyze", "--influx", influx.url().toString(), "--write");
+    Cli first = Cli.murm("analyze", "--influx", influx.url().toString(), "--write");
     assertEquals(0, first.code(), first.out() + first.err());
     List<String> rows = first.out().lines().filter(l -> l.startsWith("acme/chat")).toList();
     assertEquals(1, rows.size(), first.out());
@@ -139,42 +118,43 @@ class AnalyzeCommandTest {
             .matches("ttd_p99_ms 20\\.\\d+ → 2[56]\\.\\d+ .*"),
         event.toString());
 
-    Result second = murm("analyze", "--influx", influx.url().toString(), "--write");
+    Cli second = Cli.murm("analyze", "--influx", influx.url().toString(), "--write");
     assertEquals(0, second.code(), second.out() + second.err());
     assertEquals(1, changePointEvents().path("values").size(), "no duplicate event");
   }
 
   @Test
   void aSeriesWithoutAChangeIsAnalysedWithExitZeroAndNothingWritten() {
-    Result r =
-        murm("analyze", "--influx", influx.url().toString(), "--metric", "ttd_p50_ms,msg_per_s");
+    Cli r =
+        Cli.murm(
+            "analyze", "--influx", influx.url().toString(), "--metric", "ttd_p50_ms,msg_per_s");
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().startsWith("0 change points in 1 series of branch main"), r.out());
   }
 
   @Test
   void anotherBranchHasNoSeries() {
-    Result r = murm("analyze", "--influx", influx.url().toString(), "--branch", "release");
+    Cli r = Cli.murm("analyze", "--influx", influx.url().toString(), "--branch", "release");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("0 change points in 0 series of branch release"), r.out());
   }
 
   @Test
   void anUnreachableInfluxOrAMissingDatabaseIsOneLineAndExitTwo() {
-    Result down = murm("analyze", "--influx", "http://127.0.0.1:9");
+    Cli down = Cli.murm("analyze", "--influx", "http://127.0.0.1:9");
     assertEquals(2, down.code());
     assertEquals(1, down.err().lines().count(), down.err());
     assertTrue(down.err().contains("does not answer"), down.err());
 
-    Result noDb = murm("analyze", "--influx", influx.url().toString(), "--influx-db", "nope");
+    Cli noDb = Cli.murm("analyze", "--influx", influx.url().toString(), "--influx-db", "nope");
     assertEquals(2, noDb.code());
     assertTrue(noDb.err().contains("has no database 'nope'"), noDb.err());
 
-    Result noUrl = murm("analyze");
+    Cli noUrl = Cli.murm("analyze");
     assertEquals(2, noUrl.code());
     assertTrue(noUrl.err().contains("--influx http://host:8086"), noUrl.err());
 
-    Result badSince = murm("analyze", "--influx", influx.url().toString(), "--since", "3 days");
+    Cli badSince = Cli.murm("analyze", "--influx", influx.url().toString(), "--since", "3 days");
     assertEquals(2, badSince.code());
     assertTrue(badSince.err().contains("--since"), badSince.err());
   }
@@ -184,8 +164,8 @@ class AnalyzeCommandTest {
     try (LocalInflux secured =
         LocalInflux.start(LocalInflux.Options.defaults().withCredentials("murm", "s3cret"))) {
       String url = secured.url().toString();
-      Result ok =
-          murm(
+      Cli ok =
+          Cli.murm(
               Map.of("MURM_INFLUX_USER", "murm", "MURM_INFLUX_PASSWORD", "s3cret"),
               "analyze",
               "--influx",
@@ -193,8 +173,8 @@ class AnalyzeCommandTest {
       assertEquals(0, ok.code(), ok.err());
       assertTrue(ok.out().startsWith("0 change points in 0 series"), ok.out());
 
-      Result refused =
-          murm(
+      Cli refused =
+          Cli.murm(
               Map.of("MURM_INFLUX_USER", "murm", "MURM_INFLUX_PASSWORD", "wrong"),
               "analyze",
               "--influx",

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import io.murmuration.testing.Cli;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,26 +65,11 @@ class CompareCommandTest {
     return parent;
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result murm(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Murm.execute(
-            args,
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void aClearRegressionPrintsTheTableAndExitsWithOne() throws IOException {
     Path base = arm("base", 8, 1, 1, 1.236);
     Path head = arm("head", 8, 1.3, 1, 1.236);
-    Result r = murm("compare", "--base", base.toString(), "--head", head.toString());
+    Cli r = Cli.murm("compare", "--base", base.toString(), "--head", head.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     String[] lines = r.out().split("\n");
     assertTrue(
@@ -112,7 +94,7 @@ class CompareCommandTest {
   void theSameBuildOnBothSidesExitsWithZero() throws IOException {
     Path base = arm("base", 6, 1, 1, 1.236);
     Path head = arm("head", 6, 1, 1, 1.236);
-    Result r = murm("compare", "--base", base.toString(), "--head", head.toString());
+    Cli r = Cli.murm("compare", "--base", base.toString(), "--head", head.toString());
     assertEquals(0, r.code(), r.out());
     assertTrue(
         r.out().endsWith("verdict: success — every metric is within its tolerance or better\n"),
@@ -123,7 +105,7 @@ class CompareCommandTest {
   void aSaturatedRunnerIsInconclusiveWithExitCodeFive() throws IOException {
     Path base = arm("base", 5, 1, 1, 1.236);
     Path head = arm("head", 5, 1.3, 1, 12.5);
-    Result r = murm("compare", "--base", base.toString(), "--head", head.toString());
+    Cli r = Cli.murm("compare", "--base", base.toString(), "--head", head.toString());
     assertEquals(5, r.code(), r.out());
     assertTrue(
         r.out()
@@ -131,8 +113,9 @@ class CompareCommandTest {
                 "verdict: neutral — not judged: head run head-0: the runner was saturated"
                     + " (scheduling lag p99 12.500 ms > 10.0 ms)"),
         r.out());
-    Result lenient =
-        murm("compare", "--base", base.toString(), "--head", head.toString(), "--max-lag", "20");
+    Cli lenient =
+        Cli.murm(
+            "compare", "--base", base.toString(), "--head", head.toString(), "--max-lag", "20");
     assertEquals(1, lenient.code(), lenient.out());
   }
 
@@ -141,8 +124,8 @@ class CompareCommandTest {
     Path base = arm("base", 4, 1, 1, 1.236);
     Path head = arm("head", 4, 1, 1.02, 1.236);
     Path json = dir.resolve("compare.json");
-    Result r =
-        murm(
+    Cli r =
+        Cli.murm(
             "compare",
             "--base",
             base.resolve("base-0").toString(),
@@ -174,14 +157,14 @@ class CompareCommandTest {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     assertError(
         "murm: --head " + empty + ": not a run folder (no summary.json in it or its sub-folders)",
-        murm("compare", "--base", base.toString(), "--head", empty.toString()));
+        Cli.murm("compare", "--base", base.toString(), "--head", empty.toString()));
     assertError(
         "murm: --base " + dir.resolve("nope") + ": no such folder",
-        murm("compare", "--base", dir.resolve("nope").toString(), "--head", base.toString()));
+        Cli.murm("compare", "--base", dir.resolve("nope").toString(), "--head", base.toString()));
     assertError(
         "murm: --tolerance ttd.p95=5%: expected METRIC=PERCENT with METRIC one of ttd.p50,"
             + " ttd.p99, throughput",
-        murm(
+        Cli.murm(
             "compare",
             "--base",
             base.toString(),
@@ -191,7 +174,7 @@ class CompareCommandTest {
             "ttd.p95=5%"));
     assertError(
         "murm: --tolerance ttd.p99=150%: expected a percentage above 0 and below 100, e.g. 10%",
-        murm(
+        Cli.murm(
             "compare",
             "--base",
             base.toString(),
@@ -199,12 +182,12 @@ class CompareCommandTest {
             base.toString(),
             "--tolerance",
             "ttd.p99=150%"));
-    Result missing = murm("compare", "--base", base.toString());
+    Cli missing = Cli.murm("compare", "--base", base.toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().startsWith("murm: Missing required option: '--head"), missing.err());
   }
 
-  private static void assertError(String line, Result r) {
+  private static void assertError(String line, Cli r) {
     assertEquals(2, r.code(), r.out());
     assertEquals(line + "\n", r.err());
     assertEquals("", r.out());

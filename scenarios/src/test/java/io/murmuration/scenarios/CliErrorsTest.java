@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalInflux;
+import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.io.IOException;
 import java.nio.file.Files;

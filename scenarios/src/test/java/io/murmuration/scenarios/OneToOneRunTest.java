@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalProsody;
+import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.murmuration.cli.Murm;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
 import io.murmuration.scenario.ScenarioCatalog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.murmuration.testing.Cli;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -50,15 +47,9 @@ class ShippedScenariosTest {
   @ParameterizedTest
   @MethodSource("shipped")
   void murmScenariosListsEveryScenarioWithItsParameters(Scenario scenario) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code =
-        Murm.execute(
-            new String[] {"scenarios"},
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            System.err);
-    String listing = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code);
+    Cli murm = Cli.murm("scenarios");
+    String listing = murm.out();
+    assertEquals(0, murm.code(), murm.toString());
     assertTrue(listing.contains(scenario.name() + " — " + scenario.description()), listing);
     for (Param<?> p : scenario.params()) {
       assertTrue(listing.contains("-P" + p.name() + "=" + p.show(p.defaultValue())), p.name());

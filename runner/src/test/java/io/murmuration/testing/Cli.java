@@ -1,4 +1,4 @@
-package io.murmuration.scenarios;
+package io.murmuration.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +34,7 @@ public record Cli(int code, String out, String err) {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** The run folder the run printed. */
   public Path runFolder() {
     Matcher m = RUN_FOLDER.matcher(out);
     if (!m.find()) {
