@@ -121,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                   Assertion.parse("errors.total == 0")),
               runsDir,
               Duration.ofSeconds(1),
+              Duration.ZERO,
               quiet,
               output);
       out.printf(

@@ -64,7 +64,8 @@ final class Execution {
                   .map(a -> a.getHostString() + ":" + a.getPort())
                   .collect(Collectors.joining(", ")),
               settings.xmpp().transport(),
-              Instant.now());
+              Instant.now(),
+              settings.warmUp());
       out.printf(
           "run %s: %s, %d users at %s users/s%s against %s%n",
           runId,

@@ -13,11 +13,12 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code murm} command line: {@code run}, {@code scenarios}, {@code demo}, {@code server},
- * {@code influx}, {@code compare}, {@code analyze}.
+ * {@code influx}, {@code compare}, {@code analyze}, {@code proxy}.
  */
 @Command(
     name = "murm",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // every command takes --help (and --version)
     version = "Murmuration 0.1.0",
     description = "Continuous load testing for XMPP servers.",
     subcommands = {
@@ -27,7 +28,9 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       InfluxCommand.class,
       CompareCommand.class,
-      AnalyzeCommand.class
+      AnalyzeCommand.class,
+      ProxyCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Murm implements Runnable {
 
@@ -41,7 +44,7 @@ public final class Murm implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "name a command: run, scenarios, demo, server, influx, compare or analyze");
+        "name a command: run, scenarios, demo, server, influx, compare, analyze or proxy");
   }
 
   public static void main(String[] args) {
@@ -100,6 +103,7 @@ public final class Murm implements Runnable {
     push.out = out;
     push.env = env;
     ((CompareCommand) cl.getSubcommands().get("compare").getCommand()).out = out;
+    ((ProxyCommand) cl.getSubcommands().get("proxy").getCommand()).out = out;
     AnalyzeCommand analyze = cl.getSubcommands().get("analyze").getCommand();
     analyze.out = out;
     analyze.env = env;

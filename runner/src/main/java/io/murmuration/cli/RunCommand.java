@@ -200,6 +200,15 @@ final class RunCommand implements Callable<Integer> {
       description = "metrics sampling interval (default: ${DEFAULT-VALUE})")
   String reportInterval;
 
+  @Option(
+      names = "--warm-up",
+      defaultValue = "0",
+      paramLabel = "DURATION",
+      description =
+          "leave the first DURATION out of the run's TTD and lag statistics (JIT and connection"
+              + " set-up); counts, connect and login times stay whole (default: ${DEFAULT-VALUE})")
+  String warmUp;
+
   @Option(names = "--quiet", description = "no live view")
   boolean quiet;
 
@@ -256,11 +265,26 @@ final class RunCommand implements Callable<Integer> {
           assertions,
           runsDir,
           duration("--report-interval", reportInterval),
+          warmUp(load.duration()),
           quiet,
           influx.resolve(env, Map.of()));
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
+  }
+
+  /** {@code --warm-up}, shorter than {@code --duration} when one is given. */
+  private Duration warmUp(Duration runDuration) {
+    Duration w = duration("--warm-up", warmUp);
+    if (runDuration != null && w.compareTo(runDuration) >= 0) {
+      throw new IllegalArgumentException(
+          "--warm-up "
+              + warmUp
+              + " is not shorter than --duration "
+              + duration
+              + ": no sample would count; shorten the warm-up or lengthen the run");
+    }
+    return w;
   }
 
   static Duration duration(String flag, String text) {

@@ -19,5 +19,6 @@ record RunSettings(
     List<Assertion> assertions,
     Path runsDir,
     Duration reportInterval,
+    Duration warmUp,
     boolean quiet,
     RunOutput output) {}

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single reader of a run's {@link Metrics}: every interval it takes a snapshot on its own
- * daemon thread, adds the interval histograms to the run totals, appends them to {@code
- * metrics.hlog}, extends the time series and updates the live view. {@link #finish} writes {@code
- * summary.json} and {@code report.html} into the run folder.
+ * daemon thread, adds the interval histograms to the run totals (TTD and lag once the warm-up is
+ * over: the intervals that began after it), appends them to {@code metrics.hlog}, extends the time
+ * series and updates the live view. {@link #finish} writes {@code summary.json} and {@code
+ * report.html} into the run folder.
  *
  * <p>Recording threads never wait for it: they only touch the recorders and counters inside {@link
  * Metrics}; the reporter's work (encoding, file output, printing) happens on its thread. At each
@@ -69,11 +70,22 @@ public final class MetricsReporter implements AutoCloseable {
   /** Held while sampling, so that {@link Metrics#snapshot()} keeps a single reader. */
   private final Object sampling = new Object();
 
+  /**
+   * The timers whose run totals leave out the warm-up: the steady-state ones. Connects and logins
+   * happen once per user, mostly at the start, and all count.
+   */
+  private static final java.util.Set<Timer> WARMS_UP = java.util.EnumSet.of(Timer.TTD, Timer.LAG);
+
   private final Histogram[] totals = new Histogram[Timer.values().length];
   private final List<SeriesPoint> series = new ArrayList<>();
   private final RunnerHealth health;
   private Snapshot previous;
   private int failedTicks;
+
+  /** Start of the interval being sampled, and the first instant whose samples count. */
+  private long intervalStartNanos = System.nanoTime();
+
+  private final long countFromNanos;
 
   private Summary summary;
 
@@ -93,6 +105,7 @@ public final class MetricsReporter implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.runDir = Files.createDirectories(runDir);
     this.run = Objects.requireNonNull(run, "run");
+    this.countFromNanos = intervalStartNanos + run.warmUp().toNanos();
     for (Timer timer : Timer.values()) {
       totals[timer.ordinal()] = new Histogram(Metrics.HIGHEST_NANOS, 3);
     }
@@ -196,9 +209,13 @@ public final class MetricsReporter implements AutoCloseable {
         Snapshot now = metrics.snapshot();
         RunnerHealth.Use use = health.tick(previous, now);
         SeriesPoint point = SeriesPoint.of(run.startedAt().toEpochMilli(), previous, now, use);
+        boolean warm = intervalStartNanos >= countFromNanos;
         for (Timer timer : Timer.values()) {
-          totals[timer.ordinal()].add(now.histogram(timer));
+          if (warm || !WARMS_UP.contains(timer)) {
+            totals[timer.ordinal()].add(now.histogram(timer));
+          }
         }
+        intervalStartNanos = System.nanoTime();
         series.add(point);
         previous = now;
         if (live != null) {

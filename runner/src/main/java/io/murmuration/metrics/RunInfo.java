@@ -1,5 +1,6 @@
 package io.murmuration.metrics;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param transport the XMPP transport used by the runner, e.g. {@code "smack-tcp"}
  * @param startedAt wall-clock start of the run; elapsed times in the series and the histogram log
  *     count from here
+ * @param warmUp how long after the start the TTD and lag samples are left out of the run's totals
+ *     (JIT compilation, connection set-up); {@link Duration#ZERO} keeps them all
  */
 public record RunInfo(
     String runId,
@@ -23,7 +26,8 @@ public record RunInfo(
     Map<String, String> params,
     String target,
     String transport,
-    Instant startedAt) {
+    Instant startedAt,
+    Duration warmUp) {
 
   public RunInfo {
     Objects.requireNonNull(runId, "runId");
@@ -31,6 +35,7 @@ public record RunInfo(
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(warmUp, "warmUp");
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
   }
 }

@@ -33,6 +33,7 @@ class GateTest {
         Instant.EPOCH,
         Instant.EPOCH.plusSeconds(60),
         60,
+        0,
         state,
         Summary.FAILED.equals(state) ? "interrupted" : null,
         new Summary.Users(100, 100),

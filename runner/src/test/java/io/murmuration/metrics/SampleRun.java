@@ -55,7 +55,13 @@ final class SampleRun {
     params.put("message_interval", "2s");
     params.put("body", "<script>alert('x')</script> & friends");
     return new RunInfo(
-        runId, "one_to_one", params, "127.0.0.1:5222, 127.0.0.1:5223", "smack-tcp", start);
+        runId,
+        "one_to_one",
+        params,
+        "127.0.0.1:5222, 127.0.0.1:5223",
+        "smack-tcp",
+        start,
+        Duration.ZERO);
   }
 
   SampleRun() {

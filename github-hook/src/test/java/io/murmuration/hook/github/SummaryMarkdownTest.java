@@ -85,6 +85,7 @@ class SummaryMarkdownTest {
             start,
             start.plusSeconds(3),
             3.0,
+            0,
             Summary.FAILED,
             "connection refused",
             new Summary.Users(10, 0),
