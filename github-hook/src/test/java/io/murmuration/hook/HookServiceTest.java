@@ -100,8 +100,8 @@ class HookServiceTest {
   }
 
   @Test
-  @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void aSignedPullRequestIsLoadTestedAtItsHeadAndReportedOnTheCheckRunAndInOneComment()
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aSignedPullRequestIsGatedAgainstItsBaseAndReportedOnTheCheckRunAndInOneComment()
       throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     GitRepo repo = GitRepo.create(tmp.resolve("chatd"));
@@ -109,12 +109,13 @@ class HookServiceTest {
         repo.commit(
             """
             start = "exec %s -cp '%s' io.murmuration.cli.Murm server ejabberd --users 20 --port $MURM_SUT_PORT"
-            ready { command = "grep -q 'is up' $MURM_JOB_DIR/03-start.log", timeout = 90s }
+            ready { command = "grep -q 'is up' $MURM_START_LOG", timeout = 90s }
             xmpp { target = "127.0.0.1:"${MURM_SUT_PORT}, domain = localhost }
             accounts { mode = existing }
             scenarios = [ { scenario = one-to-one, users = 20, arrival-rate = 20, duration = 4s,
                             params { interval = 1s, messages = 0 },
                             assert = ["messages.lost == 0"] } ]
+            gate { rounds = 3 }
             """
                 .formatted(java, System.getProperty("java.class.path")));
     repo.git("checkout", "-q", "-b", "faster-roster");
@@ -161,7 +162,7 @@ class HookServiceTest {
       assertEquals(202, answer.statusCode(), answer.body());
       assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(1), "202 within a second");
 
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
       while (gh.findAll(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777"))).isEmpty()) {
         assertTrue(System.nanoTime() < deadline, "no completed check run; console:\n" + console);
         Thread.sleep(200);
@@ -185,30 +186,41 @@ class HookServiceTest {
     assertEquals("https://tide.example/jobs/1", created.path("details_url").asText());
     JsonNode completed = body(only(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777"))));
     assertEquals("completed", completed.path("status").asText());
-    assertEquals("success", completed.path("conclusion").asText(), completed.toString());
+    // three rounds of the same server: never a failure (that needs four), success or neutral by
+    // the noise of 4-second runs
+    String conclusion = completed.path("conclusion").asText();
+    assertTrue(List.of("success", "neutral").contains(conclusion), completed.toString());
     String summary = completed.path("output").path("summary").asText();
-    assertTrue(summary.contains("| one-to-one | success | 20 |"), summary);
-    assertTrue(summary.contains("messages.lost == 0"), summary);
-    assertTrue(summary.contains("| TTD p99.9 |"), summary);
+    assertTrue(summary.contains("against its merge base `" + base.substring(0, 12) + "`"), summary);
+    assertTrue(summary.contains("3 rounds of base then head"), summary);
+    for (String metric : List.of("ttd.p50", "ttd.p99", "throughput")) {
+      assertTrue(summary.contains("\n| " + metric + " | "), metric + " row:\n" + summary);
+    }
+    assertTrue(summary.contains("`messages.lost == 0` held in every head run."), summary);
+    assertTrue(summary.contains("base 3 runs, head 3 runs"), summary);
+    String title = completed.path("output").path("title").asText();
     assertTrue(
-        summary.contains("https://grafana.example/d/murm-run/murmuration-run?var-run="), summary);
-    assertTrue(
-        completed.path("output").path("title").asText().startsWith("TTD p99 "),
-        completed.toString());
+        conclusion.equals("success")
+            ? title.equals("no regression beyond the tolerances: 1 scenario, 3 rounds")
+            : title.startsWith("inconclusive — one-to-one: "),
+        title);
     String comment =
         body(only(postRequestedFor(urlPathEqualTo(REPO + "/issues/42/comments"))))
             .path("body")
             .asText();
     assertTrue(comment.startsWith("<!-- murmuration:loadtest -->"), comment);
-    assertTrue(comment.contains("| one-to-one | success | 20 |"), comment);
+    assertTrue(comment.contains("| metric | base (median) | head (median) |"), comment);
     gh.verify(getRequestedFor(urlPathEqualTo(REPO + "/issues/42/comments")));
-    // the job ran the pull request's head, with its tags
-    String runLog =
-        Files.readString(
-            tmp.resolve("hook/jobs").resolve(jobDir(tmp)).resolve("05-run-1-one-to-one.log"));
+    // the job ran the pull request's head and its base, with their tags
+    Path jobDir = tmp.resolve("hook/jobs").resolve(jobDir(tmp));
+    String runLog = Files.readString(jobDir.resolve("05-run-r3-head-1-one-to-one.log"));
     assertTrue(runLog.contains("commit=" + head), runLog);
     assertTrue(runLog.contains("pr=42"), runLog);
     assertTrue(runLog.contains("trigger=pull_request"), runLog);
+    assertTrue(runLog.contains("arm=head"), runLog);
+    String baseLog = Files.readString(jobDir.resolve("05-run-r1-base-1-one-to-one.log"));
+    assertTrue(baseLog.contains("commit=" + base), baseLog);
+    assertTrue(baseLog.contains("arm=base"), baseLog);
   }
 
   @Test

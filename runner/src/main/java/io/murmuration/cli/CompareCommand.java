@@ -138,25 +138,13 @@ final class CompareCommand implements Callable<Integer> {
                 + ": expected METRIC=PERCENT with METRIC one of "
                 + Arrays.stream(Metric.values()).map(x -> x.key).collect(Collectors.joining(", ")));
       }
-      tol.put(m, percent(t, kv[1].trim()));
+      try {
+        tol.put(m, Settings.parseTolerance(kv[1]));
+      } catch (IllegalArgumentException e) {
+        throw new SetupException("--tolerance " + t + ": " + e.getMessage());
+      }
     }
     return new Settings(tol, alpha, 0.95, resamples, seed, maxLag, maxErrorRate);
-  }
-
-  private static double percent(String option, String text) {
-    try {
-      double v =
-          text.endsWith("%")
-              ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
-              : Double.parseDouble(text);
-      if (v > 0 && v < 1) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw new SetupException(
-        "--tolerance " + option + ": expected a percentage above 0 and below 100, e.g. 10%");
   }
 
   /** Every run in {@code dirs}: a run folder, or each run folder directly inside a folder. */

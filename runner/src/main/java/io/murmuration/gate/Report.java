@@ -87,6 +87,62 @@ public record Report(
     return out.toString();
   }
 
+  /**
+   * The same table as GitHub markdown, for the check run: a row per metric, the error-rate row, and
+   * the reasons and the footer below it. Every cell comes from the same numbers as {@link
+   * #table()}.
+   */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("| metric | base (median) | head (median) | change | ")
+        .append(Comparison.percent(settings.confidence()))
+        .append("% interval | p-value | verdict |\n");
+    md.append("|---|--:|--:|--:|--:|--:|---|\n");
+    for (Comparison c : comparisons) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %.3f–%.3f | %s | %s |%n",
+              c.metric().key,
+              value(c.baseMedian(), c.metric()),
+              value(c.headMedian(), c.metric()),
+              change(c.estimate()),
+              c.interval().low(),
+              c.interval().high(),
+              Comparison.pText(c.pValue()),
+              c.verdict() == Verdict.SUCCESS
+                  ? c.verdict().label()
+                  : "**" + c.verdict().label() + "**"));
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| error rate | %.5f | %.5f | | | | all runs ≤ %s |%n%n",
+            baseErrorRate,
+            headErrorRate,
+            settings.maxErrorRate()));
+    for (Comparison c : comparisons) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "- %s (tolerance %s %%): %s%n",
+              c.metric().key,
+              Comparison.percent(c.tolerance()),
+              c.reason()));
+    }
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nbase %d runs, head %d runs; interval of head/base: percentile bootstrap, %d"
+                + " resamples, seed %d; p-value: Mann–Whitney U, two-sided, alpha %s%n",
+            baseRuns,
+            headRuns,
+            settings.resamples(),
+            settings.seed(),
+            settings.alpha()));
+    return md.toString();
+  }
+
   /** {@code compare.json}: the same numbers as the table, unrounded; NaN and ∞ as null. */
   public Map<String, Object> json() {
     Map<String, Object> root = new LinkedHashMap<>();

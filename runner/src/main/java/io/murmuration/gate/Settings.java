@@ -40,4 +40,25 @@ public record Settings(
   public double tolerance(Metric m) {
     return tolerances.get(m);
   }
+
+  /**
+   * A tolerance as written by users: {@code 10%} or {@code 0.1}.
+   *
+   * @throws IllegalArgumentException unless it is above 0 and below 100 %
+   */
+  public static double parseTolerance(String text) {
+    String t = text.strip();
+    try {
+      double v =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100
+              : Double.parseDouble(t);
+      if (v > 0 && v < 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException("expected a percentage above 0 and below 100, e.g. 10%");
+  }
 }

@@ -63,7 +63,12 @@ final class StatusPage implements HttpHandler {
 
   private static final Pattern JOB_PATH = Pattern.compile("/jobs/(\\d{1,18})");
   private static final Pattern LOG_PATH = Pattern.compile("/jobs/(\\d{1,18})/logs/([^/]*)");
-  private static final Pattern RUN_LOG = Pattern.compile("(\\d\\d)-run-(\\d+)-.*");
+  private static final Pattern RUN_LOG =
+      Pattern.compile("(\\d\\d)-run(?:-r\\d+-(?:base|head))?-(\\d+)-.*");
+
+  /** A log of round {@code n} of an A/B gate, e.g. {@code 03-start-r2-head.log}. */
+  private static final Pattern ROUND_LOG =
+      Pattern.compile("\\d\\d-[a-z]+-r(\\d+)-(base|head)[-.].*");
 
   private static final String CSP =
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none';"
@@ -186,11 +191,19 @@ final class StatusPage implements HttpHandler {
   }
 
   /**
-   * Step order: by the step number, then by the scenario's number for {@code 05-run-<n>-…} (so that
-   * run 10 comes after run 9), then by name.
+   * Step order: an A/B gate's rounds in the order they ran (round 1 base, round 1 head, round 2
+   * base…, after the steps before the rounds), then by the step number, then by the scenario's
+   * number for {@code 05-run-<n>-…} (so that run 10 comes after run 9), then by name.
    */
   static final Comparator<String> STEP_ORDER =
-      Comparator.comparing((String name) -> name.substring(0, 2))
+      Comparator.comparingLong(
+              (String name) -> {
+                Matcher m = ROUND_LOG.matcher(name);
+                return m.matches()
+                    ? Long.parseLong(m.group(1)) * 2 + (m.group(2).equals("head") ? 1 : 0)
+                    : 0;
+              })
+          .thenComparing((String name) -> name.substring(0, 2))
           .thenComparingLong(
               name -> {
                 Matcher m = RUN_LOG.matcher(name);

@@ -24,9 +24,15 @@ import java.util.concurrent.CancellationException;
  * One job from commit to result: fetch the repository at the commit, read the configuration from
  * the default branch, build, start the server, wait until it is ready, run each scenario through
  * the runner (a {@code murm run} subprocess), stop the server, and turn it all into a {@link
- * JobResult}. Each step logs to its own file in the job's folder ({@link Workspace}) and has a time
- * limit; a failing step ends the job with conclusion {@code failure}, the step named and the tail
- * of its log quoted — never silently. The server is stopped whatever happens.
+ * JobResult}.
+ *
+ * <p>A pull request is judged against its base instead ({@link GateResult}): the merge base and the
+ * head are both built, then {@code gate.rounds} rounds each start the base's server, run the
+ * scenarios, stop it, and do the same for the head — base, head, base, head… on the same machine,
+ * so that drift of the machine lands on both arms alike. Each step logs to its own file in the
+ * job's folder ({@link Workspace}) and has a time limit; a failing step ends the job with
+ * conclusion {@code failure}, the step named and the tail of its log quoted — never silently. The
+ * server is stopped whatever happens.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
  * any other thread and stops the job in progress (its running command's whole process group) within
@@ -99,6 +105,9 @@ public final class Pipeline {
   private volatile boolean cancelled;
   private volatile String step = "start";
 
+  /** Which round and arm of an A/B gate runs, for {@link #step}; empty otherwise. */
+  private volatile String stepPrefix = "";
+
   public Pipeline(Settings settings) {
     this.settings = settings;
   }
@@ -138,7 +147,6 @@ public final class Pipeline {
             "MURM_JOB_DIR", ws.dir.toString());
     Commands commands = new Commands(environment(vars), () -> cancelled);
     RepoConfig config = null;
-    ProcessGroup server = null;
     try {
       Path fetchLog = ws.log("01-fetch.log");
       ws.fetch(
@@ -157,15 +165,14 @@ public final class Pipeline {
                 + " exists: nothing to run. See docs/github.md, \"Configuring a repository\".",
             null);
       }
-      build(config, ws, commands);
-      step = "start";
-      server = commands.spawn(List.of("bash", "-c", config.start()), ws.checkout, startLog(ws));
-      awaitReady(config, ws, commands, server);
-      List<ScenarioOutcome> outcomes = new ArrayList<>();
-      for (int i = 0; i < config.scenarios().size(); i++) {
-        outcomes.add(runScenario(job, config, i, ws, commands));
+      if (job.trigger() == Job.Trigger.PULL_REQUEST
+          && job.baseSha() != null
+          && config.gate().rounds() > 0) {
+        return abGate(job, config, ws, commands, fetchLog);
       }
-      return ResultText.of(outcomes, settings.details());
+      Arm head = new Arm(null, job.sha(), ws.checkout, ws.runs);
+      build(config, head, ws.log("02-build.log"), commands);
+      return ResultText.of(round(job, config, ws, commands, head, ""), settings.details());
     } catch (CancellationException e) {
       return cancelledResult();
     } catch (RepoConfig.Invalid e) {
@@ -187,11 +194,82 @@ public final class Pipeline {
                   + e
                   + "\n```\n",
               null);
-    } finally {
-      if (server != null) {
-        stopServer(config, ws, server, commands.env());
-      }
     }
+  }
+
+  /**
+   * One side of a comparison: its name ({@code base} or {@code head}; null when the head runs
+   * alone), commit, checkout and the folder its runs go to.
+   */
+  private record Arm(String name, String commit, Path checkout, Path runs) {}
+
+  /**
+   * The A/B gate of a pull request: builds the merge base and the head, runs {@code gate.rounds}
+   * interleaved rounds and compares. A base that cannot be built or started makes the result
+   * neutral (nothing to compare with, and not the pull request's fault); a head that cannot, a
+   * failure, as for a push.
+   */
+  private JobResult abGate(
+      Job job, RepoConfig config, Workspace ws, Commands commands, Path fetchLog) {
+    long fetchDeadline = deadline(settings.fetchTimeout());
+    String mergeBase = ws.mergeBase(job, commands, fetchLog, fetchDeadline);
+    Commands.note(fetchLog, "base: merge base of " + job.baseSha() + " and the head: " + mergeBase);
+    ws.checkoutBase(mergeBase, commands, fetchLog, fetchDeadline);
+    Arm base = new Arm("base", mergeBase, ws.baseCheckout, ws.runs.resolve("base"));
+    Arm head = new Arm("head", job.sha(), ws.checkout, ws.runs.resolve("head"));
+    Arm current = base;
+    try {
+      build(config, base, ws.log("02-build-base.log"), commands);
+      current = head;
+      build(config, head, ws.log("02-build-head.log"), commands);
+      int rounds = config.gate().rounds();
+      List<List<ScenarioOutcome>> baseRuns = new ArrayList<>();
+      List<List<ScenarioOutcome>> headRuns = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        for (Arm arm : List.of(base, head)) {
+          current = arm;
+          String round = String.format("-r%d-%s", r, arm.name());
+          stepPrefix = "round " + r + "/" + rounds + ", " + arm.name() + ": ";
+          (arm == base ? baseRuns : headRuns).add(round(job, config, ws, commands, arm, round));
+        }
+      }
+      return GateResult.of(config, mergeBase, job.sha(), baseRuns, headRuns);
+    } catch (StepFailed e) {
+      if (current == base && !cancelled) {
+        return GateResult.baseFailed(e, mergeBase);
+      }
+      throw e;
+    } finally {
+      stepPrefix = "";
+    }
+  }
+
+  /**
+   * Starts the arm's server, waits until it is ready, runs every scenario against it and stops it,
+   * whatever happens; {@code suffix} names the round's logs ({@code 03-start<suffix>.log} …).
+   */
+  private List<ScenarioOutcome> round(
+      Job job, RepoConfig config, Workspace ws, Commands commands, Arm arm, String suffix) {
+    setStep("start");
+    Path startLog = ws.log("03-start" + suffix + ".log");
+    Commands roundCommands = commands.with(Map.of("MURM_START_LOG", startLog.toString()));
+    ProcessGroup server =
+        roundCommands.spawn(List.of("bash", "-c", config.start()), arm.checkout(), startLog);
+    try {
+      awaitReady(
+          config, arm, ws.log("04-ready" + suffix + ".log"), startLog, roundCommands, server);
+      List<ScenarioOutcome> outcomes = new ArrayList<>();
+      for (int i = 0; i < config.scenarios().size(); i++) {
+        outcomes.add(runScenario(job, config, i, ws, roundCommands, arm, suffix));
+      }
+      return outcomes;
+    } finally {
+      stopServer(config, arm, ws.log("06-stop" + suffix + ".log"), server, roundCommands.env());
+    }
+  }
+
+  private void setStep(String what) {
+    step = stepPrefix + what;
   }
 
   private JobResult cancelledResult() {
@@ -226,9 +304,8 @@ public final class Pipeline {
     return RepoConfig.parse(text, RepoConfig.PATH + " (" + job.defaultBranch() + ")", vars);
   }
 
-  private void build(RepoConfig config, Workspace ws, Commands commands) {
-    step = "build";
-    Path log = ws.log("02-build.log");
+  private void build(RepoConfig config, Arm arm, Path log, Commands commands) {
+    setStep(arm.name() == null ? "build" : "build " + arm.name());
     if (config.build() == null) {
       Commands.note(log, "no build command configured");
       return;
@@ -236,7 +313,7 @@ public final class Pipeline {
     Integer status =
         commands.run(
             List.of("bash", "-c", config.build()),
-            ws.checkout,
+            arm.checkout(),
             log,
             null,
             deadline(config.buildTimeout()));
@@ -249,17 +326,13 @@ public final class Pipeline {
     }
   }
 
-  private static Path startLog(Workspace ws) {
-    return ws.log("03-start.log");
-  }
-
   /**
    * Polls {@code ready.tcp} (a TCP connect) or {@code ready.command} (exit 0) every 250 ms until it
    * holds; fails when the server exits first or the time runs out.
    */
-  private void awaitReady(RepoConfig config, Workspace ws, Commands commands, ProcessGroup server) {
-    step = "ready";
-    Path log = ws.log("04-ready.log");
+  private void awaitReady(
+      RepoConfig config, Arm arm, Path log, Path startLog, Commands commands, ProcessGroup server) {
+    setStep("ready");
     RepoConfig.Ready ready = config.ready();
     long deadline = deadline(ready.timeout());
     Commands.note(
@@ -271,7 +344,7 @@ public final class Pipeline {
       commands.checkCancelled();
       if (!server.leaderAlive()) {
         throw new StepFailed(
-            "start", "the server exited while starting (see the start log)", startLog(ws));
+            "start", "the server exited while starting (see the start log)", startLog);
       }
       boolean holds;
       if (ready.tcp() != null) {
@@ -279,7 +352,8 @@ public final class Pipeline {
       } else {
         long attempt = Math.min(deadline, deadline(Duration.ofSeconds(10)));
         Integer status =
-            commands.run(List.of("bash", "-c", ready.command()), ws.checkout, log, null, attempt);
+            commands.run(
+                List.of("bash", "-c", ready.command()), arm.checkout(), log, null, attempt);
         holds = status != null && status == 0;
       }
       if (holds) {
@@ -291,18 +365,26 @@ public final class Pipeline {
         throw new StepFailed(
             "ready",
             "server did not become ready within " + Durations.text(ready.timeout()),
-            startLog(ws));
+            startLog);
       }
       sleep(250);
     }
   }
 
   private ScenarioOutcome runScenario(
-      Job job, RepoConfig config, int index, Workspace ws, Commands commands) {
+      Job job,
+      RepoConfig config,
+      int index,
+      Workspace ws,
+      Commands commands,
+      Arm arm,
+      String suffix) {
     RepoConfig.ScenarioRun run = config.scenarios().get(index);
-    step = "scenario " + run.scenario();
-    Path log = ws.log(String.format("05-run-%d-%s.log", index + 1, run.scenario()));
-    List<String> command = RunnerCommand.of(job, config, run, ws.runs, settings.influxUrl());
+    setStep("scenario " + run.scenario());
+    Path log = ws.log(String.format("05-run%s-%d-%s.log", suffix, index + 1, run.scenario()));
+    List<String> command =
+        RunnerCommand.of(
+            job, config, run, arm.runs(), settings.influxUrl(), arm.commit(), arm.name());
     Map<String, String> env = new HashMap<>(commands.env());
     for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
       if (System.getenv(name) != null) {
@@ -320,14 +402,13 @@ public final class Pipeline {
    * to whatever of the start command's group still runs. Runs also when the job was cancelled.
    */
   private void stopServer(
-      RepoConfig config, Workspace ws, ProcessGroup server, Map<String, String> env) {
-    Path log = ws.log("06-stop.log");
+      RepoConfig config, Arm arm, Path log, ProcessGroup server, Map<String, String> env) {
     Duration grace = config == null ? Duration.ofSeconds(30) : config.stopTimeout();
     try {
       if (config != null && config.stop() != null && server.leaderAlive()) {
         Commands stopCommands = new Commands(env, () -> false);
         stopCommands.run(
-            List.of("bash", "-c", config.stop()), ws.checkout, log, null, deadline(grace));
+            List.of("bash", "-c", config.stop()), arm.checkout(), log, null, deadline(grace));
         server.awaitGone(grace);
       }
     } finally {

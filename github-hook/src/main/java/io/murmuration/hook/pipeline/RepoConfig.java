@@ -6,9 +6,13 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.murmuration.gate.Metric;
+import io.murmuration.gate.Settings;
 import io.murmuration.scenario.ScenarioCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,7 @@ import java.util.Set;
  * @param domain XMPP domain of the users
  * @param accounts how users get their accounts
  * @param scenarios the load tests, run one after the other against the same server
+ * @param gate how a pull request is compared with its base
  * @param origin where this configuration came from, for messages
  */
 public record RepoConfig(
@@ -48,6 +53,7 @@ public record RepoConfig(
     String domain,
     Accounts accounts,
     List<ScenarioRun> scenarios,
+    Gate gate,
     String origin) {
 
   /** The path of the configuration file inside a repository. */
@@ -63,13 +69,24 @@ public record RepoConfig(
           "ready",
           "xmpp",
           "accounts",
-          "scenarios");
+          "scenarios",
+          "gate");
   private static final Set<String> READY_KEYS = Set.of("tcp", "command", "timeout");
   private static final Set<String> XMPP_KEYS = Set.of("target", "domain");
   private static final Set<String> ACCOUNT_KEYS =
       Set.of("mode", "username", "password", "http-api");
   private static final Set<String> SCENARIO_KEYS =
-      Set.of("scenario", "users", "arrival-rate", "duration", "params", "assert", "timeout");
+      Set.of(
+          "scenario",
+          "users",
+          "arrival-rate",
+          "duration",
+          "warm-up",
+          "params",
+          "assert",
+          "timeout");
+  private static final Set<String> GATE_KEYS =
+      Set.of("rounds", "tolerance", "alpha", "max-lag", "max-error-rate");
 
   /**
    * When the server counts as ready: {@code tcp} accepts connections, or {@code command} exits 0.
@@ -79,15 +96,31 @@ public record RepoConfig(
   /** {@code mode} is {@code register}, {@code existing} or {@code http-api}, as for the runner. */
   public record Accounts(String mode, String username, String password, String httpApi) {}
 
-  /** One {@code murm run}: the scenario, its load, parameters and assertions, and a time limit. */
+  /**
+   * One {@code murm run}: the scenario, its load, parameters and assertions (the absolute limits),
+   * and a time limit.
+   *
+   * @param warmUp {@code murm run --warm-up}, or null for none
+   */
   public record ScenarioRun(
       String scenario,
       int users,
       double arrivalRate,
       Duration duration,
+      Duration warmUp,
       Map<String, String> params,
       List<String> asserts,
       Duration timeout) {}
+
+  /**
+   * How a pull request is judged against its base: {@code rounds} rounds of base, head (0: run the
+   * head alone, as for a push) and the statistics' settings ({@link Settings}, as {@code murm
+   * compare} takes them).
+   */
+  public record Gate(int rounds, Settings settings) {
+    /** Five rounds: the fewest with which a failure can be significant at 0.05 with a margin. */
+    public static final int DEFAULT_ROUNDS = 5;
+  }
 
   /** A configuration that cannot be used; the message names the file and line. */
   public static final class Invalid extends RuntimeException {
@@ -201,7 +234,54 @@ public record RepoConfig(
         domain,
         accounts,
         List.copyOf(scenarios),
+        c.hasPath("gate") ? gate(c) : new Gate(Gate.DEFAULT_ROUNDS, Settings.defaults()),
         origin);
+  }
+
+  private static Gate gate(Config root) {
+    Config g = root.getConfig("gate");
+    rejectUnknown(g, GATE_KEYS, "gate.");
+    int rounds = g.hasPath("rounds") ? root.getInt("gate.rounds") : Gate.DEFAULT_ROUNDS;
+    if (rounds < 0 || rounds > 100) {
+      throw at(root, "gate.rounds", "must be 0 (head only) to 100, not " + rounds);
+    }
+    Settings d = Settings.defaults();
+    Map<Metric, Double> tolerances = new EnumMap<>(Metric.class);
+    if (g.hasPath("tolerance")) {
+      for (Map.Entry<String, ConfigValue> t : g.getConfig("tolerance").entrySet()) {
+        String key = t.getKey().replace("\"", "");
+        Metric m = Metric.byKey(key);
+        String path = "gate.tolerance." + t.getKey();
+        if (m == null) {
+          throw new Invalid(
+              place(t.getValue().origin())
+                  + ": gate.tolerance: unknown metric '"
+                  + key
+                  + "'; known: "
+                  + String.join(", ", Arrays.stream(Metric.values()).map(x -> x.key).toList()));
+        }
+        try {
+          tolerances.put(m, Settings.parseTolerance(String.valueOf(t.getValue().unwrapped())));
+        } catch (IllegalArgumentException e) {
+          throw new Invalid(place(t.getValue().origin()) + ": " + path + ": " + e.getMessage());
+        }
+      }
+    }
+    double alpha = g.hasPath("alpha") ? root.getDouble("gate.alpha") : d.alpha();
+    if (!(alpha > 0 && alpha < 1)) {
+      throw at(root, "gate.alpha", "must be between 0 and 1, e.g. 0.05");
+    }
+    double maxLag =
+        g.hasPath("max-lag") ? positive(root, "gate.max-lag").toNanos() / 1e6 : d.maxLagMs();
+    double maxErrors =
+        g.hasPath("max-error-rate") ? root.getDouble("gate.max-error-rate") : d.maxErrorRate();
+    if (!(maxErrors >= 0 && maxErrors < 1)) {
+      throw at(root, "gate.max-error-rate", "must be at least 0 and below 1, e.g. 0.001");
+    }
+    return new Gate(
+        rounds,
+        new Settings(
+            tolerances, alpha, d.confidence(), d.resamples(), d.seed(), maxLag, maxErrors));
   }
 
   private static ScenarioRun scenario(Config s) {
@@ -224,6 +304,10 @@ public record RepoConfig(
       throw at(s, "arrival-rate", "must be positive (users per second), not " + rate);
     }
     Duration duration = s.hasPath("duration") ? positive(s, "duration") : null;
+    Duration warmUp = s.hasPath("warm-up") ? positive(s, "warm-up") : null;
+    if (warmUp != null && duration != null && warmUp.compareTo(duration) >= 0) {
+      throw at(s, "warm-up", "must be shorter than the duration, or no sample would count");
+    }
     Map<String, String> params = new LinkedHashMap<>();
     if (s.hasPath("params")) {
       for (Map.Entry<String, ConfigValue> p : s.getConfig("params").entrySet()) {
@@ -235,7 +319,7 @@ public record RepoConfig(
         s.hasPath("timeout")
             ? positive(s, "timeout")
             : duration == null ? Duration.ofMinutes(30) : duration.plusMinutes(5);
-    return new ScenarioRun(name, users, rate, duration, params, asserts, timeout);
+    return new ScenarioRun(name, users, rate, duration, warmUp, params, asserts, timeout);
   }
 
   private static void rejectUnknown(Config c, Set<String> known, String prefix) {

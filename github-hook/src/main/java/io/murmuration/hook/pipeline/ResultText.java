@@ -116,7 +116,7 @@ final class ResultText {
   }
 
   /** A fenced block that the text cannot close early. */
-  private static String codeBlock(String text) {
+  static String codeBlock(String text) {
     String fence = "```";
     while (text.contains(fence)) {
       fence += "`";

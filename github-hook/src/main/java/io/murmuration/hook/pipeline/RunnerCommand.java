@@ -15,8 +15,18 @@ import java.util.Map;
 final class RunnerCommand {
   private RunnerCommand() {}
 
+  /**
+   * @param commit the commit whose server runs (the merge base for a gate's base arm)
+   * @param arm {@code base} or {@code head} in an A/B gate, else null
+   */
   static List<String> of(
-      Job job, RepoConfig config, RepoConfig.ScenarioRun run, Path runsDir, String influxUrl) {
+      Job job,
+      RepoConfig config,
+      RepoConfig.ScenarioRun run,
+      Path runsDir,
+      String influxUrl,
+      String commit,
+      String arm) {
     List<String> c = new ArrayList<>();
     c.add(javaBinary());
     c.add("-XX:+ExitOnOutOfMemoryError");
@@ -36,6 +46,10 @@ final class RunnerCommand {
     if (run.duration() != null) {
       c.add("--duration");
       c.add(Durations.flag(run.duration()));
+    }
+    if (run.warmUp() != null) {
+      c.add("--warm-up");
+      c.add(Durations.flag(run.warmUp()));
     }
     RepoConfig.Accounts accounts = config.accounts();
     c.add("--accounts");
@@ -59,7 +73,7 @@ final class RunnerCommand {
     c.add("--runs-dir");
     c.add(runsDir.toString());
     c.add("--tag");
-    c.add(String.join(",", tags(job)));
+    c.add(String.join(",", tags(job, commit, arm)));
     if (influxUrl != null) {
       c.add("--influx");
       c.add(influxUrl);
@@ -67,17 +81,22 @@ final class RunnerCommand {
     return c;
   }
 
-  /** {@code repo=…,branch=…,commit=…,trigger=…[,pr=…]}; a comma in a value would split it. */
-  static List<String> tags(Job job) {
+  /**
+   * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.
+   */
+  static List<String> tags(Job job, String commit, String arm) {
     List<String> tags = new ArrayList<>();
     tags.add("repo=" + clean(job.repo()));
     if (job.branch() != null) {
       tags.add("branch=" + clean(job.branch()));
     }
-    tags.add("commit=" + clean(job.sha()));
+    tags.add("commit=" + clean(commit));
     tags.add("trigger=" + job.trigger().tag);
     if (job.pr() != null) {
       tags.add("pr=" + job.pr());
+    }
+    if (arm != null) {
+      tags.add("arm=" + arm);
     }
     return tags;
   }

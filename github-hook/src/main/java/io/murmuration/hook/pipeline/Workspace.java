@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * The folder of one job under the service's work root, {@code job-<id>/}: the checkout ({@code
- * src/}), one log per step ({@code 01-fetch.log}, {@code 02-build.log}, …), the configuration as
- * read ({@code loadtest.conf}) and the runner's run folders ({@code runs/}). A job that runs again
- * (after a restart of the service) starts from an empty folder.
+ * src/}; for a pull request's A/B gate also the base's, {@code base/}), one log per step ({@code
+ * 01-fetch.log}, {@code 02-build.log}, …), the configuration as read ({@code loadtest.conf}) and
+ * the runner's run folders ({@code runs/}). A job that runs again (after a restart of the service)
+ * starts from an empty folder.
  *
  * <p>The checkout is {@code git init} + {@code git fetch URL SHA DEFAULT}: fetching the commit
  * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
@@ -25,11 +26,13 @@ import java.util.stream.Stream;
 final class Workspace {
   final Path dir;
   final Path checkout;
+  final Path baseCheckout;
   final Path runs;
 
   private Workspace(Path dir) {
     this.dir = dir;
     this.checkout = dir.resolve("src");
+    this.baseCheckout = dir.resolve("base");
     this.runs = dir.resolve("runs");
   }
 
@@ -57,9 +60,10 @@ final class Workspace {
   }
 
   /**
-   * Fetches {@code job.sha()} and the default branch (as {@code origin/<default>}) and checks the
-   * commit out, detached; every git command and its output go to {@code log}. With a {@code token}
-   * (null: none) the fetch authenticates, for private repositories.
+   * Fetches {@code job.sha()}, the pull request's base commit when it has one, and the default
+   * branch (as {@code origin/<default>}) and checks the commit out, detached; every git command and
+   * its output go to {@code log}. With a {@code token} (null: none) the fetch authenticates, for
+   * private repositories.
    *
    * @throws StepFailed when a git command fails or the time runs out
    */
@@ -73,6 +77,9 @@ final class Workspace {
     Commands fetching = commands.with(auth); // never waits for a password prompt
     List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", job.cloneUrl()));
     fetch.add(job.sha());
+    if (job.baseSha() != null) {
+      fetch.add(job.baseSha());
+    }
     if (job.defaultBranch() != null) {
       fetch.add("+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
     }
@@ -118,6 +125,35 @@ final class Workspace {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The merge base of the pull request's head and its base branch's tip ({@code git merge-base}):
+   * the commit the pull request changes, so that commits merged into the base branch since are not
+   * blamed on it. Needs a fetch deep enough to reach it, which a full fetch is.
+   */
+  String mergeBase(Job job, Commands commands, Path log, long deadlineNanos) {
+    Path out = dir.resolve("merge-base.txt");
+    git(commands, log, out, deadlineNanos, "merge-base", job.baseSha(), job.sha());
+    try {
+      return Files.readString(out, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A second checkout of {@code commit} in {@link #baseCheckout} ({@code git worktree add}). */
+  void checkoutBase(String commit, Commands commands, Path log, long deadlineNanos) {
+    git(
+        commands,
+        log,
+        deadlineNanos,
+        "worktree",
+        "add",
+        "--quiet",
+        "--detach",
+        baseCheckout.toString(),
+        commit);
   }
 
   private void git(Commands commands, Path log, long deadlineNanos, String... args) {

@@ -82,6 +82,122 @@ class PipelineTest {
     System.out.println(result.title() + "\n" + result.summary());
   }
 
+  /**
+   * A pull request whose server answers 5 ms later (its start script puts a delaying proxy in front
+   * of ejabberd) fails the A/B gate: four interleaved rounds of the merge base and the head, the
+   * table in the result. The base branch moved on after the pull request branched off; the base arm
+   * must run the merge base, not the base branch's tip.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aPullRequestThatSlowsDeliveryFailsTheGateAgainstItsMergeBase() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    String murm =
+        java + " -cp '" + System.getProperty("java.class.path") + "' io.murmuration.cli.Murm";
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    Files.writeString(
+        repo.dir().resolve("start.sh"),
+        "exec " + murm + " server ejabberd --users 20 --port $MURM_SUT_PORT\n");
+    String mergeBase =
+        repo.commit(
+            """
+            build = "echo building at $(git rev-parse HEAD)"
+            start = "exec bash start.sh"
+            ready { command = "grep -q 'is up' $MURM_START_LOG", timeout = 90s }
+            xmpp { target = "127.0.0.1:"${MURM_SUT_PORT}, domain = localhost }
+            accounts { mode = existing }
+            scenarios = [ { scenario = one-to-one, users = 20, arrival-rate = 40, duration = 5s,
+                            warm-up = 2s, params { interval = 100ms, messages = 0 },
+                            assert = ["errors.total == 0"] } ]
+            # a test machine may be busy: the runner's own lag is not what this test is about
+            gate { rounds = 4, max-lag = 1s }
+            """);
+    repo.git("checkout", "-q", "-b", "slower");
+    Files.writeString(
+        repo.dir().resolve("start.sh"),
+        murm
+            + " proxy --listen 127.0.0.1:$MURM_SUT_PORT --to 127.0.0.1:$MURM_SUT_HTTP_PORT"
+            + " --delay 5ms &\n"
+            + "exec "
+            + murm
+            + " server ejabberd --users 20 --port $MURM_SUT_HTTP_PORT\n");
+    repo.git("commit", "-q", "-am", "slower");
+    String head = repo.git("rev-parse", "HEAD");
+    repo.git("checkout", "-q", "main");
+    Files.writeString(repo.dir().resolve("README"), "merged after the branch-off\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "readme");
+    String baseTip = repo.git("rev-parse", "HEAD");
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(pullRequest(11, repo, head, baseTip));
+
+    Path jobDir = tmp.resolve("work/job-11");
+    System.out.println(result.title() + "\n" + result.summary());
+    assertEquals("failure", result.conclusion(), () -> result + "\n" + logs(jobDir));
+    assertTrue(result.title().startsWith("one-to-one: ttd.p50: interval "), result.title());
+    String md = result.summary();
+    assertTrue(md.contains("against its merge base `" + mergeBase.substring(0, 12) + "`"), md);
+    assertTrue(
+        md.contains(
+            "| metric | base (median) | head (median) | change | 95% interval | p-value | verdict |"),
+        md);
+    assertTrue(
+        md.matches(
+            "(?s).*\\| ttd\\.p50 \\| [0-9.]+ ms \\| [0-9.]+ ms \\| \\+[0-9.]+% \\|"
+                + " [0-9.]+–[0-9.]+ \\| 0\\.029 \\| \\*\\*failure\\*\\* \\|.*"),
+        md);
+    assertTrue(md.contains("`errors.total == 0` held in every head run."), md);
+    assertTrue(
+        Files.readString(jobDir.resolve("02-build-base.log")).contains("building at " + mergeBase));
+    assertTrue(
+        Files.readString(jobDir.resolve("02-build-head.log")).contains("building at " + head));
+    for (int r = 1; r <= 4; r++) {
+      for (String arm : List.of("base", "head")) {
+        String suffix = "-r" + r + "-" + arm;
+        for (String step : List.of("03-start", "04-ready", "06-stop")) {
+          assertTrue(Files.exists(jobDir.resolve(step + suffix + ".log")), step + suffix);
+        }
+        String runLog = Files.readString(jobDir.resolve("05-run" + suffix + "-1-one-to-one.log"));
+        String commit = arm.equals("base") ? mergeBase : head;
+        assertTrue(runLog.contains("commit=" + commit), runLog);
+        assertTrue(runLog.contains("arm=" + arm), runLog);
+        assertTrue(runLog.contains("pr=7"), runLog);
+      }
+    }
+    try (var runs = Files.list(jobDir.resolve("runs/head"))) {
+      assertEquals(4, runs.filter(Files::isDirectory).count());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aBaseThatCannotBeBuiltMakesThePullRequestNeutralNotFailed() throws Exception {
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    String base =
+        repo.commit(
+            """
+            build = "test -f fixed || { echo 'base is broken'; exit 3; }"
+            start = "exec sleep 600"
+            scenarios = [ { scenario = one-to-one } ]
+            """);
+    repo.git("checkout", "-q", "-b", "fix");
+    Files.writeString(repo.dir().resolve("fixed"), "yes\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "fix the build");
+    String head = repo.git("rev-parse", "HEAD");
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")))
+            .run(pullRequest(12, repo, head, base));
+
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertEquals("base not comparable: build failed (exit status 3)", result.title());
+    assertTrue(result.summary().contains("base is broken"), result.summary());
+    assertFalse(Files.exists(tmp.resolve("work/job-12/02-build-head.log")), "head not built");
+  }
+
   @Test
   @Timeout(60)
   void aFailingBuildIsAFailureThatQuotesTheEndOfTheBuildLog() throws Exception {
@@ -242,6 +358,24 @@ class PipelineTest {
         sha,
         pr,
         null,
+        null,
+        "alice",
+        Job.State.RUNNING,
+        Instant.now());
+  }
+
+  private static Job pullRequest(long id, GitRepo repo, String head, String baseSha) {
+    return new Job(
+        id,
+        "delivery-" + id,
+        Job.Trigger.PULL_REQUEST,
+        "acme/chat",
+        repo.dir().toUri().toString(),
+        "main",
+        "feature",
+        head,
+        7,
+        baseSha,
         null,
         "alice",
         Job.State.RUNNING,

@@ -1,0 +1,243 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.gate.Gate;
+import io.murmuration.gate.Report;
+import io.murmuration.gate.Settings;
+import io.murmuration.gate.Verdict;
+import io.murmuration.hook.JobResult;
+import io.murmuration.metrics.Summary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The check run's text for a pull request's A/B gate: per scenario, the gate's table ({@link
+ * Report#markdown()}: metric, base, head, change, interval, p-value, verdict), the absolute limits
+ * (the scenario's {@code assert} lines, checked by the runner on every head run) and every run's
+ * numbers.
+ *
+ * <p>A scenario fails when the statistics say head is worse beyond a tolerance, when an absolute
+ * limit broke in any head run, or when a head run did not finish while every base run did (the
+ * change broke the server under load). Base runs that broke a limit or did not finish make it
+ * neutral at worst — that is not the pull request's doing. The job's conclusion is the worst
+ * scenario's.
+ */
+final class GateResult {
+  private GateResult() {}
+
+  /** One scenario's verdict and its reason. */
+  private record Judged(Verdict verdict, String reason, Report report) {}
+
+  /**
+   * @param baseRounds per round, the base's outcome of each scenario (in configuration order)
+   * @param headRounds the same for the head
+   */
+  static JobResult of(
+      RepoConfig config,
+      String baseCommit,
+      String headCommit,
+      List<List<ScenarioOutcome>> baseRounds,
+      List<List<ScenarioOutcome>> headRounds) {
+    Verdict overall = Verdict.SUCCESS;
+    String title = null;
+    StringBuilder md = new StringBuilder();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "**A/B gate**: head `%s` against its merge base `%s`, %d round%s of base then head on"
+                + " the same machine.%n",
+            shortSha(headCommit),
+            shortSha(baseCommit),
+            baseRounds.size(),
+            baseRounds.size() == 1 ? "" : "s"));
+    ScenarioOutcome lastHead = null;
+    for (int i = 0; i < config.scenarios().size(); i++) {
+      int index = i;
+      List<ScenarioOutcome> base = baseRounds.stream().map(r -> r.get(index)).toList();
+      List<ScenarioOutcome> head = headRounds.stream().map(r -> r.get(index)).toList();
+      String name = config.scenarios().get(i).scenario();
+      Judged j = judge(base, head, config.gate().settings());
+      if (title == null || j.verdict().compareTo(overall) > 0) {
+        title = name + ": " + j.reason();
+      }
+      if (j.verdict().compareTo(overall) > 0) {
+        overall = j.verdict();
+      }
+      md.append("\n### ").append(name).append(": ").append(j.verdict().label()).append("\n\n");
+      md.append(j.verdict().label()).append(" — ").append(j.reason()).append("\n\n");
+      if (j.report() != null) {
+        md.append(j.report().markdown());
+      }
+      md.append("\n**Absolute limits** (`assert`, checked on every head run): ");
+      md.append(limits(config.scenarios().get(i), head)).append('\n');
+      md.append(runs(base, head));
+      for (ScenarioOutcome o : head) {
+        if (!finished(o)) {
+          md.append("\n**head: ")
+              .append(o.headline())
+              .append("** — last lines of `")
+              .append(o.log().getFileName())
+              .append("`:\n\n")
+              .append(ResultText.codeBlock(Commands.tail(o.log(), Pipeline.TAIL_LINES)));
+          break;
+        }
+      }
+      lastHead = head.isEmpty() ? lastHead : head.get(head.size() - 1);
+    }
+    if (overall == Verdict.SUCCESS) {
+      title =
+          String.format(
+              Locale.ROOT,
+              "no regression beyond the tolerances: %d scenario%s, %d rounds",
+              config.scenarios().size(),
+              config.scenarios().size() == 1 ? "" : "s",
+              baseRounds.size());
+    } else if (overall == Verdict.NEUTRAL) {
+      title = "inconclusive — " + title;
+    }
+    return new JobResult(
+        overall.label(), title, md.toString(), lastHead == null ? null : lastHead.runFolder());
+  }
+
+  /** The base could not be built or started: nothing to compare with, and not the head's fault. */
+  static JobResult baseFailed(StepFailed e, String baseCommit) {
+    String md =
+        "The merge base `"
+            + shortSha(baseCommit)
+            + "` could not be load-tested, so there is nothing to compare the head with: the **"
+            + e.step
+            + "** step failed: "
+            + e.getMessage()
+            + ".\n\nLast lines of `"
+            + e.log.getFileName()
+            + "`:\n\n"
+            + ResultText.codeBlock(Commands.tail(e.log, Pipeline.TAIL_LINES));
+    return new JobResult("neutral", "base not comparable: " + e.getMessage(), md, null);
+  }
+
+  private static Judged judge(
+      List<ScenarioOutcome> base, List<ScenarioOutcome> head, Settings settings) {
+    List<ScenarioOutcome> broke = head.stream().filter(o -> exit(o) == 1).toList();
+    List<ScenarioOutcome> headUnfinished = head.stream().filter(o -> !finished(o)).toList();
+    boolean baseUnfinished = base.stream().anyMatch(o -> !finished(o));
+    List<Summary> bs = summaries(base);
+    List<Summary> hs = summaries(head);
+    Report report =
+        bs.isEmpty() || hs.isEmpty()
+            ? null
+            : Gate.compare(new Gate.Arm("base", bs), new Gate.Arm("head", hs), settings);
+    if (!broke.isEmpty()) {
+      return new Judged(
+          Verdict.FAILURE,
+          String.format(
+              Locale.ROOT,
+              "an absolute limit broke in %d of %d head runs (%s)",
+              broke.size(),
+              head.size(),
+              broke.get(0).headline()),
+          report);
+    }
+    if (!headUnfinished.isEmpty() && !baseUnfinished) {
+      return new Judged(
+          Verdict.FAILURE,
+          String.format(
+              Locale.ROOT,
+              "%d of %d head runs did not finish while every base run did (%s)",
+              headUnfinished.size(),
+              head.size(),
+              headUnfinished.get(0).headline()),
+          report);
+    }
+    if (report == null) {
+      return new Judged(
+          Verdict.NEUTRAL,
+          "not judged: no " + (bs.isEmpty() ? "base" : "head") + " run wrote a summary",
+          null);
+    }
+    return new Judged(report.verdict(), report.reason(), report);
+  }
+
+  /** Ran to its end, whatever its assertions said (exit status 0 or 1). */
+  private static boolean finished(ScenarioOutcome o) {
+    return exit(o) == 0 || exit(o) == 1;
+  }
+
+  private static int exit(ScenarioOutcome o) {
+    return Objects.requireNonNullElse(o.exitStatus(), -1);
+  }
+
+  private static List<Summary> summaries(List<ScenarioOutcome> outcomes) {
+    List<Summary> all = new ArrayList<>();
+    for (ScenarioOutcome o : outcomes) {
+      Path file = o.runFolder() == null ? null : o.runFolder().resolve("summary.json");
+      if (file != null && Files.isRegularFile(file)) {
+        try {
+          all.add(Summary.read(file));
+        } catch (IOException | RuntimeException e) {
+          // unreadable: the run counts as one without a summary
+        }
+      }
+    }
+    return all;
+  }
+
+  private static String limits(RepoConfig.ScenarioRun run, List<ScenarioOutcome> head) {
+    if (run.asserts().isEmpty()) {
+      return "none configured.";
+    }
+    StringBuilder b = new StringBuilder();
+    int failing = 0;
+    for (int r = 0; r < head.size(); r++) {
+      for (String line : head.get(r).assertLines()) {
+        if (line.contains(" FAIL ")) {
+          failing++;
+          b.append("\n- round ").append(r + 1).append(": `").append(line).append('`');
+        }
+      }
+    }
+    String all = "`" + String.join("`, `", run.asserts()) + "`";
+    return failing == 0 ? all + " held in every head run." : all + b;
+  }
+
+  private static String runs(List<ScenarioOutcome> base, List<ScenarioOutcome> head) {
+    StringBuilder b = new StringBuilder("\n<details><summary>every run</summary>\n\n");
+    b.append("| round | arm | run | exit | TTD p50 (ms) | TTD p99 (ms) | msg/s | lag p99 (ms) |")
+        .append(" errors |\n|---|---|---|---|--:|--:|--:|--:|--:|\n");
+    for (int r = 0; r < Math.max(base.size(), head.size()); r++) {
+      for (List<ScenarioOutcome> arm : List.of(base, head)) {
+        if (r >= arm.size()) {
+          continue;
+        }
+        ScenarioOutcome o = arm.get(r);
+        b.append("| ")
+            .append(r + 1)
+            .append(" | ")
+            .append(arm == base ? "base" : "head")
+            .append(" | ")
+            .append(o.runFolder() == null ? "–" : "`" + o.runFolder().getFileName() + "`")
+            .append(" | ")
+            .append(o.exitStatus() == null ? "time limit" : o.exitStatus())
+            .append(" | ")
+            .append(o.number("ttd_ms.p50"))
+            .append(" | ")
+            .append(o.number("ttd_ms.p99"))
+            .append(" | ")
+            .append(o.number("messages_per_s"))
+            .append(" | ")
+            .append(o.number("lag_ms.p99"))
+            .append(" | ")
+            .append(o.number("errors_total"))
+            .append(" |\n");
+      }
+    }
+    return b.append("\n</details>\n").toString();
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 12 ? sha.substring(0, 12) : sha;
+  }
+}
