@@ -178,6 +178,32 @@ class StatusPageTest {
   }
 
   @Test
+  void anABGatesLogsAreListedRoundByRoundAndTheCurrentStepIsTheLatestRounds() {
+    List<String> ran =
+        List.of(
+            "01-fetch.log",
+            "02-build-base.log",
+            "02-build-head.log",
+            "03-start-r1-base.log",
+            "04-ready-r1-base.log",
+            "05-run-r1-base-1-one-to-one.log",
+            "05-run-r1-base-2-muc.log",
+            "06-stop-r1-base.log",
+            "03-start-r1-head.log",
+            "04-ready-r1-head.log",
+            "05-run-r1-head-1-one-to-one.log",
+            "05-run-r1-head-2-muc.log",
+            "06-stop-r1-head.log",
+            "03-start-r2-base.log",
+            "05-run-r10-head-1-one-to-one.log");
+    List<String> shuffled = new java.util.ArrayList<>(ran);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    List<String> sorted = shuffled.stream().sorted(StatusPage.STEP_ORDER).toList();
+    assertEquals(ran, sorted);
+    assertEquals("05-run-r10-head-1-one-to-one", StatusPage.currentStep(sorted).orElseThrow());
+  }
+
+  @Test
   void aJobsPageListsItsFieldsResultAndStepLogsWhichAreServedAsPlainText() throws Exception {
     String page = get("/jobs/" + current).body();
     assertTrue(page.contains("<tr><th>state</th><td>running</td></tr>"), page);

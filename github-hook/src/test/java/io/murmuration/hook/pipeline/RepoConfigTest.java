@@ -52,6 +52,61 @@ class RepoConfigTest {
   }
 
   @Test
+  void theGateBlockSetsRoundsTolerancesAndBounds() {
+    RepoConfig c =
+        parse(
+            """
+            start = "run"
+            scenarios = [ { scenario = one-to-one, duration = 60s, warm-up = 10s } ]
+            gate {
+              rounds = 8
+              tolerance { ttd.p99 = 15%, throughput = 0.02 }
+              alpha = 0.01
+              max-lag = 25ms
+              max-error-rate = 0.01
+            }
+            """);
+    assertEquals(8, c.gate().rounds());
+    io.murmuration.gate.Settings g = c.gate().settings();
+    assertEquals(0.15, g.tolerance(io.murmuration.gate.Metric.TTD_P99), 1e-12);
+    assertEquals(0.02, g.tolerance(io.murmuration.gate.Metric.THROUGHPUT), 1e-12);
+    assertEquals(0.05, g.tolerance(io.murmuration.gate.Metric.TTD_P50), 1e-12, "default kept");
+    assertEquals(0.01, g.alpha(), 1e-12);
+    assertEquals(25.0, g.maxLagMs(), 1e-12);
+    assertEquals(0.01, g.maxErrorRate(), 1e-12);
+    assertEquals(Duration.ofSeconds(10), c.scenarios().get(0).warmUp());
+  }
+
+  @Test
+  void withoutAGateBlockAPullRequestGetsFiveRoundsAndTheDefaultTolerances() {
+    RepoConfig c = parse("start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n");
+    assertEquals(5, c.gate().rounds());
+    assertEquals(io.murmuration.gate.Settings.defaults(), c.gate().settings());
+    assertNull(c.scenarios().get(0).warmUp());
+  }
+
+  @Test
+  void aWrongGateValueIsNamedWithItsLine() {
+    String head = "start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n";
+    assertEquals(
+        "loadtest.conf:3: gate.tolerance: unknown metric 'ttd.p95'; known: ttd.p50, ttd.p99,"
+            + " throughput",
+        error(head + "gate { tolerance { ttd.p95 = 5% } }\n"));
+    assertEquals(
+        "loadtest.conf:3: gate.tolerance.ttd.p50: expected a percentage above 0 and below 100,"
+            + " e.g. 10%",
+        error(head + "gate { tolerance { ttd.p50 = 150% } }\n"));
+    assertEquals(
+        "loadtest.conf:3: gate.rounds: must be 0 (head only) to 100, not -1",
+        error(head + "gate { rounds = -1 }\n"));
+    assertTrue(error(head + "gate { roundz = 3 }\n").contains("unknown key 'gate.roundz'"));
+    assertEquals(
+        "loadtest.conf:1: warm-up: must be shorter than the duration, or no sample would count",
+        error(
+            "scenarios = [ { scenario = one-to-one, duration = 5s, warm-up = 5s } ]\nstart = x\n"));
+  }
+
+  @Test
   void withoutReadyOrXmppTheServerIsExpectedOnTheSutPort() {
     RepoConfig c = parse("start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n");
     assertNull(c.build());
