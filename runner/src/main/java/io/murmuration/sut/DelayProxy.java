@@ -7,10 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -104,15 +104,21 @@ public final class DelayProxy implements AutoCloseable {
       closeBoth(client, server);
       return;
     }
-    Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, server, 0));
-    pump(server, client, delayNanos);
+    AtomicInteger directions = new AtomicInteger(2);
+    Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, server, 0, directions));
+    pump(server, client, delayNanos, directions);
   }
 
-  /** Copies {@code from} to {@code to}, each chunk {@code delay} ns after it was read. */
-  private void pump(Socket from, Socket to, long delay) {
+  /**
+   * Copies {@code from} to {@code to}, each chunk {@code delay} ns after it was read. An end of
+   * stream is passed on as a half-close, so the other direction goes on until it ends too; an error
+   * ends both.
+   */
+  private void pump(Socket from, Socket to, long delay, AtomicInteger directions) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream()) {
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
         if (delay > 0) {
@@ -120,12 +126,12 @@ public final class DelayProxy implements AutoCloseable {
         }
         out.write(buffer, 0, n);
       }
-    } catch (SocketException e) {
-      // the other side closed: close both below
+      to.shutdownOutput();
+      if (directions.decrementAndGet() == 0) {
+        closeBoth(from, to);
+      }
     } catch (IOException e) {
-      // likewise
-    } finally {
-      closeBoth(from, to);
+      closeBoth(from, to); // a reset or a closed socket: nothing more passes either way
     }
   }
 

@@ -75,6 +75,49 @@ class MetricsReporterTest {
     }
   }
 
+  /**
+   * Samples recorded during the warm-up stay out of the TTD and lag totals (the slow start of a
+   * JVM), those after it are all in; connect and login times and the counters are never cut.
+   */
+  @Test
+  void theWarmUpIsLeftOutOfTtdAndLagButNotOfConnectLoginOrCounts() throws Exception {
+    RunInfo warm =
+        new RunInfo(
+            "warm-run",
+            run.scenario(),
+            run.params(),
+            run.target(),
+            run.transport(),
+            Instant.now(),
+            Duration.ofMillis(300));
+    try (MetricsReporter reporter = new MetricsReporter(metrics, dir, warm, FAST, null)) {
+      for (int i = 0; i < 50; i++) { // during the warm-up: slow
+        metrics.record(Timer.TTD, 900_000_000);
+        metrics.record(Timer.LAG, 800_000_000);
+        metrics.record(Timer.CONNECT, 5_000_000);
+        metrics.messageSent();
+        metrics.messageReceived();
+      }
+      Thread.sleep(450); // past the warm-up, and past the interval in which it ended
+      for (int i = 0; i < 100; i++) {
+        metrics.record(Timer.TTD, 2_000_000);
+        metrics.record(Timer.LAG, 100_000);
+        metrics.messageSent();
+        metrics.messageReceived();
+      }
+      Summary s = reporter.finish(Summary.FINISHED, null);
+      assertEquals(100, s.ttd().count());
+      assertEquals(2.0, s.ttd().max(), 0.01);
+      assertEquals(100, s.lag().count());
+      assertEquals(50, s.connect().count(), "connects during the warm-up all count");
+      assertEquals(150, s.messages().received());
+      assertEquals(0.3, s.warmUpS(), 1e-9);
+    }
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertEquals(0.3, json.get("warm_up_s").asDouble(), 1e-9);
+    assertEquals(100, json.get("ttd_ms").get("count").asLong());
+  }
+
   @Test
   void countersBecomeReceivedLateLostAndErrorsInTheSummary() throws Exception {
     Summary summary;

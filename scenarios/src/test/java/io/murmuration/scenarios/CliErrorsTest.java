@@ -10,6 +10,7 @@ import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,5 +150,36 @@ class CliErrorsTest {
     assertSetupError(
         Cli.murm("influx", "push", runs.toString(), "--influx", "http://127.0.0.1:1"),
         runs + " is not a run folder (it has no summary.json)");
+  }
+
+  @Test
+  void aWarmUpAsLongAsTheRunIsRefusedBeforeAnythingRuns() throws Exception {
+    assertSetupError(
+        murmRun("one-to-one", "--duration", "5s", "--warm-up", "5s"),
+        "--warm-up 5s is not shorter than --duration 5s: no sample would count;"
+            + " shorten the warm-up or lengthen the run");
+    assertSetupError(
+        murmRun("one-to-one", "--warm-up", "soon"),
+        "--warm-up 'soon' is not a duration: write e.g. 250ms, 5s, 2m, 1h");
+  }
+
+  @Test
+  void theProxySaysWhatItNeeds() throws Exception {
+    assertSetupError(
+        Cli.murm("proxy", "--to", "127.0.0.1:5222", "--delay", "slow"),
+        "--delay slow: write a duration, e.g. 0.15ms or 2ms");
+    assertSetupError(
+        Cli.murm("proxy", "--to", "localhost"),
+        "--to localhost: expected HOST:PORT, e.g. 127.0.0.1:5222");
+  }
+
+  @Test
+  void everyCommandHasHelp() throws Exception {
+    for (String command :
+        List.of("run", "demo", "server", "influx", "compare", "analyze", "proxy")) {
+      Cli help = Cli.murm(command, "--help");
+      assertEquals(0, help.code(), command + ": " + help);
+      assertTrue(help.out().startsWith("Usage: murm " + command), help.out());
+    }
   }
 }
