@@ -11,11 +11,11 @@
 # three gates of one group share the base runs). Prints one row per arm: verdicts, and the TTD p50
 # change the gates measured.
 #   bench/gate-accuracy.sh     env: GATES (20), ROUNDS (5), USERS (200), INTERVAL (200ms),
-#                              DURATION (10s), WARMUP (4s)
+#                              DURATION (6s), WARMUP (3s)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 gates="${GATES:-20}"; rounds="${ROUNDS:-5}"; users="${USERS:-200}"; interval="${INTERVAL:-200ms}"
-duration="${DURATION:-10s}"; warmup="${WARMUP:-4s}"
+duration="${DURATION:-6s}"; warmup="${WARMUP:-3s}"
 command -v jq >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -q jq >/dev/null; } || { echo "bench: needs jq: apt-get install -y jq" >&2; exit 2; }
 murm="$here/murm"
 "$murm" --version >/dev/null # builds once, before anything is timed

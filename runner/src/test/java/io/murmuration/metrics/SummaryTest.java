@@ -175,6 +175,7 @@ class SummaryTest {
             "started_at",
             "ended_at",
             "duration_s",
+            "warm_up_s",
             "state",
             "failure",
             "users",
