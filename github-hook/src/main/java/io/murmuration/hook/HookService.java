@@ -6,9 +6,11 @@ import io.murmuration.hook.github.GitHubReporter;
 import io.murmuration.hook.intake.WebhookSecret;
 import io.murmuration.hook.intake.WebhookServer;
 import io.murmuration.hook.pipeline.Pipeline;
+import io.murmuration.hook.pipeline.TrendCheck;
 import io.murmuration.hook.queue.JobExecutor;
 import io.murmuration.hook.queue.JobStore;
 import io.murmuration.hook.queue.Worker;
+import io.murmuration.influx.InfluxSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The running webhook service: the {@link WebhookServer} stores accepted deliveries in the {@link
  * JobStore}; one {@link Worker} runs them through the {@link Pipeline}, telling GitHub before and
- * after through the {@link Reporter}. {@link #close()} stops taking deliveries, lets the running
- * job finish for up to 30 s (else it goes back to the queue) and closes the store.
+ * after through the {@link Reporter}; after a merged build's job, with {@code influx} set, the
+ * {@link TrendCheck} reports new change points of the branch. {@link #close()} stops taking
+ * deliveries, lets the running job finish for up to 30 s (else it goes back to the queue) and
+ * closes the store.
  */
 public final class HookService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HookService.class);
@@ -51,6 +55,7 @@ public final class HookService implements AutoCloseable {
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
     Reporter reporter = reporter(github, out);
+    TrendCheck trendCheck = trendCheck(settings, env, reporter);
     JobStore store =
         settings.hasPath("database.url")
             ? JobStore.open(
@@ -85,6 +90,11 @@ public final class HookService implements AutoCloseable {
           reporter.started(job, detailsUrl);
           JobResult result = pipeline.run(job);
           reporter.finished(job, result, detailsUrl);
+          if (trendCheck != null
+              && job.trigger() == Job.Trigger.PUSH
+              && !"cancelled".equals(result.conclusion())) {
+            trendCheck.afterPush(job);
+          }
           return result;
         };
     Worker worker = Worker.start(store, executor, Duration.ofSeconds(5));
@@ -152,7 +162,30 @@ public final class HookService implements AutoCloseable {
       public void finished(Job job, JobResult result, String detailsUrl) {
         out.printf("job %d %s: %s%n", job.id(), result.conclusion(), result.title());
       }
+
+      @Override
+      public void commitComment(Job job, String markdown) {
+        out.printf("job %d: comment on %s@%s:%n%s%n", job.id(), job.repo(), job.sha(), markdown);
+      }
     };
+  }
+
+  /**
+   * With {@code influx} set, the trend check that follows each merged build's load test; null
+   * without. Credentials as the runs get them: {@code MURM_INFLUX_USER}, {@code
+   * MURM_INFLUX_PASSWORD}.
+   */
+  private static TrendCheck trendCheck(
+      Config settings, Map<String, String> env, Reporter reporter) {
+    if (!settings.hasPath("influx")) {
+      return null;
+    }
+    try {
+      return new TrendCheck(
+          InfluxSettings.of(settings.getString("influx"), null, null, env), reporter);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("influx: " + e.getMessage(), e);
+    }
   }
 
   private static URI uri(Config settings, String key) {

@@ -11,7 +11,8 @@
  *   <li>{@code queue} — the durable job store (embedded H2 by default, PostgreSQL as an option):
  *       each accepted job runs to its end exactly once, across {@code kill -9} and restarts.
  *   <li>{@code github} — reporting through {@code org.kohsuke:github-api}.
- *   <li>{@code pipeline} — one job: fetch, build, start the server, run, stop, result.
+ *   <li>{@code pipeline} — one job: fetch, build, start the server, run, stop, result; after a
+ *       merged build, the trend check of its branch.
  * </ul>
  */
 package io.murmuration.hook;

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.murmuration.hook.github.TestKeys;
+import io.murmuration.sut.LocalInflux;
+import io.murmuration.testing.RunHistory;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -50,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole service, as GitHub sees it: a signed {@code pull_request} delivery → 202 → the job
  * fetches a real git repository at the pull request's head, starts a real ejabberd as the
  * repository's configuration says, runs one-to-one through the runner → the (WireMock) GitHub API
- * receives the check run in progress, then completed with the numbers, and the sticky comment.
+ * receives the check run in progress, then completed with the numbers, and the sticky comment. And
+ * a merged build's push: once the job's result is reported, the trend check comments a new change
+ * point of the branch's history (in a real InfluxDB) on the pushed commit.
  */
 class HookServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -221,6 +225,83 @@ class HookServiceTest {
     String baseLog = Files.readString(jobDir.resolve("05-run-r1-base-1-one-to-one.log"));
     assertTrue(baseLog.contains("commit=" + base), baseLog);
     assertTrue(baseLog.contains("arm=base"), baseLog);
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void afterAMergedBuildsJobANewChangePointIsCommentedOnThePushedCommitOnceItsResultIsReported()
+      throws Exception {
+    GitRepo repo = GitRepo.create(tmp.resolve("chatd"));
+    Files.writeString(repo.dir().resolve("roster.c"), "/* no load-test configuration */\n");
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "merge faster roster");
+    String head = repo.git("rev-parse", "HEAD");
+    gh.stubFor(get(REPO + "/commits/" + head).willReturn(okJson("{\"sha\":\"" + head + "\"}")));
+    gh.stubFor(
+        post(urlPathEqualTo(REPO + "/commits/" + head + "/comments"))
+            .willReturn(jsonResponse("{\"id\":501}", 201)));
+
+    try (LocalInflux influx = LocalInflux.start(LocalInflux.Options.defaults())) {
+      // the branch's history so far: TTD p99 stepped from 20 to 26 ms at commit c10
+      RunHistory.write(
+          influx,
+          RunHistory.of("acme/chatd", i -> String.format("c%02d", i))
+              .steppedRuns(0, 20, 10, 20, 26));
+      Path conf = tmp.resolve("hook.conf");
+      Files.writeString(
+          conf,
+          """
+          listen = "127.0.0.1:0"
+          data-dir = "%s"
+          influx = "%s"
+          """
+              .formatted(tmp.resolve("hook"), influx.url()));
+      HookCommand command = new HookCommand();
+      command.config = conf.toFile();
+      Path key = TestKeys.writePkcs8(TestKeys.rsa(), tmp.resolve("app.pem"));
+      Map<String, String> env =
+          Map.of(
+              "MURM_WEBHOOK_SECRET",
+              SECRET,
+              "MURM_GITHUB_API_URL",
+              gh.baseUrl(),
+              "MURM_GITHUB_APP_ID",
+              "12345",
+              "MURM_GITHUB_APP_KEY_FILE",
+              key.toString());
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      try (HookService service =
+          HookService.start(command.settings(), env, new PrintStream(console, true))) {
+        ObjectNode payload = fixture("push.json");
+        payload.put("after", head);
+        payload.with("repository").put("clone_url", repo.dir().toString());
+        payload.with("repository").put("default_branch", "main");
+        payload.with("installation").put("id", 42);
+        HttpResponse<String> answer = deliver(service.port(), "push", payload);
+        assertEquals(202, answer.statusCode(), answer.body());
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (service.store().recent(1).isEmpty()
+            || service.store().recent(1).get(0).state() != Job.State.DONE) {
+          assertTrue(System.nanoTime() < deadline, "job not done; console:\n" + console);
+          Thread.sleep(100);
+        }
+      }
+      LoggedRequest completed = only(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777")));
+      assertEquals("neutral", body(completed).path("conclusion").asText(), "no configuration");
+      LoggedRequest comment =
+          only(postRequestedFor(urlPathEqualTo(REPO + "/commits/" + head + "/comments")));
+      String text = body(comment).path("body").asText();
+      assertTrue(text.contains("https://github.com/acme/chatd/compare/c09...c10"), text);
+      assertTrue(
+          comment.getLoggedDate().compareTo(completed.getLoggedDate()) >= 0,
+          "the job's own result is reported first");
+      assertTrue(
+          influx
+              .query("SELECT * FROM \"event\" WHERE \"type\" = 'change_point'")
+              .contains("\"c10\""),
+          "the change point's event");
+    }
   }
 
   @Test

@@ -4,6 +4,8 @@
  * started once per JVM; {@link io.murmuration.testing.RecordingListener} and {@link
  * io.murmuration.testing.Await} wait on what an {@code XmppClient} reports; {@link
  * io.murmuration.testing.DashboardQueries} lists the InfluxQL queries of the Grafana dashboards
- * with Grafana's macros and variables expanded, for tests that run them against a real InfluxDB.
+ * with Grafana's macros and variables expanded, for tests that run them against a real InfluxDB;
+ * {@link io.murmuration.testing.RunHistory} writes a branch's history of {@code run} points with a
+ * step in TTD p99, for tests of the trend analysis.
  */
 package io.murmuration.testing;

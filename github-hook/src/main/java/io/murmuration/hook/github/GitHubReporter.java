@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * not a success (and any surprise in reading it) is logged as one line with the HTTP status and
  * URL, secrets redacted, and the job goes on. Each step (check run or status, comment) is tried on
  * its own, so a refused check run still leaves the comment.
+ *
+ * <p>A comment on a merged build's commit ({@link #commitComment}) is a new one each time: the
+ * trend check calls it only for change points it has not reported before.
  */
 public final class GitHubReporter implements Reporter {
   public static final String CHECK_NAME = "Murmuration load test";
@@ -116,6 +119,19 @@ public final class GitHubReporter implements Reporter {
     if (job.pr() != null) {
       step(job, "write PR comment", () -> upsertComment(repo, job, result, detailsUrl));
     }
+  }
+
+  /** {@code POST /repos/{owner}/{repo}/commits/{sha}/comments}, after reading the commit. */
+  @Override
+  public void commitComment(Job job, String markdown) {
+    GHRepository repo = repository(job);
+    if (repo == null) {
+      return;
+    }
+    step(
+        job,
+        "write commit comment",
+        () -> repo.getCommit(job.sha()).createComment(abbreviate(markdown, SUMMARY_MAX)));
   }
 
   private void completeCheckRun(GHRepository repo, Job job, JobResult result, String detailsUrl)

@@ -4,7 +4,9 @@
  * per-repository configuration ({@link io.murmuration.hook.pipeline.RepoConfig}) from the default
  * branch or the operator's folder, builds, starts the server, waits until it is ready, runs each
  * scenario through {@code murm run} in a subprocess, stops the server, and returns a {@link
- * io.murmuration.hook.JobResult}.
+ * io.murmuration.hook.JobResult}. After a merged build's job, {@link
+ * io.murmuration.hook.pipeline.TrendCheck} looks at the branch's history in InfluxDB and reports
+ * change points not reported before (an event, then a commit comment).
  *
  * <h2>Why it is built this way</h2>
  *

@@ -1,0 +1,217 @@
+package io.murmuration.hook.pipeline;
+
+import io.murmuration.gate.ChangePoints;
+import io.murmuration.gate.ChangePoints.ChangePoint;
+import io.murmuration.gate.Trends;
+import io.murmuration.gate.Trends.Found;
+import io.murmuration.gate.Trends.Key;
+import io.murmuration.hook.Job;
+import io.murmuration.hook.Reporter;
+import io.murmuration.influx.InfluxSettings;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a merged build's load test: the trend analysis of {@code murm analyze} over the
+ * repository's default branch ({@link Trends}, default metrics, last 90 days), and for the change
+ * points not reported before, {@code change_point} events in InfluxDB (the Trends dashboard's
+ * annotations) and one comment on the pushed commit naming, per change point, the range of commits
+ * in which it happened.
+ *
+ * <p><b>Not reported before</b> means no {@code change_point} event in InfluxDB with the same repo,
+ * branch, scenario, metric and commit ({@link Key}), whoever wrote it ({@code murm analyze --write}
+ * too). A change point is found again after every later push; InfluxDB, not this service's memory,
+ * says it was reported, so the check is idempotent across restarts and repeated pushes.
+ *
+ * <p><b>Events first, then the comment: at most one comment per change point.</b> Once the events
+ * are written, the change points count as reported. A crash or a GitHub failure between the two
+ * loses the comment (the WARN line of the reporter says so, and the dashboard still shows the
+ * annotation); the other order would post the same comment again after every later push until the
+ * event got written. A comment that repeats itself trains people to ignore it; a lost one is a gap
+ * in a notification whose record, the event, is kept.
+ *
+ * <p>Nothing here fails or delays the job: it runs after the job's result was reported, and every
+ * failure (InfluxDB down, refusing, no database) is one WARN line.
+ */
+public final class TrendCheck {
+  /** The hidden line that tells the service's change-point comments from others. */
+  public static final String MARKER = "<!-- murmuration:change-points -->";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrendCheck.class);
+  private static final Pattern PERCENTILE = Pattern.compile("ttd_p(\\d+)_ms");
+
+  private final Trends trends;
+  private final Reporter reporter;
+
+  public TrendCheck(InfluxSettings influx, Reporter reporter) {
+    this.trends = new Trends(influx, new ChangePoints());
+    this.reporter = reporter;
+  }
+
+  /**
+   * Analyses the branch {@code job} (a push) load-tested, writes the change points not reported
+   * before as events, then comments on {@code job}'s commit. Never throws.
+   *
+   * @return the change points reported now; empty when there were none or the check failed
+   */
+  public List<Found> afterPush(Job job) {
+    String branch = job.branch() != null ? job.branch() : job.defaultBranch();
+    List<Found> fresh;
+    try {
+      Trends.Query query = Trends.Query.of(job.repo(), branch);
+      Set<Key> reported = trends.reported(query);
+      fresh =
+          trends.analyze(query).changePoints().stream()
+              .filter(f -> !reported.contains(f.key()))
+              .toList();
+      trends.write(fresh);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "trend check of {} {} after job {} skipped: {}",
+          job.repo(),
+          branch,
+          job.id(),
+          e.getMessage() == null ? e.toString() : e.getMessage());
+      return List.of();
+    }
+    if (!fresh.isEmpty()) {
+      try {
+        reporter.commitComment(job, comment(job, fresh));
+      } catch (RuntimeException e) { // a reporter must not throw; if one does, it is still a WARN
+        LOG.warn("trend check after job {}: the comment failed: {}", job.id(), e.toString());
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * The comment: one line per change point, e.g. "TTD p99 of one-to-one on main rose +29.5 % (20.1
+   * → 26.0 ms) starting with the run of c30a1b2; the change lies in the commits after b12f3c4 up to
+   * c30a1b2 (compare link)".
+   */
+  static String comment(Job job, List<Found> found) {
+    StringBuilder s = new StringBuilder(MARKER).append('\n');
+    s.append("### Murmuration: ")
+        .append(found.size() == 1 ? "a change" : found.size() + " changes")
+        .append(" in the load-test history of ")
+        .append(found.get(0).branch() == null ? "this branch" : "`" + found.get(0).branch() + "`")
+        .append("\n\n");
+    for (Found f : found) {
+      s.append("- ").append(sentence(job, f)).append('\n');
+    }
+    s.append("\n<sub>Found by the trend analysis after the load test of this commit (job ")
+        .append(job.id())
+        .append("): E-Divisive means with a Welch t-test over the branch's runs of the last ")
+        .append(Trends.DEFAULT_SINCE)
+        .append("; each change is reported once.</sub>\n");
+    return s.toString();
+  }
+
+  private static String sentence(Job job, Found f) {
+    ChangePoint cp = f.changePoint();
+    String unit = unit(f.metric());
+    StringBuilder s = new StringBuilder("**").append(metricName(f.metric())).append("**");
+    if (f.scenario() != null) {
+      s.append(" of `").append(f.scenario()).append('`');
+    }
+    if (f.branch() != null) {
+      s.append(" on `").append(f.branch()).append('`');
+    }
+    s.append(cp.relativeChange() >= 0 ? " rose " : " fell ")
+        .append(Trends.percent(cp.relativeChange()))
+        .append(" (")
+        .append(number(cp.meanBefore()))
+        .append(" → ")
+        .append(number(cp.meanAfter()))
+        .append(unit)
+        .append(", p ")
+        .append(cp.pValue() < 1e-6 ? "< 1e-6" : String.format(Locale.ROOT, "= %.2g", cp.pValue()))
+        .append(')');
+    if (f.commit() == null) {
+      return s.append(" starting with a run without a commit tag.").toString();
+    }
+    s.append(" starting with the run of ").append(shortSha(f.commit()));
+    if (f.previousCommit() == null) {
+      return s.append('.').toString();
+    }
+    return s.append("; the change lies in the commits after ")
+        .append(shortSha(f.previousCommit()))
+        .append(" up to ")
+        .append(shortSha(f.commit()))
+        .append(" (")
+        .append(webUrl(job))
+        .append("/compare/")
+        .append(f.previousCommit())
+        .append("...")
+        .append(f.commit())
+        .append(").")
+        .toString();
+  }
+
+  /** {@code TTD p99} for {@code ttd_p99_ms}, {@code throughput} for {@code msg_per_s}. */
+  static String metricName(String field) {
+    Matcher p = PERCENTILE.matcher(field);
+    if (p.matches()) {
+      String digits = p.group(1);
+      return "TTD p"
+          + (digits.length() > 2 ? digits.substring(0, 2) + "." + digits.substring(2) : digits);
+    }
+    return switch (field) {
+      case "ttd_mean_ms" -> "TTD mean";
+      case "ttd_max_ms" -> "TTD max";
+      case "msg_per_s" -> "throughput";
+      default -> field;
+    };
+  }
+
+  private static String unit(String field) {
+    if (field.equals("msg_per_s")) {
+      return " msg/s";
+    }
+    if (field.endsWith("_ms")) {
+      return " ms";
+    }
+    return field.endsWith("_per_s") ? "/s" : "";
+  }
+
+  private static String number(double v) {
+    double abs = Math.abs(v);
+    String format = abs >= 100 ? "%.0f" : abs >= 1 ? "%.1f" : "%.3g";
+    return String.format(Locale.ROOT, format, v);
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 7 ? sha.substring(0, 7) : sha;
+  }
+
+  /**
+   * The repository's web address: its clone URL without {@code .git} (so GitHub Enterprise works
+   * too) and without any user info; {@code https://github.com/OWNER/NAME} when the clone URL is not
+   * an HTTP one.
+   */
+  static String webUrl(Job job) {
+    String clone = job.cloneUrl();
+    if (clone != null && clone.matches("https?://.*")) {
+      try {
+        URI u = URI.create(clone);
+        String path = u.getPath().replaceAll("/+$", "").replaceAll("\\.git$", "");
+        if (u.getHost() != null && !path.isEmpty()) {
+          return u.getScheme()
+              + "://"
+              + u.getHost()
+              + (u.getPort() < 0 ? "" : ":" + u.getPort())
+              + path;
+        }
+      } catch (IllegalArgumentException e) {
+        // not a URL after all: the default below
+      }
+    }
+    return "https://github.com/" + job.repo();
+  }
+}
