@@ -202,6 +202,11 @@ class HookServiceTest {
     }
     assertTrue(summary.contains("`messages.lost == 0` held in every head run."), summary);
     assertTrue(summary.contains("base 3 runs, head 3 runs"), summary);
+    assertTrue(
+        summary.contains(
+            "[Grafana: Compare dashboard](https://grafana.example/d/murm-compare/"
+                + "murmuration-compare?var-repo=acme%2Fchatd&var-pr=42&from="),
+        summary);
     String title = completed.path("output").path("title").asText();
     assertTrue(
         conclusion.equals("success")

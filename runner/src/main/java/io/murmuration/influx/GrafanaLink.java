@@ -19,6 +19,22 @@ public final class GrafanaLink {
   private GrafanaLink() {}
 
   /**
+   * The Compare dashboard: the base and head runs of pull request {@code pr} of {@code repo} side
+   * by side, from {@code from} to {@code to} with a minute of margin at each end.
+   */
+  public static String compare(URI grafana, String repo, int pr, Instant from, Instant to) {
+    return grafana.toString().replaceAll("/+$", "")
+        + "/d/murm-compare/murmuration-compare?var-repo="
+        + URLEncoder.encode(repo, StandardCharsets.UTF_8)
+        + "&var-pr="
+        + pr
+        + "&from="
+        + from.minusSeconds(60).toEpochMilli()
+        + "&to="
+        + to.plusSeconds(60).toEpochMilli();
+  }
+
+  /**
    * The Run dashboard showing run {@code runId} from {@code from} to {@code to} (null: "now", for a
    * run still going), with a minute of margin at each end.
    */

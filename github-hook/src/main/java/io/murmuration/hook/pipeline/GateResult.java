@@ -4,11 +4,15 @@ import io.murmuration.gate.Gate;
 import io.murmuration.gate.Report;
 import io.murmuration.gate.Settings;
 import io.murmuration.gate.Verdict;
+import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.influx.GrafanaLink;
 import io.murmuration.metrics.Summary;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,11 +41,15 @@ final class GateResult {
    * @param headRounds the same for the head
    */
   static JobResult of(
+      Job job,
       RepoConfig config,
       String baseCommit,
-      String headCommit,
       List<List<ScenarioOutcome>> baseRounds,
-      List<List<ScenarioOutcome>> headRounds) {
+      List<List<ScenarioOutcome>> headRounds,
+      URI grafana) {
+    String headCommit = job.sha();
+    Instant first = null;
+    Instant last = null;
     Verdict overall = Verdict.SUCCESS;
     String title = null;
     StringBuilder md = new StringBuilder();
@@ -75,6 +83,12 @@ final class GateResult {
       md.append("\n**Absolute limits** (`assert`, checked on every head run): ");
       md.append(limits(config.scenarios().get(i), head)).append('\n');
       md.append(runs(base, head));
+      for (List<ScenarioOutcome> arm : List.of(base, head)) {
+        for (Summary s : summaries(arm)) {
+          first = first == null || s.startedAt().isBefore(first) ? s.startedAt() : first;
+          last = last == null || s.endedAt().isAfter(last) ? s.endedAt() : last;
+        }
+      }
       for (ScenarioOutcome o : head) {
         if (!finished(o)) {
           md.append("\n**head: ")
@@ -87,6 +101,11 @@ final class GateResult {
         }
       }
       lastHead = head.isEmpty() ? lastHead : head.get(head.size() - 1);
+    }
+    if (grafana != null && first != null && job.pr() != null) {
+      md.append("\n[Grafana: Compare dashboard](")
+          .append(GrafanaLink.compare(grafana, job.repo(), job.pr(), first, last))
+          .append(") — base and head runs side by side\n");
     }
     if (overall == Verdict.SUCCESS) {
       title =

@@ -233,7 +233,8 @@ public final class Pipeline {
           (arm == base ? baseRuns : headRuns).add(round(job, config, ws, commands, arm, round));
         }
       }
-      return GateResult.of(config, mergeBase, job.sha(), baseRuns, headRuns);
+      return GateResult.of(
+          job, config, mergeBase, baseRuns, headRuns, settings.details().grafana());
     } catch (StepFailed e) {
       if (current == base && !cancelled) {
         return GateResult.baseFailed(e, mergeBase);
