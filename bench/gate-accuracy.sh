@@ -9,7 +9,7 @@
 #   p25   the same with 25 %
 # then `murm compare` judges base against each of aa, p10 and p25 with its default settings (the
 # three gates of one group share the base runs). Prints one row per arm: verdicts, and the TTD p50
-# change the gates measured.
+# change the gates measured; then the same for pairs of gates pooled into gates of twice the rounds.
 #   bench/gate-accuracy.sh     env: GATES (20), ROUNDS (5), USERS (200), INTERVAL (200ms),
 #                              DURATION (6s), WARMUP (3s)
 set -euo pipefail
@@ -87,5 +87,18 @@ for arm in aa p10 p25; do
         "\($r[(($r | length) / 2 | floor)] | pct) (\($r[0] | pct)–\($r[-1] | pct))",
         ([.[].metrics[] | select(.verdict == "failure") | .metric] | group_by(.) | map("\(.[0])×\(length)") | join(" ")) ]
     | @tsv' "$out"/g*/"$arm".json | awk -F'\t' '{ printf "%-5s %-9s %-6s %-8s %-8s %-8s %-28s %s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+done
+# the same runs again, two gates' runs pooled into one gate of twice the rounds: what more rounds buy
+printf '\n%-5s %-9s %-6s %-8s %-8s %-8s (pairs of gates pooled: %d rounds each)\n' arm delay gates failure neutral success $((2 * rounds))
+for arm in aa p10 p25; do
+  delay=0; [ "$arm" = p10 ] && delay="$d10"; [ "$arm" = p25 ] && delay="$d25"
+  declare -A n=([failure]=0 [neutral]=0 [success]=0); pairs=0
+  for i in $(seq 1 2 $((gates - 1))); do
+    a="$out/g$(printf "%0${#gates}d" "$i")"; b="$out/g$(printf "%0${#gates}d" $((i + 1)))"
+    v="$("$murm" compare --base "$a/base" "$b/base" --head "$a/$arm" "$b/$arm" 2>/dev/null | sed -n 's/^verdict: \([a-z]*\).*/\1/p')" || true
+    [ -n "$v" ] && n[$v]=$((${n[$v]} + 1)); pairs=$((pairs + 1))
+  done
+  printf '%-5s %-9s %-6s %-8s %-8s %-8s\n' "$arm" "${delay}µs" "$pairs" "${n[failure]}" "${n[neutral]}" "${n[success]}"
+  unset n
 done
 echo "(base TTD p50 ${p50} ms; $gates gates × $rounds rounds × 4 arms of one-to-one, $users users, one message per ${interval} each, $duration with $warmup warm-up; folders under $out)"

@@ -78,9 +78,9 @@ class RepoConfigTest {
   }
 
   @Test
-  void withoutAGateBlockAPullRequestGetsFiveRoundsAndTheDefaultTolerances() {
+  void withoutAGateBlockAPullRequestGetsTenRoundsAndTheDefaultTolerances() {
     RepoConfig c = parse("start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n");
-    assertEquals(5, c.gate().rounds());
+    assertEquals(10, c.gate().rounds());
     assertEquals(io.murmuration.gate.Settings.defaults(), c.gate().settings());
     assertNull(c.scenarios().get(0).warmUp());
   }
