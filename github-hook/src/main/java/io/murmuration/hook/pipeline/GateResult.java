@@ -232,25 +232,17 @@ final class GateResult {
           continue;
         }
         ScenarioOutcome o = arm.get(r);
-        b.append("| ")
-            .append(r + 1)
-            .append(" | ")
-            .append(arm == base ? "base" : "head")
-            .append(" | ")
-            .append(o.runFolder() == null ? "–" : "`" + o.runFolder().getFileName() + "`")
-            .append(" | ")
-            .append(o.exitStatus() == null ? "time limit" : o.exitStatus())
-            .append(" | ")
-            .append(o.number("ttd_ms.p50"))
-            .append(" | ")
-            .append(o.number("ttd_ms.p99"))
-            .append(" | ")
-            .append(o.number("messages_per_s"))
-            .append(" | ")
-            .append(o.number("lag_ms.p99"))
-            .append(" | ")
-            .append(o.number("errors_total"))
-            .append(" |\n");
+        b.append(
+            ResultText.row(
+                r + 1,
+                arm == base ? "base" : "head",
+                o.runFolder() == null ? "–" : "`" + o.runFolder().getFileName() + "`",
+                o.exitStatus() == null ? "time limit" : o.exitStatus(),
+                o.number("ttd_ms.p50"),
+                o.number("ttd_ms.p99"),
+                o.number("messages_per_s"),
+                o.number("lag_ms.p99"),
+                o.number("errors_total")));
       }
     }
     return b.append("\n</details>\n").toString();

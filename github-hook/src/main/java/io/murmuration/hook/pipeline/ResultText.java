@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The check run's text for a job: a table of the key numbers per scenario and the assertion lines
- * when the scenarios ran; the failed step and the tail of its log otherwise. Deliberately plain — a
- * richer renderer (dashboard links, comparisons with the base) can replace it.
+ * The check run's text for a job that ran the head alone (a push): a table of the key numbers per
+ * scenario, the assertion lines and every run's numbers with links when the scenarios ran; the
+ * failed step and the tail of its log otherwise. A pull request's A/B gate has its own, {@link
+ * GateResult}.
  */
 final class ResultText {
   private ResultText() {}
@@ -40,23 +41,16 @@ final class ResultText {
         "| scenario | result | users | TTD p50 (ms) | TTD p99 (ms) | sent | lost | errors |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");
     for (ScenarioOutcome o : outcomes) {
-      md.append("| ")
-          .append(o.run().scenario())
-          .append(" | ")
-          .append(o.conclusion())
-          .append(" | ")
-          .append(o.number("users.peak"))
-          .append(" | ")
-          .append(o.number("ttd_ms.p50"))
-          .append(" | ")
-          .append(o.number("ttd_ms.p99"))
-          .append(" | ")
-          .append(o.number("messages.sent"))
-          .append(" | ")
-          .append(o.number("messages.lost"))
-          .append(" | ")
-          .append(o.number("errors_total"))
-          .append(" |\n");
+      md.append(
+          row(
+              o.run().scenario(),
+              o.conclusion(),
+              o.number("users.peak"),
+              o.number("ttd_ms.p50"),
+              o.number("ttd_ms.p99"),
+              o.number("messages.sent"),
+              o.number("messages.lost"),
+              o.number("errors_total")));
     }
     for (ScenarioOutcome o : outcomes) {
       if (!o.assertLines().isEmpty()) {
@@ -113,6 +107,15 @@ final class ResultText {
             + "`:\n\n"
             + codeBlock(Commands.tail(e.log, Pipeline.TAIL_LINES));
     return new JobResult("failure", e.getMessage(), md, null);
+  }
+
+  /** A markdown table row of {@code cells}. */
+  static String row(Object... cells) {
+    StringBuilder b = new StringBuilder("|");
+    for (Object c : cells) {
+      b.append(' ').append(c).append(" |");
+    }
+    return b.append('\n').toString();
   }
 
   /** A fenced block that the text cannot close early. */
