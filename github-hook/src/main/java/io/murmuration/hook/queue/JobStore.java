@@ -68,7 +68,9 @@ public final class JobStore implements AutoCloseable {
    * The embedded default: an H2 file database {@code <dataDir>/jobs.mv.db}, so the service needs
    * nothing else to start. {@code WRITE_DELAY=0} makes H2 write each commit to its file before the
    * commit returns; with H2's default (a background write up to 500 ms later) a {@code kill -9}
-   * loses commits the service has already answered 202 for.
+   * loses commits the service has already answered 202 for. {@code DB_CLOSE_ON_EXIT=FALSE}: H2's
+   * own shutdown hook would close the database while the service's hook still lets the running job
+   * finish (SIGTERM), and that job's result could not be stored.
    */
   public static JobStore openH2(Path dataDir) throws SQLException {
     return open(h2Url(dataDir), "sa", "");
@@ -76,7 +78,9 @@ public final class JobStore implements AutoCloseable {
 
   /** The JDBC URL {@link #openH2} uses. */
   public static String h2Url(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jobs") + ";WRITE_DELAY=0";
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("jobs")
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** Runs {@code schema.sql}: statements separated by ";", each idempotent. */
