@@ -42,7 +42,30 @@ final class SummaryText {
                 : s.errors().entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue())
                     .collect(Collectors.joining(", "))));
+    if (!s.actions().isEmpty()) {
+      b.append(String.format("%nactions   done/planned: "));
+      b.append(
+          s.actions().entrySet().stream()
+              .map(e -> e.getKey() + " " + action(e.getValue()))
+              .collect(Collectors.joining(", ")));
+    }
     return b.toString();
+  }
+
+  /** {@code 28/30 (2 not done: run stopped 2)}. */
+  private static String action(Summary.ActionCount c) {
+    String text = c.done() + "/" + c.planned();
+    if (c.notDone().isEmpty() && c.unaccounted() == 0) {
+      return text;
+    }
+    String why =
+        c.notDone().entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    if (c.unaccounted() != 0) {
+      why += (why.isEmpty() ? "" : ", ") + "unaccounted for " + c.unaccounted();
+    }
+    return text + " (not done: " + why + ")";
   }
 
   private static String timing(String name, Summary.Timing t) {

@@ -18,7 +18,8 @@ record RunContext(
     Metrics metrics,
     PreciseTimer timer,
     Throttle throttle,
-    ActorRef<Coordinator.Command> coordinator) {
+    ActorRef<Coordinator.Command> coordinator,
+    java.time.Duration replyTimeout) {
 
   String jid(int userId) {
     return accounts.forUser(userId).username() + "@" + domain;

@@ -1,5 +1,6 @@
 package io.murmuration.engine;
 
+import io.murmuration.metrics.Actions;
 import io.murmuration.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * RemoveUsers}. The run stops when its duration is over, on {@link Stop}, or when every user has
  * ended and no more are due. Stopping, users first stop sending (quiesce) while messages in flight
  * drain — until every sent message is delivered or the drain time is over — then log out. The run
- * fails when any user ended on an error (connect, login, lost connection, scenario exception).
+ * fails when any user ended on an error (connect, login, lost connection, scenario exception), and
+ * when the books of planned actions ({@link Actions}) show work not done that no stop explains.
  */
 public final class RunController extends AbstractBehavior<RunController.Command> {
 
@@ -125,7 +127,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   plan.metrics(),
                   timer,
                   new Throttle(throttles),
-                  ctx.spawn(Coordinator.create(), "coordinator"));
+                  ctx.spawn(Coordinator.create(), "coordinator"),
+                  plan.xmpp().connectTimeout());
           return Behaviors.withTimers(t -> new RunController(ctx, t, run, plan.load(), outcome));
         });
   }
@@ -200,6 +203,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
       w.spawned += unborn; // never spawned
       left -= unborn;
       target -= unborn;
+      neverArrived(unborn, Actions.Reason.USER_REMOVED);
     }
     for (Integer id : new ArrayList<>(live.descendingKeySet())) {
       if (left-- <= 0) {
@@ -266,6 +270,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     getContext().getLog().info("run {} stopping: {}", run.runId(), stop.reason());
     state = State.STOPPING;
     timers.cancel(Tick.ARRIVALS);
+    for (Wave w : waves) {
+      neverArrived(w.profile.users() - w.spawned, Actions.Reason.RUN_STOPPED);
+      w.spawned = w.profile.users();
+    }
     timers.cancel(Tick.DURATION_OVER);
     live.values().forEach(u -> u.tell(UserActor.Control.QUIESCE));
     drainDeadline = System.nanoTime() + load.drain().toNanos();
@@ -321,9 +329,22 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     return this;
   }
 
+  /** Users due to arrive that never will: their logins are planned and not done. */
+  private void neverArrived(int users, Actions.Reason reason) {
+    if (users > 0) {
+      metrics.actions().planned(UserActor.LOGIN, users);
+      metrics.actions().notDone(UserActor.LOGIN, reason, users);
+    }
+  }
+
   private Behavior<Command> complete() {
     timers.cancelAll();
-    if (endedOnError.isEmpty()) {
+    String shortfall = Actions.shortfall(metrics.actions().snapshot());
+    if (endedOnError.isEmpty() && shortfall != null) {
+      getContext().getLog().warn("run {}: planned actions not done: {}", run.runId(), shortfall);
+      state = State.FAILED;
+      outcome.complete(new Outcome(state, "planned actions not done: " + shortfall));
+    } else if (endedOnError.isEmpty()) {
       state = State.FINISHED;
       outcome.complete(new Outcome(state, null));
     } else {

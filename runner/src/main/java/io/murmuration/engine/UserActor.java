@@ -1,6 +1,7 @@
 package io.murmuration.engine;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.metrics.Actions;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.User;
@@ -11,7 +12,9 @@ import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -30,6 +33,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Received messages are timed on the connection's thread as they arrive (see {@link
  * #timeDelivery}); the actor only sees them when the scenario asked for them.
+ *
+ * <p>Every action the scenario asks for is entered in the run's {@link Actions} books as planned
+ * and, when it happens, as done; what the user still owes when it ends is entered as not done, with
+ * the reason it ended (run stopped, removed, failed, finished).
  */
 final class UserActor extends AbstractBehavior<UserActor.Command> {
 
@@ -63,12 +70,35 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private record Disconnected() implements Command {}
 
+  /** The server reflected this user's available presence back to it. */
+  private record Available() implements Command {}
+
+  /** No reflected presence within the reply timeout ({@code generation} of the wait). */
+  private record PresenceTimeout(int generation) implements Command {}
+
+  static final String LOGIN = "login";
+  static final String PRESENCE = "presence";
+  static final String MESSAGE = "message";
+  static final String STANZA = "stanza";
+  static final String AFTER = "after";
+  static final String REPEAT = "repeat";
+  static final String THROTTLED = "throttled:";
+  static final String COORDINATE = "coordinate:";
+
   private final int id;
   private final RunContext run;
   private final Metrics metrics;
   private final ActorRef<RunController.Command> controller;
   private final XmppClient client;
+  private final String ownJid;
   private final Api api = new Api();
+
+  /** Actions planned and neither done nor given up yet, by kind. */
+  private final Map<String, Integer> owed = new HashMap<>(4);
+
+  private volatile boolean awaitingPresence;
+  private Runnable afterPresence;
+  private int presenceGeneration;
 
   private ActorRef<Coordinator.Group> groups;
   private volatile boolean wantsMessages;
@@ -80,6 +110,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private boolean connecting;
   private boolean connected;
   private boolean quiescing;
+  private boolean removed;
   private boolean leaving;
   private boolean ended;
   private long currentIntended;
@@ -103,6 +134,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     this.run = run;
     this.metrics = run.metrics();
     this.controller = controller;
+    this.ownJid = run.jid(id);
     this.client = run.transport().open(run.accounts().forUser(id), new Listener());
     guarded(System.nanoTime(), () -> run.scenario().start(api));
   }
@@ -117,6 +149,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
         .onMessage(ReceivedStanza.class, r -> handle(stanzaHandler, r.stanza()))
         .onMessage(Lost.class, this::onLost)
         .onMessage(Disconnected.class, d -> afterDisconnect())
+        .onMessage(Available.class, a -> onAvailable())
+        .onMessage(PresenceTimeout.class, this::onPresenceTimeout)
         .onMessageEquals(Control.QUIESCE, this::onQuiesce)
         .onMessageEquals(Control.LEAVE, this::onLeave)
         .build();
@@ -170,6 +204,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     metrics.record(Metrics.Timer.LOGIN, c.times().loginNanos());
     metrics.userConnected();
     connected = true;
+    paid(LOGIN);
     if (leaving) {
       return startDisconnect();
     }
@@ -181,6 +216,36 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       return this;
     }
     return guarded(System.nanoTime(), () -> handler.accept(item));
+  }
+
+  private Behavior<Command> onAvailable() {
+    Runnable then = afterPresence;
+    if (then == null || leaving) {
+      return this;
+    }
+    afterPresence = null;
+    presenceGeneration++;
+    paid(PRESENCE);
+    return guarded(System.nanoTime(), then);
+  }
+
+  private Behavior<Command> onPresenceTimeout(PresenceTimeout t) {
+    if (afterPresence == null || t.generation() != presenceGeneration || leaving) {
+      return this;
+    }
+    afterPresence = null;
+    awaitingPresence = false;
+    if (connected) {
+      client.disconnect();
+      metrics.userDisconnected();
+      connected = false;
+    }
+    return fail(
+        new XmppException(
+            "presence-timeout",
+            "the server did not reflect the available presence within "
+                + run.replyTimeout().toMillis()
+                + " ms"));
   }
 
   private Behavior<Command> onLost(Lost lost) {
@@ -199,6 +264,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   }
 
   private Behavior<Command> onLeave() {
+    removed = !quiescing;
     leaving = true;
     if (connected) {
       return startDisconnect();
@@ -258,9 +324,52 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private Behavior<Command> end(String errorKind) {
     if (!ended) {
       ended = true;
+      Actions.Reason reason =
+          errorKind != null
+              ? Actions.Reason.USER_FAILED
+              : quiescing
+                  ? Actions.Reason.RUN_STOPPED
+                  : removed ? Actions.Reason.USER_REMOVED : Actions.Reason.USER_FINISHED;
+      owed.forEach(
+          (kind, n) -> {
+            if (n > 0) {
+              metrics.actions().notDone(kind, reason, n);
+            }
+          });
+      owed.clear();
       controller.tell(new RunController.UserEnded(id, errorKind));
     }
     return Behaviors.stopped();
+  }
+
+  /** Enters {@code count} actions of {@code kind} as planned and owed by this user. */
+  private void owe(String kind, int count) {
+    owed.merge(kind, count, Integer::sum);
+    metrics.actions().planned(kind, count);
+  }
+
+  /** One owed action of {@code kind} was done. */
+  private void paid(String kind) {
+    owed.merge(kind, -1, Integer::sum);
+    metrics.actions().done(kind);
+  }
+
+  /** One owed action of {@code kind} will not be done, for {@code reason}. */
+  private void forgone(String kind, Actions.Reason reason) {
+    owed.merge(kind, -1, Integer::sum);
+    metrics.actions().notDone(kind, reason, 1);
+  }
+
+  /** An action planned and settled at once: a send, done or refused. */
+  private void sendAction(String kind, boolean sent) {
+    metrics.actions().planned(kind, 1);
+    if (sent) {
+      metrics.actions().done(kind);
+    } else {
+      metrics
+          .actions()
+          .notDone(kind, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED, 1);
+    }
   }
 
   private void startConnect(Runnable then) {
@@ -296,6 +405,16 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
   }
 
+  /** Available presence from one of this user's own resources: the server's reflection. */
+  private boolean isOwnAvailablePresence(Stanza stanza) {
+    String from = stanza.from();
+    if (!"presence".equals(stanza.kind()) || stanza.type() != null || from == null) {
+      return false;
+    }
+    int slash = from.indexOf('/');
+    return (slash < 0 ? from : from.substring(0, slash)).equalsIgnoreCase(ownJid);
+  }
+
   /** Connection callbacks, on the transport's threads: count, then hand over as messages. */
   private final class Listener implements XmppClient.Listener {
     @Override
@@ -308,6 +427,10 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void onStanza(Stanza stanza) {
+      if (awaitingPresence && isOwnAvailablePresence(stanza)) {
+        awaitingPresence = false;
+        getContext().getSelf().tell(new Available());
+      }
       if (wantsStanzas) {
         getContext().getSelf().tell(new ReceivedStanza(stanza));
       }
@@ -344,6 +467,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void connect(Runnable then) {
+      owe(LOGIN, 1);
       if (run.accounts().mode() == Accounts.Mode.REGISTER) {
         connecting = true;
         getContext().pipeToSelf(client.register(), (ok, failure) -> new Registered(failure, then));
@@ -353,25 +477,40 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
 
     @Override
-    public void sendPresence() {
-      if (connected && !quiescing) {
-        client.sendPresence();
+    public void sendPresence(Runnable then) {
+      owe(PRESENCE, 1);
+      if (!connected || quiescing) {
+        forgone(PRESENCE, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        return;
       }
+      afterPresence = then;
+      int generation = ++presenceGeneration;
+      awaitingPresence = true;
+      client.sendPresence();
+      run.timer()
+          .schedule(
+              System.nanoTime() + run.replyTimeout().toNanos(),
+              getContext().getSelf(),
+              new PresenceTimeout(generation));
     }
 
     @Override
     public void sendChat(int toUserId, String body) {
-      if (connected && !quiescing) {
+      boolean send = connected && !quiescing;
+      if (send) {
         client.sendChat(run.jid(toUserId), body, new TtdStamp(run.runId(), currentIntended));
         metrics.messageSent();
       }
+      sendAction(MESSAGE, send);
     }
 
     @Override
     public void sendStanza(String xml) {
-      if (connected && !quiescing) {
+      boolean send = connected && !quiescing;
+      if (send) {
         client.sendStanza(xml);
       }
+      sendAction(STANZA, send);
     }
 
     @Override
@@ -388,16 +527,29 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void after(Duration delay, Runnable action) {
-      schedule(action, currentIntended + delay.toNanos());
+      owe(AFTER, 1);
+      schedule(
+          () -> {
+            paid(AFTER);
+            action.run();
+          },
+          currentIntended + delay.toNanos());
     }
 
     @Override
     public void repeat(Supplier<Duration> interval, int times, IntConsumer action, Runnable done) {
+      if (times > 0) {
+        owe(REPEAT, times); // an endless repeat plans each step as it comes
+      }
       step(interval, times, action, done, 0);
     }
 
     private void step(
         Supplier<Duration> interval, int times, IntConsumer action, Runnable done, int i) {
+      if (times == 0) {
+        owe(REPEAT, 1);
+      }
+      paid(REPEAT);
       action.accept(i);
       if (times > 0 && i + 1 >= times) {
         done.run();
@@ -411,11 +563,19 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     @Override
     public void throttled(String throttle, Runnable action) {
       long slot = run.throttle().acquire(throttle, currentIntended);
+      String kind = THROTTLED + throttle;
+      owe(kind, 1);
       if (slot == currentIntended) {
+        paid(kind);
         action.run(); // a free slot: no reason to leave this callback
       } else if (!quiescing && !leaving) {
         awaitingThrottle = true;
-        run.timer().schedule(slot, getContext().getSelf(), new Fire(action, slot, true, true));
+        Runnable granted =
+            () -> {
+              paid(kind);
+              action.run();
+            };
+        run.timer().schedule(slot, getContext().getSelf(), new Fire(granted, slot, true, true));
       }
     }
 
@@ -431,7 +591,18 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
                         new Fire(
                             () -> g.action().accept(g.userIds()), System.nanoTime(), false, false));
       }
-      run.coordinator().tell(new Coordinator.Join(name, groupSize, timeout, id, action, groups));
+      String kind = COORDINATE + name;
+      owe(kind, 1);
+      Consumer<List<Integer>> joined =
+          ids -> {
+            if (ids.size() < groupSize) {
+              forgone(kind, Actions.Reason.GROUP_TIMED_OUT); // it still runs, with who came
+            } else {
+              paid(kind);
+            }
+            action.accept(ids);
+          };
+      run.coordinator().tell(new Coordinator.Join(name, groupSize, timeout, id, joined, groups));
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class Metrics {
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger peakConnected = new AtomicInteger();
   private final AtomicInteger usersTarget = new AtomicInteger();
+  private final Actions actions = new Actions();
 
   public Metrics() {
     for (Timer t : Timer.values()) {
@@ -89,6 +90,11 @@ public final class Metrics {
     usersTarget.set(target);
   }
 
+  /** The books of planned work. */
+  public Actions actions() {
+    return actions;
+  }
+
   public long sent() {
     return sent.sum();
   }
@@ -121,7 +127,8 @@ public final class Metrics {
         errorTotals,
         connected.get(),
         peakConnected.get(),
-        usersTarget.get());
+        usersTarget.get(),
+        actions.snapshot());
   }
 
   /**
@@ -129,6 +136,7 @@ public final class Metrics {
    *
    * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start
    *     and end timestamps (epoch ms) set by HdrHistogram
+   * @param actions the {@link Actions} books so far, by kind
    */
   public record Snapshot(
       Histogram[] histograms,
@@ -138,7 +146,8 @@ public final class Metrics {
       Map<String, Long> errors,
       int usersConnected,
       int usersPeak,
-      int usersTarget) {
+      int usersTarget,
+      Map<String, Actions.Count> actions) {
 
     public Histogram histogram(Timer timer) {
       return histograms[timer.ordinal()];

@@ -124,7 +124,42 @@ public final class ReportWriter {
     timingRow(h, "connect", s.connect());
     timingRow(h, "login", s.login());
     timingRow(h, "scheduling lag", s.lag());
-    return h.append("</tbody></table>").toString();
+    h.append("</tbody></table>");
+    actionsTable(h, s.actions());
+    return h.toString();
+  }
+
+  /** The books of planned actions: planned, done, and not done with the reasons. */
+  private static void actionsTable(StringBuilder h, Map<String, Summary.ActionCount> actions) {
+    if (actions.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Actions</h2><table><thead><tr>");
+    for (String col : List.of("", "planned", "done", "not done", "why not")) {
+      h.append("<th>").append(col).append("</th>");
+    }
+    h.append("</tr></thead><tbody>");
+    actions.forEach(
+        (kind, c) -> {
+          StringBuilder why = new StringBuilder();
+          c.notDone()
+              .forEach((reason, n) -> why.append(esc(reason)).append(' ').append(n).append("; "));
+          if (c.unaccounted() != 0) {
+            why.append("unaccounted for ").append(c.unaccounted());
+          }
+          h.append("<tr><td>")
+              .append(esc(kind))
+              .append("</td><td>")
+              .append(count(c.planned()))
+              .append("</td><td>")
+              .append(count(c.done()))
+              .append("</td><td>")
+              .append(count(c.notDoneTotal()))
+              .append("</td><td>")
+              .append(why.toString().replaceAll("; $", ""))
+              .append("</td></tr>");
+        });
+    h.append("</tbody></table>");
   }
 
   /** The runner's own cost; nothing for a summary written before it was measured. */

@@ -24,7 +24,8 @@ import org.HdrHistogram.Histogram;
  * and {@code null} statistics, never a flattering 0.
  *
  * <p>{@link #metric(String)} reads a value by dotted path ({@code ttd.p99}, {@code messages.lost},
- * {@code errors.timeout}) for pass/fail assertions; {@link #metricPaths()} lists the paths.
+ * {@code errors.timeout}, {@code actions.message.not_done}) for pass/fail assertions; {@link
+ * #metricPaths()} lists the paths.
  */
 public record Summary(
     @JsonProperty("schema_version") int schemaVersion,
@@ -48,6 +49,7 @@ public record Summary(
     @JsonProperty("lag_ms") Timing lag,
     Map<String, Long> errors,
     @JsonProperty("errors_total") long errorsTotal,
+    Map<String, ActionCount> actions,
     Runner runner) {
 
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
@@ -59,6 +61,33 @@ public record Summary(
   public Summary {
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
     errors = Collections.unmodifiableMap(new TreeMap<>(errors == null ? Map.of() : errors));
+    actions = Collections.unmodifiableMap(new TreeMap<>(actions == null ? Map.of() : actions));
+  }
+
+  /**
+   * One kind of planned action (see {@link Actions}).
+   *
+   * @param notDone count by reason, only reasons that occurred
+   * @param unaccounted planned − done − not done: lost track of (0 unless the runner has a bug)
+   */
+  public record ActionCount(
+      long planned,
+      long done,
+      @JsonProperty("not_done") Map<String, Long> notDone,
+      long unaccounted) {
+
+    public ActionCount {
+      notDone = Collections.unmodifiableMap(new TreeMap<>(notDone == null ? Map.of() : notDone));
+    }
+
+    static ActionCount of(Actions.Count c) {
+      return new ActionCount(c.planned(), c.done(), c.notDone(), c.unaccounted());
+    }
+
+    /** Not done, whatever the reason. */
+    public long notDoneTotal() {
+      return notDone.values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   /**
@@ -174,7 +203,14 @@ public record Summary(
         Timing.of(totals.apply(Timer.LAG)),
         last.errors(),
         last.errorTotal(),
+        actions(last.actions()),
         runner);
+  }
+
+  private static Map<String, ActionCount> actions(Map<String, Actions.Count> books) {
+    Map<String, ActionCount> all = new TreeMap<>();
+    books.forEach((kind, c) -> all.put(kind, ActionCount.of(c)));
+    return all;
   }
 
   private static final Map<String, Function<Summary, Number>> PATHS = paths();
@@ -223,7 +259,8 @@ public record Summary(
    * A value by dotted path, times in milliseconds. Empty when the path is unknown (see {@link
    * #isMetricPath}) or the value does not exist in this run (a percentile of a timer without
    * samples, the delivered ratio when nothing was sent, a {@code runner.} value that could not be
-   * measured). {@code errors.<kind>} is 0 for a kind that never occurred.
+   * measured). {@code errors.<kind>} and {@code actions.<kind>.*} are 0 for a kind that never
+   * occurred.
    */
   public OptionalDouble metric(String path) {
     Function<Summary, Number> getter = PATHS.get(path);
@@ -234,8 +271,21 @@ public record Summary(
     if (path.startsWith("errors.") && path.length() > "errors.".length()) {
       return OptionalDouble.of(errors.getOrDefault(path.substring("errors.".length()), 0L));
     }
+    int field = path.lastIndexOf('.');
+    if (path.startsWith("actions.") && field > "actions.".length()) {
+      ActionCount c = actions.get(path.substring("actions.".length(), field));
+      return switch (path.substring(field + 1)) {
+        case "planned" -> OptionalDouble.of(c == null ? 0 : c.planned());
+        case "done" -> OptionalDouble.of(c == null ? 0 : c.done());
+        case "not_done" -> OptionalDouble.of(c == null ? 0 : c.notDoneTotal());
+        default -> OptionalDouble.empty();
+      };
+    }
     return OptionalDouble.empty();
   }
+
+  private static final List<String> ACTION_PATHS =
+      List.of("actions.<kind>.planned", "actions.<kind>.done", "actions.<kind>.not_done");
 
   /**
    * Every path {@link #metric} knows, in a stable order; {@code errors.<kind>} stands for any kind.
@@ -243,6 +293,7 @@ public record Summary(
   public static List<String> metricPaths() {
     List<String> all = new ArrayList<>(PATHS.keySet());
     all.add("errors.<kind>");
+    all.addAll(ACTION_PATHS);
     return List.copyOf(all);
   }
 
@@ -250,8 +301,12 @@ public record Summary(
    * Whether {@link #metric} knows this path (then an empty result means "no value in this run").
    */
   public static boolean isMetricPath(String path) {
+    int field = path.lastIndexOf('.');
     return PATHS.containsKey(path)
-        || (path.startsWith("errors.") && path.length() > "errors.".length());
+        || (path.startsWith("errors.") && path.length() > "errors.".length())
+        || (path.startsWith("actions.")
+            && field > "actions.".length()
+            && ACTION_PATHS.contains("actions.<kind>" + path.substring(field)));
   }
 
   public void write(Path file) throws IOException {

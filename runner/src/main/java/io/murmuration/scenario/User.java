@@ -19,6 +19,11 @@ import java.util.function.Supplier;
  *
  * <p>When a user's connection fails or is lost, the error is counted by kind and the user ends; its
  * pending callbacks are dropped.
+ *
+ * <p>Every call is entered in the run's books of actions ({@code actions} in {@code summary.json}):
+ * planned, done, or not done with the reason. What a user still owes when it ends is not done for
+ * the reason it ended; a run with actions not done that no stop explains (a user that {@link
+ * #finish}es with callbacks pending, a send while not connected) fails.
  */
 public interface User {
 
@@ -37,8 +42,13 @@ public interface User {
    */
   void connect(Runnable then);
 
-  /** Sends available presence. */
-  void sendPresence();
+  /**
+   * Sends available presence, then runs {@code then} once the server has reflected it back to this
+   * user (RFC 6121 §4.2.2): from then on messages to its bare JID reach it instead of offline
+   * storage. No reflection within the connect timeout ends the user with error {@code
+   * presence-timeout}.
+   */
+  void sendPresence(Runnable then);
 
   /** Sends a chat message to user {@code toUserId}, stamped for time-to-delivery. */
   void sendChat(int toUserId, String body);

@@ -45,6 +45,7 @@ class GateTest {
         lag,
         errors == 0 ? Map.of() : Map.of("timeout", errors),
         errors,
+        Map.of(),
         null);
   }
 

@@ -186,7 +186,8 @@ class RunnerHealthTest {
     for (Timer t : Timer.values()) {
       histograms[t.ordinal()] = new Histogram(3);
     }
-    return new Snapshot(histograms, received + late, received, late, Map.of(), users, 10, 10);
+    return new Snapshot(
+        histograms, received + late, received, late, Map.of(), users, 10, 10, Map.of());
   }
 
   private static void await(CountDownLatch latch) {

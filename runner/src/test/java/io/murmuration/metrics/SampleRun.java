@@ -133,7 +133,19 @@ final class SampleRun {
       }
       Snapshot now =
           new Snapshot(
-              interval, sent, received, late, new TreeMap<>(errors), users, TARGET, TARGET);
+              interval,
+              sent,
+              received,
+              late,
+              new TreeMap<>(errors),
+              users,
+              TARGET,
+              TARGET,
+              java.util.Map.of(
+                  "login",
+                  new Actions.Count(TARGET, TARGET, java.util.Map.of()),
+                  "message",
+                  new Actions.Count(sent, sent, java.util.Map.of())));
       clock[0] = s;
       clock[1] +=
           (long) (1e9 * (spike ? 1.9 : 0.15 + 0.6 * users / TARGET + random.nextDouble() / 20));

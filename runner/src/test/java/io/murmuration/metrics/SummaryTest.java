@@ -123,6 +123,28 @@ class SummaryTest {
   }
 
   @Test
+  void actionPathsReadTheBooksAndAKindThatNeverOccurredCountsZero(@TempDir Path dir)
+      throws IOException {
+    Summary s = SampleRun.shared().summary;
+    assertEquals(s.messages().sent(), s.metric("actions.message.planned").getAsDouble());
+    assertEquals(s.messages().sent(), s.metric("actions.message.done").getAsDouble());
+    assertEquals(OptionalDouble.of(0), s.metric("actions.message.not_done"));
+    assertEquals(OptionalDouble.of(0), s.metric("actions.presence.planned"));
+    assertTrue(Summary.isMetricPath("actions.throttled:messages.not_done"));
+    assertFalse(Summary.isMetricPath("actions.message.lost"));
+    assertTrue(s.metric("actions.message.lost").isEmpty());
+    assertFalse(Summary.isMetricPath("actions.done"));
+
+    Path file = dir.resolve("summary.json");
+    s.write(file);
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    assertEquals(s.messages().sent(), json.at("/actions/message/planned").asLong());
+    assertTrue(json.at("/actions/message/not_done").isObject());
+    assertEquals(0, json.at("/actions/message/unaccounted").asLong());
+    assertEquals(s.actions(), Summary.read(file).actions());
+  }
+
+  @Test
   void anErrorKindThatNeverOccurredCountsZero() {
     Summary s = summary(10, 10, 0, Map.of("timeout", 3L));
     assertEquals(OptionalDouble.of(0), s.metric("errors.auth_failed"));
@@ -187,6 +209,7 @@ class SummaryTest {
             "lag_ms",
             "errors",
             "errors_total",
+            "actions",
             "runner"),
         top);
     assertEquals(1, json.get("schema_version").asInt());
@@ -254,7 +277,7 @@ class SummaryTest {
     for (Timer t : Timer.values()) {
       histograms[t.ordinal()] = empty();
     }
-    return new Snapshot(histograms, sent, received, late, errors, 0, 10, 10);
+    return new Snapshot(histograms, sent, received, late, errors, 0, 10, 10, Map.of());
   }
 
   private static Histogram empty() {

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * <p>Each user:
  *
  * <ol>
- *   <li>connects, logs in and sends available presence;
+ *   <li>connects, logs in, sends available presence and waits for the server to reflect it (until
+ *       then, messages to it would go to offline storage);
  *   <li>joins its bucket: waits until {@code bucket_size} users are online together (at most {@code
  *       bucket_wait}), so nobody writes to a user who is not there yet;
  *   <li>after a random offset within one interval (so buckets do not send in bursts), sends {@code
@@ -80,14 +81,14 @@ public final class OneToOneChat implements Scenario {
   @Override
   public void start(User user) {
     user.connect(
-        () -> {
-          user.sendPresence();
-          user.coordinate(
-              "bucket",
-              user.param(BUCKET_SIZE),
-              user.param(BUCKET_WAIT),
-              bucket -> chat(user, neighbours(bucket, user.id())));
-        });
+        () ->
+            user.sendPresence(
+                () ->
+                    user.coordinate(
+                        "bucket",
+                        user.param(BUCKET_SIZE),
+                        user.param(BUCKET_WAIT),
+                        bucket -> chat(user, neighbours(bucket, user.id())))));
   }
 
   private static void chat(User user, List<Integer> neighbours) {

@@ -97,6 +97,7 @@ class SummaryMarkdownTest {
             none,
             Map.of(),
             0,
+            Map.of(),
             null);
 
     String text =

@@ -1,0 +1,264 @@
+package io.murmuration.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.murmuration.accounts.Accounts;
+import io.murmuration.engine.LoadProfile;
+import io.murmuration.engine.Run;
+import io.murmuration.engine.RunController;
+import io.murmuration.engine.RunPlan;
+import io.murmuration.metrics.Actions;
+import io.murmuration.metrics.Metrics;
+import io.murmuration.scenario.Param;
+import io.murmuration.scenario.ParamValues;
+import io.murmuration.scenario.Scenario;
+import io.murmuration.scenario.User;
+import io.murmuration.sut.DelayProxy;
+import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.testing.Cli;
+import io.murmuration.testing.LocalServersExtension;
+import io.murmuration.xmpp.XmppSettings;
+import io.murmuration.xmpp.XmppTransport;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The books of planned actions against a real ejabberd: what a run planned, did, and left undone,
+ * and why; a shortfall that no stop explains fails the run.
+ */
+@ExtendWith(LocalServersExtension.class)
+class PlannedActionsTest {
+  @TempDir Path runs;
+
+  private static String target(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  @Test
+  void everyActionOfACompleteRunIsPlannedAndDone(LocalEjabberd ejabberd) throws Exception {
+    int first = LocalServersExtension.freshUserIds(10);
+    Cli run =
+        Cli.murm(
+            "run",
+            "one-to-one",
+            "--target",
+            target(ejabberd.c2s()),
+            "--domain",
+            ejabberd.domain(),
+            "--users",
+            "10",
+            "--first-user",
+            Integer.toString(first),
+            "--arrival-rate",
+            "100",
+            "--accounts",
+            "http-api",
+            "--http-api",
+            ejabberd.httpApi().toString(),
+            "-Pbucket_size=2",
+            "-Pmessages=3",
+            "-Pinterval=100ms",
+            "-Plinger=500ms",
+            "--runs-dir",
+            runs.toString(),
+            "--quiet",
+            "--assert",
+            "actions.message.not_done == 0");
+    assertEquals(0, run.code(), run.toString());
+    JsonNode actions = run.summary().get("actions");
+    Map<String, Integer> planned =
+        Map.of(
+            "login", 10,
+            "presence", 10,
+            "coordinate:bucket", 10,
+            "repeat", 30,
+            "throttled:messages", 30,
+            "message", 30,
+            "after", 20); // the random start offset and the linger
+    assertEquals(planned.keySet(), fieldNames(actions), actions.toString());
+    planned.forEach(
+        (kind, n) -> {
+          JsonNode c = actions.get(kind);
+          assertEquals(n, c.get("planned").asInt(), kind);
+          assertEquals(n, c.get("done").asInt(), kind);
+          assertEquals(0, c.get("not_done").size(), kind);
+          assertEquals(0, c.get("unaccounted").asInt(), kind);
+        });
+    assertEquals(30, run.summary().at("/messages/received").asLong());
+    assertTrue(
+        run.out().contains("actions   done/planned: after 20/20, coordinate:bucket 10/10"),
+        run.out());
+  }
+
+  @Test
+  void aRunStoppedByItsDurationCountsWhatItLeftUndoneAsRunStoppedAndStillFinishes(
+      LocalEjabberd ejabberd) throws Exception {
+    int first = LocalServersExtension.freshUserIds(40);
+    Cli run =
+        Cli.murm(
+            "run",
+            "one-to-one",
+            "--target",
+            target(ejabberd.c2s()),
+            "--domain",
+            ejabberd.domain(),
+            "--users",
+            "40",
+            "--first-user",
+            Integer.toString(first),
+            "--arrival-rate",
+            "10",
+            "--duration",
+            "2s",
+            "--drain",
+            "1s",
+            "--accounts",
+            "http-api",
+            "--http-api",
+            ejabberd.httpApi().toString(),
+            "-Pbucket_size=2",
+            "-Pmessages=0",
+            "-Pinterval=100ms",
+            "--runs-dir",
+            runs.toString(),
+            "--quiet");
+    assertEquals(0, run.code(), run.toString());
+    JsonNode s = run.summary();
+    assertEquals("finished", s.get("state").asText());
+    JsonNode login = s.at("/actions/login");
+    assertEquals(40, login.get("planned").asInt());
+    int arrived = login.get("done").asInt();
+    assertTrue(arrived > 0 && arrived < 40, login.toString());
+    assertEquals(40 - arrived, login.at("/not_done/run stopped").asInt(), login.toString());
+    for (Iterator<Map.Entry<String, JsonNode>> it = s.get("actions").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> kind = it.next();
+      JsonNode c = kind.getValue();
+      assertEquals(0, c.get("unaccounted").asInt(), kind.getKey());
+      assertEquals(
+          c.get("planned").asInt() - c.get("done").asInt(),
+          c.at("/not_done/run stopped").asInt(),
+          kind.getKey() + " " + c);
+    }
+  }
+
+  @Test
+  void aUserThatFinishesWithWorkStillPlannedFailsTheRunNamingTheShortfall(LocalEjabberd ejabberd)
+      throws Exception {
+    Scenario hasty =
+        scenario(
+            user ->
+                user.connect(
+                    () -> {
+                      user.after(Duration.ofSeconds(30), () -> {});
+                      user.finish();
+                    }));
+    Metrics metrics = new Metrics();
+    RunController.Outcome outcome = run(ejabberd, ejabberd.xmppSettings(), hasty, 3, metrics);
+    assertEquals(RunController.State.FAILED, outcome.state());
+    assertEquals(
+        "planned actions not done: 3 after not done (user finished before it)", outcome.failure());
+    assertEquals(
+        new Actions.Count(3, 0, Map.of("user finished before it", 3L)),
+        metrics.actions().snapshot().get("after"));
+    assertEquals(new Actions.Count(3, 3, Map.of()), metrics.actions().snapshot().get("login"));
+  }
+
+  @Test
+  void aUserGoesOnOnlyOnceTheServerHasReflectedItsPresence(LocalEjabberd ejabberd)
+      throws Exception {
+    Duration delay = Duration.ofMillis(300);
+    Map<Integer, Long> waited = new ConcurrentHashMap<>();
+    Scenario available =
+        scenario(
+            user ->
+                user.connect(
+                    () -> {
+                      long sent = System.nanoTime();
+                      user.sendPresence(
+                          () -> {
+                            waited.put(user.id(), System.nanoTime() - sent);
+                            user.finish();
+                          });
+                    }));
+    try (DelayProxy proxy =
+        DelayProxy.start(new InetSocketAddress("127.0.0.1", 0), ejabberd.c2s(), delay)) {
+      XmppSettings s = ejabberd.xmppSettings();
+      XmppSettings viaProxy =
+          new XmppSettings(
+              List.of(proxy.address()),
+              s.sourceAddresses(),
+              s.domain(),
+              s.tls(),
+              s.verifyTls(),
+              s.sasl(),
+              s.connectTimeout(),
+              "lean");
+      Metrics metrics = new Metrics();
+      RunController.Outcome outcome = run(ejabberd, viaProxy, available, 2, metrics);
+      assertEquals(RunController.State.FINISHED, outcome.state(), outcome.failure());
+      assertEquals(2, waited.size());
+      // the reflection comes back through the proxy: the user cannot have gone on before it
+      waited.values().forEach(n -> assertTrue(n >= delay.toNanos(), n / 1e6 + " ms"));
+      assertEquals(new Actions.Count(2, 2, Map.of()), metrics.actions().snapshot().get("presence"));
+    }
+  }
+
+  private static Scenario scenario(Consumer<User> start) {
+    return new Scenario() {
+      public String name() {
+        return "test";
+      }
+
+      public String description() {
+        return "a test's own";
+      }
+
+      public List<Param<?>> params() {
+        return List.of();
+      }
+
+      public void start(User user) {
+        start.accept(user);
+      }
+    };
+  }
+
+  private static RunController.Outcome run(
+      LocalEjabberd ejabberd, XmppSettings xmpp, Scenario scenario, int users, Metrics metrics)
+      throws Exception {
+    int first = LocalServersExtension.freshUserIds(users);
+    Accounts accounts = Accounts.existing("user_{id}", "password_{id}");
+    ejabberd.registerUsers(accounts, first, users);
+    try (XmppTransport transport = XmppTransport.create(xmpp);
+        Run run =
+            Run.start(
+                new RunPlan(
+                    "actions-" + first,
+                    scenario,
+                    ParamValues.defaults(scenario),
+                    LoadProfile.constant(users, first, 100),
+                    accounts,
+                    xmpp,
+                    transport,
+                    metrics))) {
+      return run.await(Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+  }
+
+  private static java.util.Set<String> fieldNames(JsonNode node) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
