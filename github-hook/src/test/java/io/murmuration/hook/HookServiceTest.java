@@ -197,7 +197,7 @@ class HookServiceTest {
     String summary = completed.path("output").path("summary").asText();
     assertTrue(summary.contains("against its merge base `" + base.substring(0, 12) + "`"), summary);
     assertTrue(summary.contains("3 rounds of base then head"), summary);
-    for (String metric : List.of("ttd.p50", "ttd.p99", "throughput")) {
+    for (String metric : List.of("ttd.p50", "ttd.p99", "messages_per_s")) {
       assertTrue(summary.contains("\n| " + metric + " | "), metric + " row:\n" + summary);
     }
     assertTrue(summary.contains("`messages.lost == 0` held in every head run."), summary);

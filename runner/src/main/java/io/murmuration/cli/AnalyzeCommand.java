@@ -5,6 +5,7 @@ import io.murmuration.gate.ChangePoints.ChangePoint;
 import io.murmuration.gate.Trends;
 import io.murmuration.gate.Trends.Found;
 import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.ExitCode;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;

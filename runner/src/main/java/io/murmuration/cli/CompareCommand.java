@@ -6,7 +6,8 @@ import io.murmuration.gate.Gate;
 import io.murmuration.gate.Metric;
 import io.murmuration.gate.Report;
 import io.murmuration.gate.Settings;
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.ExitCode;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
       paramLabel = "METRIC=PCT",
       description =
           "tolerance of a metric, e.g. ttd.p99=10% (repeatable; defaults: ttd.p50=5%,"
-              + " ttd.p99=10%, throughput=5%)")
+              + " ttd.p99=10%, messages_per_s=5%)")
   List<String> tolerances = new ArrayList<>();
 
   @Option(

@@ -2,6 +2,8 @@ package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.engine.LoadProfile;
+import io.murmuration.results.Assertion;
+import io.murmuration.results.ExitCode;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
 import io.murmuration.scenario.ScenarioCatalog;
@@ -120,6 +122,7 @@ final class DemoCommand implements Callable<Integer> {
                   Assertion.parse("messages.delivered_ratio >= 0.999"),
                   Assertion.parse("errors.total == 0")),
               runsDir,
+              null,
               Duration.ofSeconds(1),
               Duration.ZERO,
               quiet,

@@ -11,7 +11,8 @@ import io.murmuration.influx.InfluxSink;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.ExitCode;
+import io.murmuration.results.Summary;
 import io.murmuration.xmpp.XmppTransport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,8 @@ final class Execution {
   }
 
   ExitCode execute() throws IOException, InterruptedException {
-    String runId = newRunId(settings.scenario().name());
+    String runId =
+        settings.runId() != null ? settings.runId() : newRunId(settings.scenario().name());
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
       prepareAccounts();
       try {
@@ -124,13 +127,14 @@ final class Execution {
       summary =
           reporter.finish(
               outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
-              outcome.failure());
+              outcome.failure(),
+              settings.assertions());
       return summary;
     } finally {
       if (influx != null) {
         finishInflux(
             influx,
-            summary != null ? summary : reporter.finish(Summary.FAILED, "interrupted"),
+            summary != null ? summary : reporter.finish(Summary.FAILED, "interrupted", List.of()),
             reporter.runDir());
       }
       written.countDown();
@@ -240,19 +244,17 @@ final class Execution {
                   summary.startedAt(),
                   summary.endedAt()));
     }
-    boolean allHold = true;
-    for (Assertion a : settings.assertions()) {
-      boolean holds = a.holds(summary);
-      allHold &= holds;
-      String actual =
-          a.measured(summary).stream().mapToObj(Execution::trim).findFirst().orElse("not measured");
-      out.printf("assert %-32s %s (measured %s)%n", a.text(), holds ? "PASS" : "FAIL", actual);
+    for (Summary.AssertionOutcome a : summary.assertions()) {
+      out.printf(
+          "assert %-32s %s (measured %s)%n",
+          a.expression(),
+          a.passed() ? "PASS" : "FAIL",
+          a.measured() == null ? "not measured" : trim(a.measured()));
     }
     if (Summary.FAILED.equals(summary.state())) {
       out.println("run failed: " + summary.failure());
-      return ExitCode.RUN_FAILED;
     }
-    return allHold ? ExitCode.OK : ExitCode.ASSERTION_FAILED;
+    return ExitCode.of(summary.exit().code());
   }
 
   static String newRunId(String scenario) {

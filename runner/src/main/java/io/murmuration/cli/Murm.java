@@ -1,5 +1,6 @@
 package io.murmuration.cli;
 
+import io.murmuration.results.ExitCode;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.murmuration.cli;
 
+import io.murmuration.results.ExitCode;
 import io.murmuration.scenario.Param;
 import io.murmuration.sut.DelayProxy;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.engine.LoadProfile;
+import io.murmuration.results.Assertion;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
@@ -194,6 +195,14 @@ final class RunCommand implements Callable<Integer> {
   Path runsDir;
 
   @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "the run's id and folder name (default: time, scenario and 4 random hex digits);"
+              + " letters, digits, '.', '_', '-'; its folder must not exist yet")
+  String runId;
+
+  @Option(
       names = "--report-interval",
       defaultValue = "1s",
       paramLabel = "DURATION",
@@ -221,6 +230,28 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return new Execution(settings(), out).execute().code;
+  }
+
+  /** {@code --run-id}, checked: a name for one new folder under {@code --runs-dir}, or null. */
+  private String runId() {
+    if (runId == null) {
+      return null;
+    }
+    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+      throw new SetupException(
+          "--run-id '"
+              + runId
+              + "': use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    if (java.nio.file.Files.exists(runsDir.resolve(runId))) {
+      throw new SetupException(
+          "--run-id "
+              + runId
+              + ": "
+              + runsDir.resolve(runId)
+              + " exists already: choose another id");
+    }
+    return runId;
   }
 
   RunSettings settings() {
@@ -264,6 +295,7 @@ final class RunCommand implements Callable<Integer> {
           acc,
           assertions,
           runsDir,
+          runId(),
           duration("--report-interval", reportInterval),
           warmUp(load.duration()),
           quiet,

@@ -2,6 +2,7 @@ package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.engine.LoadProfile;
+import io.murmuration.results.Assertion;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
 import io.murmuration.xmpp.XmppSettings;
@@ -18,6 +19,7 @@ record RunSettings(
     Accounts accounts,
     List<Assertion> assertions,
     Path runsDir,
+    String runId,
     Duration reportInterval,
     Duration warmUp,
     boolean quiet,

@@ -1,6 +1,7 @@
 package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.results.ExitCode;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalProsody;
 import io.murmuration.sut.LocalServer;

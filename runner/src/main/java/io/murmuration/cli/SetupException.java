@@ -1,5 +1,7 @@
 package io.murmuration.cli;
 
+import io.murmuration.results.ExitCode;
+
 /**
  * A problem that stops a run before it starts, with a one-line message naming the problem and the
  * fix. Exits with {@link ExitCode#SETUP_ERROR} and no stack trace (unless {@code --verbose}).

@@ -1,6 +1,6 @@
 package io.murmuration.cli;
 
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.Summary;
 import java.util.stream.Collectors;
 
 /** The end-of-run summary as a few console lines. */

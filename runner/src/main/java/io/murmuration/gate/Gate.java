@@ -1,6 +1,6 @@
 package io.murmuration.gate;
 
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

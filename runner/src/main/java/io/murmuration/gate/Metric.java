@@ -1,6 +1,7 @@
 package io.murmuration.gate;
 
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.RunMetric;
+import io.murmuration.results.Summary;
 import java.util.OptionalDouble;
 
 /**
@@ -12,35 +13,37 @@ import java.util.OptionalDouble;
  * Gate}).
  */
 public enum Metric {
-  TTD_P50("ttd.p50", "ms", true, 0.05),
-  TTD_P99("ttd.p99", "ms", true, 0.10),
-  THROUGHPUT("throughput", "msg/s", false, 0.05);
+  TTD_P50(RunMetric.TTD_P50, true, 0.05),
+  TTD_P99(RunMetric.TTD_P99, true, 0.10),
+  MESSAGES_PER_S(RunMetric.MESSAGES_PER_S, false, 0.05);
 
-  /** The name in the table, in {@code compare.json} and in {@code --tolerance NAME=…}. */
+  /**
+   * The vocabulary's path: the name in the table, in {@code compare.json}, in {@code --tolerance
+   * NAME=…} and in a repository's {@code gate.tolerance}.
+   */
   public final String key;
 
   public final String unit;
 
-  /** True for times (lower is better), false for throughput (higher is better). */
+  private final RunMetric metric;
+
+  /** True for times (lower is better), false for messages per second (higher is better). */
   public final boolean lowerIsBetter;
 
   /** The relative change of head/base that still counts as "no change", e.g. 0.05 for 5 %. */
   public final double defaultTolerance;
 
-  Metric(String key, String unit, boolean lowerIsBetter, double defaultTolerance) {
-    this.key = key;
-    this.unit = unit;
+  Metric(RunMetric metric, boolean lowerIsBetter, double defaultTolerance) {
+    this.metric = metric;
+    this.key = metric.path();
+    this.unit = metric.unit();
     this.lowerIsBetter = lowerIsBetter;
     this.defaultTolerance = defaultTolerance;
   }
 
   /** The value of this metric in one run; empty when the run has none (no TTD samples). */
   public OptionalDouble of(Summary s) {
-    return switch (this) {
-      case TTD_P50 -> s.metric("ttd.p50");
-      case TTD_P99 -> s.metric("ttd.p99");
-      case THROUGHPUT -> OptionalDouble.of(s.messagesPerS());
-    };
+    return s.metric(metric.path());
   }
 
   /** The metric named {@code key}, or null. */

@@ -23,7 +23,7 @@ public record Report(
     String reason,
     Settings settings) {
 
-  private static final String ROW = "%-11s %14s %14s %8s %15s %8s  %s%n";
+  private static final String ROW = "%-14s %14s %14s %8s %15s %8s  %s%n";
 
   /** The table, the footer with the bootstrap's seed, and the overall verdict with its reason. */
   public String table() {

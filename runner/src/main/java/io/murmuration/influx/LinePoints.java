@@ -1,7 +1,8 @@
 package io.murmuration.influx;
 
 import io.murmuration.metrics.Metrics.Timer;
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.RunMetric;
+import io.murmuration.results.Summary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,43 +74,23 @@ final class LinePoints {
     return lines;
   }
 
-  /** The {@code run} point: the summary's numbers, at the end of the run. */
+  /**
+   * The {@code run} point: at the end of the run, its state and failure, and every {@link
+   * RunMetric} that has an InfluxDB field and a value in this run. Whole numbers are written as
+   * integers, the rest as floats, so a field keeps one type from run to run.
+   */
   String run(Summary s) {
-    Point.Builder p =
-        point(RUN, s.endedAt().toEpochMilli())
-            .addField("state", s.state())
-            .addField("duration_s", s.durationS())
-            .addField("users_target", (long) s.users().target())
-            .addField("users_peak", (long) s.users().peak())
-            .addField("sent", s.messages().sent())
-            .addField("delivered", s.messages().received() + s.messages().late())
-            .addField("late", s.messages().late())
-            .addField("lost", s.messages().lost())
-            .addField("msg_per_s", s.messagesPerS())
-            .addField("errors", s.errorsTotal());
+    Point.Builder p = point(RUN, s.endedAt().toEpochMilli()).addField("state", s.state());
     if (s.failure() != null) {
       p.addField("failure", s.failure());
     }
-    if (s.messages().deliveredRatio() != null) {
-      p.addField("delivered_ratio", s.messages().deliveredRatio());
-    }
-    Summary.Timing ttd = s.ttd();
-    p.addField("ttd_count", ttd.count());
-    optional(p, "ttd_p50_ms", ttd.p50());
-    optional(p, "ttd_p90_ms", ttd.p90());
-    optional(p, "ttd_p99_ms", ttd.p99());
-    optional(p, "ttd_p999_ms", ttd.p999());
-    optional(p, "ttd_max_ms", ttd.max());
-    optional(p, "ttd_mean_ms", ttd.mean());
-    optional(p, "connect_p50_ms", s.connect().p50());
-    optional(p, "connect_p99_ms", s.connect().p99());
-    optional(p, "login_p50_ms", s.login().p50());
-    optional(p, "login_p99_ms", s.login().p99());
-    optional(p, "lag_p99_ms", s.lag().p99());
-    if (s.runner() != null) {
-      optional(p, "runner_cpu_s", s.runner().cpuS());
-      optional(p, "runner_rss_peak_mib", s.runner().rssPeakMib());
-      p.addField("runner_threads_peak", (long) s.runner().threadsPeak());
+    for (RunMetric m : RunMetric.values()) {
+      Number value = m.field() == null ? null : m.of(s);
+      if (value instanceof Long || value instanceof Integer) {
+        p.addField(m.field(), value.longValue());
+      } else if (value != null) {
+        p.addField(m.field(), value.doubleValue());
+      }
     }
     return line(p);
   }
@@ -140,12 +121,6 @@ final class LinePoints {
     if (withTail) {
       p.addField(name + "_p999_ms", ms(h.getValueAtPercentile(99.9)));
       p.addField(name + "_max_ms", ms(h.getMaxValue()));
-    }
-  }
-
-  private static void optional(Point.Builder p, String field, Double value) {
-    if (value != null) {
-      p.addField(field, value);
     }
   }
 

@@ -2,6 +2,8 @@ package io.murmuration.metrics;
 
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
+import io.murmuration.results.Assertion;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,13 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class MetricsReporter implements AutoCloseable {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
-  public static final String SUMMARY_FILE = "summary.json";
+  public static final String SUMMARY_FILE = Summary.FILE;
   public static final String REPORT_FILE = "report.html";
   public static final String HISTOGRAM_LOG_FILE = HistogramLog.FILE_NAME;
 
@@ -151,8 +157,11 @@ public final class MetricsReporter implements AutoCloseable {
    *
    * @param state {@code finished} or {@code failed}
    * @param failure why the run failed, or {@code null}
+   * @param assertions checked against the summary, which then carries their outcomes and the exit
+   *     code ({@link Summary#concluded})
    */
-  public synchronized Summary finish(String state, String failure) throws IOException {
+  public synchronized Summary finish(String state, String failure, List<Assertion> assertions)
+      throws IOException {
     if (summary != null) {
       return summary;
     }
@@ -165,18 +174,85 @@ public final class MetricsReporter implements AutoCloseable {
             ? health.summary(0, 0)
             : health.summary(previous.usersPeak(), previous.received() + previous.late());
     summary =
-        Summary.of(
-            run, Instant.now(), state, failure, previous, timer -> totals[timer.ordinal()], runner);
+        summarise(
+                run,
+                Instant.now(),
+                state,
+                failure,
+                previous,
+                timer -> totals[timer.ordinal()],
+                runner)
+            .concluded(assertions);
     summary.write(runDir.resolve(SUMMARY_FILE));
     ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals[Timer.TTD.ordinal()]);
     return summary;
+  }
+
+  /**
+   * Computes the summary from the run's last snapshot (for the counters) and the per-timer totals;
+   * not concluded yet (no exit, no assertions: see {@link Summary#concluded}).
+   *
+   * @param runner the runner's own cost, from {@link RunnerHealth#summary}
+   */
+  static Summary summarise(
+      RunInfo run,
+      Instant endedAt,
+      String state,
+      String failure,
+      Metrics.Snapshot last,
+      Function<Timer, Histogram> totals,
+      Summary.Runner runner) {
+    if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
+      throw new IllegalArgumentException("state must be finished or failed: " + state);
+    }
+    double durationS = Summary.round3(Duration.between(run.startedAt(), endedAt).toNanos() / 1e9);
+    long delivered = last.received() + last.late();
+    long lost = Math.max(0, last.sent() - delivered);
+    Double ratio =
+        last.sent() == 0 ? null : Summary.round(1.0 * (last.sent() - lost) / last.sent(), 6);
+    return new Summary(
+        Summary.SCHEMA_VERSION,
+        run.runId(),
+        run.scenario(),
+        run.params(),
+        run.target(),
+        run.transport(),
+        run.startedAt().truncatedTo(ChronoUnit.MILLIS),
+        endedAt.truncatedTo(ChronoUnit.MILLIS),
+        durationS,
+        Summary.round3(run.warmUp().toNanos() / 1e9),
+        state,
+        failure,
+        null,
+        List.of(),
+        new Summary.Users(last.usersTarget(), last.usersPeak()),
+        new Summary.Messages(last.sent(), last.received(), last.late(), lost, ratio),
+        durationS > 0 ? Summary.round3(delivered / durationS) : 0,
+        Summary.Timing.of(totals.apply(Timer.TTD)),
+        Summary.Timing.of(totals.apply(Timer.CONNECT)),
+        Summary.Timing.of(totals.apply(Timer.LOGIN)),
+        Summary.Timing.of(totals.apply(Timer.LAG)),
+        last.errors(),
+        last.errorTotal(),
+        actions(last.actions()),
+        runner);
+  }
+
+  private static Map<String, Summary.ActionCount> actions(Map<String, Actions.Count> books) {
+    Map<String, Summary.ActionCount> all = new TreeMap<>();
+    books.forEach(
+        (kind, c) ->
+            all.put(
+                kind,
+                new Summary.ActionCount(c.planned(), c.done(), c.notDone(), c.unaccounted())));
+    return all;
   }
 
   /** Finishes as {@code failed} / {@code "interrupted"} unless {@link #finish} was called. */
   @Override
   public synchronized void close() {
     try {
-      finish(Summary.FAILED, "interrupted");
+      finish(Summary.FAILED, "interrupted", List.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

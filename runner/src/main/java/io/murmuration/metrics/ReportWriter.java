@@ -1,7 +1,8 @@
 package io.murmuration.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.murmuration.metrics.Summary.Timing;
+import io.murmuration.results.Summary;
+import io.murmuration.results.Summary.Timing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -273,7 +274,7 @@ public final class ReportWriter {
     data.put("distribution", spectrum);
     data.put("cores", runner == null ? null : runner.cores());
     try {
-      String json = MetricsJson.MAPPER.writeValueAsString(data);
+      String json = io.murmuration.results.SummaryJson.MAPPER.writeValueAsString(data);
       return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package io.murmuration.metrics;
 
 import io.murmuration.metrics.Metrics.Snapshot;
+import io.murmuration.results.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

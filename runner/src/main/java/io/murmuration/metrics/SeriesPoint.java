@@ -2,6 +2,7 @@ package io.murmuration.metrics;
 
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
+import io.murmuration.results.Summary;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;

@@ -67,7 +67,7 @@
  *       interval, tagged with the timer key, values in nanoseconds, timestamps in seconds from the
  *       run start; the header carries the start time. The full-fidelity record: any percentile of
  *       any time range can be recomputed from it ({@code HistogramLogProcessor -tag ttd}).
- *   <li>{@code summary.json}: the {@link io.murmuration.metrics.Summary} written by {@link
+ *   <li>{@code summary.json}: the {@link io.murmuration.results.Summary} written by {@link
  *       io.murmuration.metrics.MetricsReporter#finish}: run identity and parameters, state,
  *       counters, whole-run percentiles in milliseconds. What assertions, the pull-request gate and
  *       trend dashboards read; its schema is versioned and documented in {@code docs/results.md}.

@@ -83,7 +83,7 @@ class CompareCommandTest {
     assertTrue(
         lines[2].matches("ttd\\.p99 +22\\.528 ms +29\\.286 ms +\\+30\\.0% .* failure"), lines[2]);
     assertTrue(
-        lines[3].matches("throughput +832\\.312 msg/s +832\\.312 msg/s +\\+0\\.0% .* success"),
+        lines[3].matches("messages_per_s +832\\.312 msg/s +832\\.312 msg/s +\\+0\\.0% .* success"),
         lines[3]);
     assertTrue(lines[4].startsWith("error_rate"), lines[4]);
     assertTrue(r.out().contains("percentile bootstrap, 10000 resamples, seed 1"), r.out());
@@ -163,7 +163,7 @@ class CompareCommandTest {
         Cli.murm("compare", "--base", dir.resolve("nope").toString(), "--head", base.toString()));
     assertError(
         "murm: --tolerance ttd.p95=5%: expected METRIC=PERCENT with METRIC one of ttd.p50,"
-            + " ttd.p99, throughput",
+            + " ttd.p99, messages_per_s",
         Cli.murm(
             "compare",
             "--base",

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * section the first column of its table plus the names its prose introduces with "tag" or
  * "field(s)".
  */
-record MetricsSchema(Set<String> tags, Map<String, Set<String>> measurements) {
+public record MetricsSchema(Set<String> tags, Map<String, Set<String>> measurements) {
   private static final Pattern HEADING = Pattern.compile("^(#{2,3})\\s+(.*)$");
   private static final Pattern MEASUREMENT = Pattern.compile("^`(\\w+)`.*");
   private static final Pattern NAME = Pattern.compile("`(\\w+)`");
@@ -27,7 +27,7 @@ record MetricsSchema(Set<String> tags, Map<String, Set<String>> measurements) {
       Pattern.compile(
           "(?i)\\b(?:tags?|fields?)\\s+(`\\w+`(?:\\s*\\([^)]*\\))?(?:\\s*(?:,|and)\\s*`\\w+`(?:\\s*\\([^)]*\\))?)*)");
 
-  static MetricsSchema read(Path metricsMd) {
+  public static MetricsSchema read(Path metricsMd) {
     String text;
     try {
       text = Files.readString(metricsMd);

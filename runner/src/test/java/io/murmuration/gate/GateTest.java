@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.Summary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +36,8 @@ class GateTest {
         0,
         state,
         Summary.FAILED.equals(state) ? "interrupted" : null,
+        null,
+        List.of(),
         new Summary.Users(100, 100),
         new Summary.Messages(100_000, 100_000, 0, 0, 1.0),
         perS,
@@ -77,7 +79,7 @@ class GateTest {
         Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1.25, 1, 0.02, r), defaults());
     assertEquals(Verdict.FAILURE, metric(report, Metric.TTD_P50).verdict());
     assertEquals(Verdict.FAILURE, metric(report, Metric.TTD_P99).verdict());
-    assertEquals(Verdict.SUCCESS, metric(report, Metric.THROUGHPUT).verdict());
+    assertEquals(Verdict.SUCCESS, metric(report, Metric.MESSAGES_PER_S).verdict());
     assertEquals(Verdict.FAILURE, report.verdict());
     assertTrue(report.reason().startsWith("ttd.p50: interval 1."), report.reason());
   }
@@ -156,10 +158,10 @@ class GateTest {
     Random r = new Random(6);
     Report slower =
         Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1, 0.8, 0.02, r), defaults());
-    assertEquals(Verdict.FAILURE, metric(slower, Metric.THROUGHPUT).verdict());
+    assertEquals(Verdict.FAILURE, metric(slower, Metric.MESSAGES_PER_S).verdict());
     Report faster =
         Gate.compare(arm("base", 10, 1, 1, 0.02, r), arm("head", 10, 1, 1.3, 0.02, r), defaults());
-    assertEquals(Verdict.SUCCESS, metric(faster, Metric.THROUGHPUT).verdict());
+    assertEquals(Verdict.SUCCESS, metric(faster, Metric.MESSAGES_PER_S).verdict());
     assertEquals(Verdict.SUCCESS, faster.verdict());
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.metrics.Metrics.Timer;
+import io.murmuration.results.Summary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,7 +57,7 @@ class MetricsReporterTest {
         recordSpread(timer, values);
         recorded.put(timer, values);
       }
-      reporter.finish(Summary.FINISHED, null);
+      reporter.finish(Summary.FINISHED, null, java.util.List.of());
     }
 
     JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
@@ -105,7 +106,7 @@ class MetricsReporterTest {
         metrics.messageSent();
         metrics.messageReceived();
       }
-      Summary s = reporter.finish(Summary.FINISHED, null);
+      Summary s = reporter.finish(Summary.FINISHED, null, java.util.List.of());
       assertEquals(100, s.ttd().count());
       assertEquals(2.0, s.ttd().max(), 0.01);
       assertEquals(100, s.lag().count());
@@ -139,7 +140,7 @@ class MetricsReporterTest {
       metrics.error("timeout");
       metrics.error("timeout");
       metrics.error("stream_error");
-      summary = reporter.finish(Summary.FINISHED, null);
+      summary = reporter.finish(Summary.FINISHED, null, java.util.List.of());
     }
     assertEquals(new Summary.Messages(1000, 900, 50, 50, 0.95), summary.messages());
     assertEquals(new Summary.Users(3, 3), summary.users());
@@ -157,7 +158,7 @@ class MetricsReporterTest {
       recordSpread(Timer.TTD, ttd);
       recordSpread(Timer.LAG, new long[] {100_000, 200_000, 300_000});
       metrics.record(Timer.CONNECT, 500_000);
-      reporter.finish(Summary.FINISHED, null);
+      reporter.finish(Summary.FINISHED, null, java.util.List.of());
     }
 
     Map<String, Long> counts = new TreeMap<>();
@@ -224,7 +225,7 @@ class MetricsReporterTest {
       for (Thread thread : recorders) {
         thread.join();
       }
-      summary = reporter.finish(Summary.FINISHED, null);
+      summary = reporter.finish(Summary.FINISHED, null, java.util.List.of());
       series = reporter.series();
     }
     long total = (long) threads * perThread;
@@ -253,8 +254,8 @@ class MetricsReporterTest {
   @Test
   void finishReturnsTheFirstSummaryWhenCalledAgainOrClosed() throws Exception {
     MetricsReporter reporter = reporter(null);
-    Summary first = reporter.finish(Summary.FAILED, "server went away");
-    assertSame(first, reporter.finish(Summary.FINISHED, null));
+    Summary first = reporter.finish(Summary.FAILED, "server went away", java.util.List.of());
+    assertSame(first, reporter.finish(Summary.FINISHED, null, java.util.List.of()));
     reporter.close();
     Summary written = Summary.read(dir.resolve("summary.json"));
     assertEquals("server went away", written.failure());
@@ -265,7 +266,7 @@ class MetricsReporterTest {
   void createsAMissingRunFolder() throws Exception {
     Path nested = dir.resolve("runs/2025/one");
     try (MetricsReporter reporter = new MetricsReporter(metrics, nested, run, FAST, null)) {
-      Summary summary = reporter.finish(Summary.FINISHED, null);
+      Summary summary = reporter.finish(Summary.FINISHED, null, java.util.List.of());
       assertNull(summary.failure());
     }
     assertTrue(Files.exists(nested.resolve("summary.json")));
@@ -282,7 +283,7 @@ class MetricsReporterTest {
       metrics.userConnected();
       metrics.messageReceived();
       metrics.record(Timer.TTD, 2_000_000);
-      reporter.finish(Summary.FINISHED, null);
+      reporter.finish(Summary.FINISHED, null, java.util.List.of());
     }
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(

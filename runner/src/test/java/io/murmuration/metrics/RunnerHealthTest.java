@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
 import io.murmuration.metrics.RunnerHealth.Interval;
+import io.murmuration.results.Summary;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class RunnerHealthTest {
         metrics.messageReceived();
       }
       Thread.sleep(150);
-      summary = reporter.finish(Summary.FINISHED, null);
+      summary = reporter.finish(Summary.FINISHED, null, java.util.List.of());
       series = reporter.series();
     } finally {
       release.countDown();

@@ -2,6 +2,7 @@ package io.murmuration.metrics;
 
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * is scripted too: CPU grows with the users and saturates the {@link #CORES} cores during the
  * spike, RSS grows by {@link #KIB_PER_USER} per user over a base of {@link #BASE_RSS_KIB}.
  */
-final class SampleRun {
+public final class SampleRun {
 
   static final Instant START = Instant.parse("2025-06-01T10:00:00Z");
   static final int SECONDS = 180;
@@ -32,12 +33,12 @@ final class SampleRun {
 
   final List<SeriesPoint> series = new ArrayList<>();
   final Histogram ttd = new Histogram(Metrics.HIGHEST_NANOS, 3);
-  final Summary summary;
+  public final Summary summary;
 
   private static SampleRun shared;
 
   /** One instance for tests that only read it. */
-  static synchronized SampleRun shared() {
+  public static synchronized SampleRun shared() {
     if (shared == null) {
       shared = new SampleRun();
     }
@@ -158,7 +159,7 @@ final class SampleRun {
     }
     ttd.add(totals[Timer.TTD.ordinal()]);
     summary =
-        Summary.of(
+        MetricsReporter.summarise(
             runInfo("2025-06-01T10-00-00-a1b2"),
             START.plus(Duration.ofSeconds(SECONDS)),
             Summary.FINISHED,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -174,7 +175,8 @@ class SummaryTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            Summary.of(RUN, END, "passed", null, snapshot(0, 0, 0, Map.of()), t -> empty(), null));
+            MetricsReporter.summarise(
+                RUN, END, "passed", null, snapshot(0, 0, 0, Map.of()), t -> empty(), null));
   }
 
   @Test
@@ -200,6 +202,8 @@ class SummaryTest {
             "warm_up_s",
             "state",
             "failure",
+            "exit",
+            "assertions",
             "users",
             "messages",
             "messages_per_s",
@@ -262,7 +266,7 @@ class SummaryTest {
     for (long i = 1; i <= received; i++) {
       ttd.recordValue(i * 1000);
     }
-    return Summary.of(
+    return MetricsReporter.summarise(
         RUN,
         END,
         Summary.FINISHED,

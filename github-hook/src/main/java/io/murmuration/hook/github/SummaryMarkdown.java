@@ -1,8 +1,8 @@
 package io.murmuration.hook.github;
 
-import io.murmuration.cli.Assertion;
 import io.murmuration.influx.GrafanaLink;
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.RunMetric;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
@@ -27,12 +26,12 @@ import java.util.stream.Collectors;
 public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
 
   /** Renders the run whose {@code summary.json} is {@code summaryJson}. */
-  public String render(Path summaryJson, List<Assertion> assertions) throws IOException {
-    return render(Summary.read(summaryJson), assertions);
+  public String render(Path summaryJson) throws IOException {
+    return render(Summary.read(summaryJson));
   }
 
-  /** Renders {@code s}; {@code assertions} may be empty (then no assertion list). */
-  public String render(Summary s, List<Assertion> assertions) {
+  /** Renders {@code s}, with its assertion outcomes when it has any. */
+  public String render(Summary s) {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -44,39 +43,40 @@ public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
             count(s.users().peak()),
             s.failure() == null ? "" : ": " + s.failure()));
     b.append("| metric | value |\n|---|---:|\n");
-    Summary.Timing ttd = s.ttd();
-    row(b, "TTD p50", ms(ttd.p50()));
-    row(b, "TTD p90", ms(ttd.p90()));
-    row(b, "TTD p99", ms(ttd.p99()));
-    row(b, "TTD p99.9", ms(ttd.p999()));
+    for (RunMetric t :
+        List.of(RunMetric.TTD_P50, RunMetric.TTD_P90, RunMetric.TTD_P99, RunMetric.TTD_P99_9)) {
+      row(b, t.label(), ms(t.of(s)));
+    }
     Summary.Messages m = s.messages();
-    row(b, "messages sent", count(m.sent()));
+    row(b, RunMetric.MESSAGES_SENT.label(), count(m.sent()));
     String ratio =
         m.deliveredRatio() == null
             ? ""
             : " (" + number(BigDecimal.valueOf(m.deliveredRatio()).movePointRight(2)) + " %)";
-    row(b, "messages delivered", count(m.received() + m.late()) + ratio);
-    row(b, "messages lost", count(m.lost()));
-    row(b, "msg/s", number(s.messagesPerS()));
-    row(b, "connect p99", ms(s.connect().p99()));
-    row(b, "login p99", ms(s.login().p99()));
-    row(b, "errors", errors(s));
+    row(b, RunMetric.MESSAGES_DELIVERED.label(), count(m.received() + m.late()) + ratio);
+    row(b, RunMetric.MESSAGES_LOST.label(), count(m.lost()));
+    row(b, RunMetric.MESSAGES_PER_S.heading(), number(s.messagesPerS()));
+    row(b, RunMetric.CONNECT_P99.label(), ms(RunMetric.CONNECT_P99.of(s)));
+    row(b, RunMetric.LOGIN_P99.label(), ms(RunMetric.LOGIN_P99.of(s)));
+    row(b, RunMetric.ERRORS_TOTAL.label(), errors(s));
     Summary.Runner r = s.runner();
     if (r != null) {
       row(
           b,
-          "runner CPU",
+          RunMetric.byPath("runner.cpu_s").label(),
           r.cpuS() == null ? "n/a" : number(r.cpuS()) + " s on " + r.cores() + " cores");
-      row(b, "runner RSS peak", r.rssPeakMib() == null ? "n/a" : number(r.rssPeakMib()) + " MiB");
+      row(
+          b,
+          RunMetric.byPath("runner.rss_peak_mib").label(),
+          r.rssPeakMib() == null ? "n/a" : number(r.rssPeakMib()) + " MiB");
     }
-    if (!assertions.isEmpty()) {
+    if (!s.assertions().isEmpty()) {
       b.append("\n");
-      for (Assertion a : assertions) {
-        OptionalDouble measured = a.measured(s);
-        b.append(a.holds(s) ? "- ✅ `" : "- ❌ `")
-            .append(a.text())
+      for (Summary.AssertionOutcome a : s.assertions()) {
+        b.append(a.passed() ? "- ✅ `" : "- ❌ `")
+            .append(a.expression())
             .append("` — measured ")
-            .append(measured.isPresent() ? number(measured.getAsDouble()) : "nothing")
+            .append(a.measured() == null ? "nothing" : number(a.measured()))
             .append("\n");
       }
     }
@@ -104,8 +104,8 @@ public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
     b.append("| ").append(name).append(" | ").append(value).append(" |\n");
   }
 
-  private static String ms(Double value) {
-    return value == null ? "n/a" : number(value) + " ms";
+  private static String ms(Number value) {
+    return value == null ? "n/a" : number(value.doubleValue()) + " ms";
   }
 
   private static String errors(Summary s) {

@@ -7,16 +7,15 @@ import io.murmuration.gate.Verdict;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.influx.GrafanaLink;
-import io.murmuration.metrics.Summary;
-import java.io.IOException;
+import io.murmuration.results.ExitCode;
+import io.murmuration.results.RunMetric;
+import io.murmuration.results.Summary;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The check run's text for a pull request's A/B gate: per scenario, the gate's table ({@link
@@ -90,7 +89,7 @@ final class GateResult {
         }
       }
       for (ScenarioOutcome o : head) {
-        if (!finished(o)) {
+        if (!o.finished()) {
           md.append("\n**head: ")
               .append(o.headline())
               .append("** — last lines of `")
@@ -140,9 +139,10 @@ final class GateResult {
 
   private static Judged judge(
       List<ScenarioOutcome> base, List<ScenarioOutcome> head, Settings settings) {
-    List<ScenarioOutcome> broke = head.stream().filter(o -> exit(o) == 1).toList();
-    List<ScenarioOutcome> headUnfinished = head.stream().filter(o -> !finished(o)).toList();
-    boolean baseUnfinished = base.stream().anyMatch(o -> !finished(o));
+    List<ScenarioOutcome> broke =
+        head.stream().filter(o -> o.exit() == ExitCode.ASSERTION_FAILED).toList();
+    List<ScenarioOutcome> headUnfinished = head.stream().filter(o -> !o.finished()).toList();
+    boolean baseUnfinished = base.stream().anyMatch(o -> !o.finished());
     List<Summary> bs = summaries(base);
     List<Summary> hs = summaries(head);
     Report report =
@@ -180,28 +180,17 @@ final class GateResult {
     return new Judged(report.verdict(), report.reason(), report);
   }
 
-  /** Ran to its end, whatever its assertions said (exit status 0 or 1). */
-  private static boolean finished(ScenarioOutcome o) {
-    return exit(o) == 0 || exit(o) == 1;
-  }
-
-  private static int exit(ScenarioOutcome o) {
-    return Objects.requireNonNullElse(o.exitStatus(), -1);
-  }
+  /** The numbers of each run in the folded table of every run. */
+  private static final List<RunMetric> RUN_COLUMNS =
+      List.of(
+          RunMetric.TTD_P50,
+          RunMetric.TTD_P99,
+          RunMetric.MESSAGES_PER_S,
+          RunMetric.LAG_P99,
+          RunMetric.ERRORS_TOTAL);
 
   private static List<Summary> summaries(List<ScenarioOutcome> outcomes) {
-    List<Summary> all = new ArrayList<>();
-    for (ScenarioOutcome o : outcomes) {
-      Path file = o.runFolder() == null ? null : o.runFolder().resolve("summary.json");
-      if (file != null && Files.isRegularFile(file)) {
-        try {
-          all.add(Summary.read(file));
-        } catch (IOException | RuntimeException e) {
-          // unreadable: the run counts as one without a summary
-        }
-      }
-    }
-    return all;
+    return outcomes.stream().map(ScenarioOutcome::summary).filter(Objects::nonNull).toList();
   }
 
   private static String limits(RepoConfig.ScenarioRun run, List<ScenarioOutcome> head) {
@@ -211,10 +200,15 @@ final class GateResult {
     StringBuilder b = new StringBuilder();
     int failing = 0;
     for (int r = 0; r < head.size(); r++) {
-      for (String line : head.get(r).assertLines()) {
-        if (line.contains(" FAIL ")) {
+      for (Summary.AssertionOutcome a : head.get(r).assertions()) {
+        if (!a.passed()) {
           failing++;
-          b.append("\n- round ").append(r + 1).append(": `").append(line).append('`');
+          b.append("\n- round ")
+              .append(r + 1)
+              .append(": `")
+              .append(a.expression())
+              .append("` measured ")
+              .append(a.measured() == null ? "nothing" : ScenarioOutcome.number(a.measured()));
         }
       }
     }
@@ -224,8 +218,9 @@ final class GateResult {
 
   private static String runs(List<ScenarioOutcome> base, List<ScenarioOutcome> head) {
     StringBuilder b = new StringBuilder("\n<details><summary>every run</summary>\n\n");
-    b.append("| round | arm | run | exit | TTD p50 (ms) | TTD p99 (ms) | msg/s | lag p99 (ms) |")
-        .append(" errors |\n|---|---|---|---|--:|--:|--:|--:|--:|\n");
+    b.append("| round | arm | run | exit | ");
+    RUN_COLUMNS.forEach(m -> b.append(m.heading()).append(" | "));
+    b.append("\n|---|---|---|---|--:|--:|--:|--:|--:|\n");
     for (int r = 0; r < Math.max(base.size(), head.size()); r++) {
       for (List<ScenarioOutcome> arm : List.of(base, head)) {
         if (r >= arm.size()) {
@@ -234,15 +229,14 @@ final class GateResult {
         ScenarioOutcome o = arm.get(r);
         b.append(
             ResultText.row(
-                r + 1,
-                arm == base ? "base" : "head",
-                o.runFolder() == null ? "–" : "`" + o.runFolder().getFileName() + "`",
-                o.exitStatus() == null ? "time limit" : o.exitStatus(),
-                o.number("ttd_ms.p50"),
-                o.number("ttd_ms.p99"),
-                o.number("messages_per_s"),
-                o.number("lag_ms.p99"),
-                o.number("errors_total")));
+                Stream.concat(
+                        Stream.of(
+                            r + 1,
+                            arm == base ? "base" : "head",
+                            o.runFolder() == null ? "–" : "`" + o.runFolder().getFileName() + "`",
+                            o.exitStatus() == null ? "time limit" : o.exitStatus()),
+                        RUN_COLUMNS.stream().map(o::value))
+                    .toArray()));
       }
     }
     return b.append("\n</details>\n").toString();

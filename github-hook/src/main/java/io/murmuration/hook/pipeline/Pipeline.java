@@ -383,9 +383,10 @@ public final class Pipeline {
     RepoConfig.ScenarioRun run = config.scenarios().get(index);
     setStep("scenario " + run.scenario());
     Path log = ws.log(String.format("05-run%s-%d-%s.log", suffix, index + 1, run.scenario()));
+    String runId = RunnerCommand.runId(job, run.scenario(), suffix, index);
     List<String> command =
         RunnerCommand.of(
-            job, config, run, arm.runs(), settings.influxUrl(), arm.commit(), arm.name());
+            job, config, run, arm.runs(), runId, settings.influxUrl(), arm.commit(), arm.name());
     Map<String, String> env = new HashMap<>(commands.env());
     for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
       if (System.getenv(name) != null) {
@@ -395,7 +396,7 @@ public final class Pipeline {
     Integer status =
         new Commands(env, commands::cancelled)
             .run(command, ws.dir, log, null, deadline(run.timeout()));
-    return ScenarioOutcome.read(run, status, log);
+    return ScenarioOutcome.read(run, status, log, arm.runs().resolve(runId));
   }
 
   /**

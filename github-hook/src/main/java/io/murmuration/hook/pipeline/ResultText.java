@@ -1,21 +1,30 @@
 package io.murmuration.hook.pipeline;
 
-import io.murmuration.cli.Assertion;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.github.SummaryMarkdown;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.murmuration.results.RunMetric;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The check run's text for a job that ran the head alone (a push): a table of the key numbers per
- * scenario, the assertion lines and every run's numbers with links when the scenarios ran; the
- * failed step and the tail of its log otherwise. A pull request's A/B gate has its own, {@link
+ * scenario, the assertions and every run's numbers with links when the scenarios ran; the failed
+ * step and the tail of its log otherwise. A pull request's A/B gate has its own, {@link
  * GateResult}.
  */
 final class ResultText {
   private ResultText() {}
+
+  /** The numbers of each scenario in the table, from the metric vocabulary. */
+  private static final List<RunMetric> COLUMNS =
+      List.of(
+          RunMetric.USERS_PEAK,
+          RunMetric.TTD_P50,
+          RunMetric.TTD_P99,
+          RunMetric.MESSAGES_SENT,
+          RunMetric.MESSAGES_LOST,
+          RunMetric.ERRORS_TOTAL);
 
   /**
    * The job's result from its scenarios: {@code failure} when any failed, else {@code neutral} when
@@ -37,27 +46,17 @@ final class ResultText {
                 ? " (" + outcomes.size() + " scenarios)"
                 : "");
     StringBuilder md = new StringBuilder();
-    md.append(
-        "| scenario | result | users | TTD p50 (ms) | TTD p99 (ms) | sent | lost | errors |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+    md.append("| scenario | result | ");
+    COLUMNS.forEach(m -> md.append(m.heading()).append(" | "));
+    md.append("\n|---|---|" + "---|".repeat(COLUMNS.size()) + "\n");
     for (ScenarioOutcome o : outcomes) {
       md.append(
           row(
-              o.run().scenario(),
-              o.conclusion(),
-              o.number("users.peak"),
-              o.number("ttd_ms.p50"),
-              o.number("ttd_ms.p99"),
-              o.number("messages.sent"),
-              o.number("messages.lost"),
-              o.number("errors_total")));
+              Stream.concat(
+                      Stream.of(o.run().scenario(), o.conclusion()), COLUMNS.stream().map(o::value))
+                  .toArray()));
     }
     for (ScenarioOutcome o : outcomes) {
-      if (!o.assertLines().isEmpty()) {
-        md.append("\n**").append(o.run().scenario()).append("** assertions:\n\n```text\n");
-        o.assertLines().forEach(l -> md.append(l).append('\n'));
-        md.append("```\n");
-      }
       if (!o.conclusion().equals("success")) {
         md.append("\n**")
             .append(o.headline())
@@ -68,22 +67,14 @@ final class ResultText {
       }
     }
     for (ScenarioOutcome o : outcomes) {
-      Path summary = o.runFolder() == null ? null : o.runFolder().resolve("summary.json");
-      if (summary != null && Files.isRegularFile(summary)) {
-        try {
-          List<Assertion> asserts = o.run().asserts().stream().map(Assertion::parse).toList();
-          md.append("\n<details><summary>")
-              .append(o.run().scenario())
-              .append(": all numbers and links</summary>\n\n")
-              .append(details.render(summary, asserts))
-              .append("\n</details>\n");
-        } catch (IOException | RuntimeException e) {
-          md.append("\n(")
-              .append(o.run().scenario())
-              .append(": summary.json unreadable: ")
-              .append(e.getMessage())
-              .append(")\n");
-        }
+      if (o.summary() != null) {
+        md.append("\n<details><summary>")
+            .append(o.run().scenario())
+            .append(": all numbers and links</summary>\n\n")
+            .append(details.render(o.summary()))
+            .append("\n</details>\n");
+      } else if (o.runFolder() != null) {
+        md.append("\n(").append(o.run().scenario()).append(": no readable summary.json)\n");
       }
     }
     Path runFolder =

@@ -24,6 +24,7 @@ final class RunnerCommand {
       RepoConfig config,
       RepoConfig.ScenarioRun run,
       Path runsDir,
+      String runId,
       String influxUrl,
       String commit,
       String arm) {
@@ -72,6 +73,8 @@ final class RunnerCommand {
     c.add("--quiet");
     c.add("--runs-dir");
     c.add(runsDir.toString());
+    c.add("--run-id");
+    c.add(runId);
     c.add("--tag");
     c.add(String.join(",", tags(job, commit, arm)));
     if (influxUrl != null) {
@@ -80,6 +83,25 @@ final class RunnerCommand {
     }
     return c;
   }
+
+  /**
+   * A run id no earlier run of the service used, naming the job, round and scenario: {@code
+   * 20261204-101500-j17-r2-head-1-one-to-one}. The job reads the run's folder by it.
+   */
+  static String runId(Job job, String scenario, String suffix, int index) {
+    return RUN_ID_TIME.format(java.time.Instant.now())
+        + "-j"
+        + job.id()
+        + suffix
+        + "-"
+        + (index + 1)
+        + "-"
+        + scenario.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static final java.time.format.DateTimeFormatter RUN_ID_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+          .withZone(java.time.ZoneOffset.UTC);
 
   /**
    * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.

@@ -1,68 +1,78 @@
 package io.murmuration.hook.pipeline;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import java.nio.charset.StandardCharsets;
+import io.murmuration.results.ExitCode;
+import io.murmuration.results.RunMetric;
+import io.murmuration.results.Summary;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How one {@code murm run} of a job ended: its exit status (null when it hit its time limit), its
- * run folder and {@code summary.json} when it wrote them, and the {@code assert …} lines it
- * printed.
+ * How one {@code murm run} of a job ended, read from what the runner leaves and nothing else: its
+ * exit status (null when it hit its time limit) and the {@code summary.json} of the run folder the
+ * job named with {@code --run-id} — with the run's numbers, its assertions and their outcomes. The
+ * runner's console output is for people (the step log) and never parsed.
  *
- * <p>Exit status → conclusion: 0 {@code success}; 1 (an assertion did not hold) and 3 (users ended
- * on errors: the server dropped or refused them mid-run) {@code failure}; 2 (nothing ran:
- * unreachable target, login refused, bad parameter) also {@code failure}, because at this commit
- * the server does not accept the configured users, which is the author's to look at, not a question
- * of statistics; 4 (a bug in Murmuration) and anything else {@code neutral}: it says nothing about
- * the commit.
+ * <p>Exit status → conclusion: {@link ExitCode#OK} {@code success}; {@link
+ * ExitCode#ASSERTION_FAILED} and {@link ExitCode#RUN_FAILED} (users ended on errors: the server
+ * dropped or refused them mid-run; or planned work was left undone) {@code failure}; {@link
+ * ExitCode#SETUP_ERROR} (nothing ran: unreachable target, login refused, bad parameter) also {@code
+ * failure}, because at this commit the server does not accept the configured users, which is the
+ * author's to look at, not a question of statistics; {@link ExitCode#INTERNAL_ERROR} (a bug in
+ * Murmuration) and anything else {@code neutral}: it says nothing about the commit.
+ *
+ * @param runFolder the run folder when the runner made it, else null
+ * @param summary its {@code summary.json} when written and readable, else null
  */
 record ScenarioOutcome(
-    RepoConfig.ScenarioRun run,
-    Integer exitStatus,
-    Path log,
-    Path runFolder,
-    Config summary,
-    List<String> assertLines) {
+    RepoConfig.ScenarioRun run, Integer exitStatus, Path log, Path runFolder, Summary summary) {
 
-  /** Reads what the runner left: the {@code run folder:} and {@code assert} lines of its log. */
-  static ScenarioOutcome read(RepoConfig.ScenarioRun run, Integer exitStatus, Path log) {
-    Path folder = null;
-    List<String> asserts = new ArrayList<>();
-    try {
-      for (String line :
-          new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()) {
-        if (line.startsWith("run folder: ")) {
-          folder = Path.of(line.substring("run folder: ".length()).strip());
-        } else if (line.startsWith("assert ")) {
-          asserts.add(line.substring("assert ".length()).strip());
-        }
-      }
-    } catch (java.io.IOException e) {
-      // no log: nothing ran
-    }
-    Config summary = null;
-    if (folder != null && Files.isRegularFile(folder.resolve("summary.json"))) {
+  /**
+   * Reads the outcome of a run that was given {@code runFolder} ({@code --runs-dir}/{@code
+   * --run-id}).
+   */
+  static ScenarioOutcome read(
+      RepoConfig.ScenarioRun run, Integer exitStatus, Path log, Path runFolder) {
+    Summary summary = null;
+    Path file = runFolder.resolve(Summary.FILE);
+    if (Files.isRegularFile(file)) {
       try {
-        summary = ConfigFactory.parseFile(folder.resolve("summary.json").toFile());
-      } catch (ConfigException e) {
+        summary = Summary.read(file);
+      } catch (java.io.IOException | RuntimeException e) {
         summary = null; // an unreadable summary: the table shows dashes
       }
     }
-    return new ScenarioOutcome(run, exitStatus, log, folder, summary, List.copyOf(asserts));
+    return new ScenarioOutcome(
+        run, exitStatus, log, Files.isDirectory(runFolder) ? runFolder : null, summary);
+  }
+
+  /** The exit status as the runner's classification; null for a time limit or an unknown code. */
+  ExitCode exit() {
+    return exitStatus == null ? null : ExitCode.of(exitStatus);
+  }
+
+  /** Ran to its end, whatever its assertions said. */
+  boolean finished() {
+    return exit() == ExitCode.OK || exit() == ExitCode.ASSERTION_FAILED;
+  }
+
+  /** The assertions as the run checked them; empty without a summary. */
+  List<Summary.AssertionOutcome> assertions() {
+    return summary == null ? List.of() : summary.assertions();
   }
 
   String conclusion() {
     if (exitStatus == null) {
       return "failure";
     }
-    return switch (exitStatus) {
-      case 0 -> summary == null ? "neutral" : "success";
-      case 1, 2, 3 -> "failure";
+    ExitCode code = exit();
+    if (code == null) {
+      return "neutral";
+    }
+    return switch (code) {
+      case OK -> summary == null ? "neutral" : "success";
+      case ASSERTION_FAILED, SETUP_ERROR, RUN_FAILED -> "failure";
       default -> "neutral";
     };
   }
@@ -73,36 +83,52 @@ record ScenarioOutcome(
     if (exitStatus == null) {
       return name + " did not finish within " + Durations.text(run.timeout());
     }
-    return switch (exitStatus) {
-      case 0 ->
+    ExitCode code = exit();
+    if (code == null) {
+      return name + ": internal error in Murmuration (exit status " + exitStatus + ")";
+    }
+    return switch (code) {
+      case OK ->
           summary == null
               ? name + ": the runner wrote no summary"
-              : "TTD p99 "
-                  + number("ttd_ms.p99")
+              : RunMetric.TTD_P99.label()
+                  + " "
+                  + value(RunMetric.TTD_P99)
                   + " ms, "
-                  + number("messages.lost")
+                  + value(RunMetric.MESSAGES_LOST)
                   + " lost"
-                  + (assertLines.isEmpty() ? "" : " — all assertions hold");
-      case 1 ->
+                  + (assertions().isEmpty() ? "" : " — all assertions hold");
+      case ASSERTION_FAILED ->
           name
               + ": assertion failed"
-              + assertLines.stream()
-                  .filter(l -> l.contains(" FAIL "))
+              + assertions().stream()
+                  .filter(a -> !a.passed())
                   .findFirst()
-                  .map(l -> " (" + l.substring(0, l.indexOf(" FAIL ")).strip() + ")")
+                  .map(a -> " (" + a.expression() + ")")
                   .orElse("");
-      case 2 -> name + " could not start (setup error)";
-      case 3 -> name + ": run failed";
+      case SETUP_ERROR -> name + " could not start (setup error)";
+      case RUN_FAILED ->
+          name
+              + ": run failed"
+              + (summary == null || summary.failure() == null ? "" : ": " + summary.failure());
       default -> name + ": internal error in Murmuration (exit status " + exitStatus + ")";
     };
   }
 
-  /** A value of {@code summary.json} as text, or "–" when absent. */
-  String number(String path) {
-    if (summary == null || !summary.hasPath(path)) {
-      return "–";
-    }
-    String text = summary.getValue(path).unwrapped().toString();
-    return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+  /** A metric of the run as {@code summary.json} has it, or "–" when absent. */
+  String value(RunMetric metric) {
+    Number n = summary == null ? null : metric.of(summary);
+    return n == null ? "–" : number(n);
+  }
+
+  /** Without exponent or trailing zeros: 22.528, 0.8, 180. */
+  static String number(Number n) {
+    String plain =
+        (n instanceof Double || n instanceof Float
+                ? BigDecimal.valueOf(n.doubleValue())
+                : BigDecimal.valueOf(n.longValue()))
+            .stripTrailingZeros()
+            .toPlainString();
+    return plain.equals("-0") ? "0" : plain;
   }
 }

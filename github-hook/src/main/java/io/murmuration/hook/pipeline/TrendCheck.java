@@ -8,12 +8,11 @@ import io.murmuration.gate.Trends.Key;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Reporter;
 import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.RunMetric;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,6 @@ public final class TrendCheck {
   public static final String MARKER = "<!-- murmuration:change-points -->";
 
   private static final Logger LOG = LoggerFactory.getLogger(TrendCheck.class);
-  private static final Pattern PERCENTILE = Pattern.compile("ttd_p(\\d+)_ms");
 
   private final Trends trends;
   private final Reporter reporter;
@@ -154,30 +152,16 @@ public final class TrendCheck {
         .toString();
   }
 
-  /** {@code TTD p99} for {@code ttd_p99_ms}, {@code throughput} for {@code msg_per_s}. */
+  /** The vocabulary's label of InfluxDB field {@code field} ({@code TTD p99}), or the field. */
   static String metricName(String field) {
-    Matcher p = PERCENTILE.matcher(field);
-    if (p.matches()) {
-      String digits = p.group(1);
-      return "TTD p"
-          + (digits.length() > 2 ? digits.substring(0, 2) + "." + digits.substring(2) : digits);
-    }
-    return switch (field) {
-      case "ttd_mean_ms" -> "TTD mean";
-      case "ttd_max_ms" -> "TTD max";
-      case "msg_per_s" -> "throughput";
-      default -> field;
-    };
+    RunMetric m = RunMetric.byField(field);
+    return m == null ? field : m.label();
   }
 
+  /** The vocabulary's unit of {@code field}, with a leading space, or nothing. */
   private static String unit(String field) {
-    if (field.equals("msg_per_s")) {
-      return " msg/s";
-    }
-    if (field.endsWith("_ms")) {
-      return " ms";
-    }
-    return field.endsWith("_per_s") ? "/s" : "";
+    RunMetric m = RunMetric.byField(field);
+    return m == null || m.unit().isEmpty() ? "" : " " + m.unit();
   }
 
   private static String number(double v) {

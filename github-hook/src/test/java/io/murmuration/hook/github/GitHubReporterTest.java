@@ -25,9 +25,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
-import io.murmuration.cli.Assertion;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.results.Assertion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -70,7 +70,9 @@ class GitHubReporterTest {
     GitHubReporter reporter = new GitHubReporter(auth);
     String summary =
         new SummaryMarkdown(null, null)
-            .render(SummaryMarkdownTest.fixture(), List.of(Assertion.parse("ttd.p99 < 20ms")));
+            .render(
+                io.murmuration.results.Summary.read(SummaryMarkdownTest.fixture())
+                    .concluded(List.of(Assertion.parse("ttd.p99 < 20ms"))));
 
     reporter.started(job(7, null), "https://tide.example/jobs/7");
     reporter.finished(

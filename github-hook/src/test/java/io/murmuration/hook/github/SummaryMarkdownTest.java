@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.murmuration.cli.Assertion;
-import io.murmuration.metrics.Summary;
+import io.murmuration.results.Assertion;
+import io.murmuration.results.Summary;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,8 +27,10 @@ class SummaryMarkdownTest {
 
     String text =
         markdown.render(
-            fixture(),
-            List.of(Assertion.parse("ttd.p99 < 50ms"), Assertion.parse("messages.lost == 0")));
+            io.murmuration.results.Summary.read(fixture())
+                .concluded(
+                    List.of(
+                        Assertion.parse("ttd.p99 < 50ms"), Assertion.parse("messages.lost == 0"))));
 
     assertEquals(
         """
@@ -43,7 +45,7 @@ class SummaryMarkdownTest {
         | messages sent | 150,000 |
         | messages delivered | 149,916 (99.944 %) |
         | messages lost | 84 |
-        | msg/s | 832.312 |
+        | delivered per second (msg/s) | 832.312 |
         | connect p99 | 1.253 ms |
         | login p99 | 15.385 ms |
         | errors | 43 (connect_refused 6, timeout 37) |
@@ -63,7 +65,7 @@ class SummaryMarkdownTest {
 
   @Test
   void withoutGrafanaOrRunsUrlThereAreNoLinksAndNoAssertionList() throws Exception {
-    String text = new SummaryMarkdown(null, null).render(fixture(), List.of());
+    String text = new SummaryMarkdown(null, null).render(fixture());
 
     assertFalse(text.contains("](http"), text);
     assertFalse(text.contains("measured"), text);
@@ -88,6 +90,8 @@ class SummaryMarkdownTest {
             0,
             Summary.FAILED,
             "connection refused",
+            null,
+            List.of(),
             new Summary.Users(10, 0),
             new Summary.Messages(0, 0, 0, 0, null),
             0,
@@ -101,7 +105,8 @@ class SummaryMarkdownTest {
             null);
 
     String text =
-        new SummaryMarkdown(null, null).render(failed, List.of(Assertion.parse("ttd.p99 < 5ms")));
+        new SummaryMarkdown(null, null)
+            .render(failed.concluded(List.of(Assertion.parse("ttd.p99 < 5ms"))));
 
     assertTrue(
         text.startsWith("**one-to-one** — failed in 3 s, 0 users: connection refused"), text);

@@ -60,7 +60,7 @@ class RepoConfigTest {
             scenarios = [ { scenario = one-to-one, duration = 60s, warm-up = 10s } ]
             gate {
               rounds = 8
-              tolerance { ttd.p99 = 15%, throughput = 0.02 }
+              tolerance { ttd.p99 = 15%, messages_per_s = 0.02 }
               alpha = 0.01
               max-lag = 25ms
               max-error-rate = 0.01
@@ -69,7 +69,7 @@ class RepoConfigTest {
     assertEquals(8, c.gate().rounds());
     io.murmuration.gate.Settings g = c.gate().settings();
     assertEquals(0.15, g.tolerance(io.murmuration.gate.Metric.TTD_P99), 1e-12);
-    assertEquals(0.02, g.tolerance(io.murmuration.gate.Metric.THROUGHPUT), 1e-12);
+    assertEquals(0.02, g.tolerance(io.murmuration.gate.Metric.MESSAGES_PER_S), 1e-12);
     assertEquals(0.05, g.tolerance(io.murmuration.gate.Metric.TTD_P50), 1e-12, "default kept");
     assertEquals(0.01, g.alpha(), 1e-12);
     assertEquals(25.0, g.maxLagMs(), 1e-12);
@@ -90,7 +90,7 @@ class RepoConfigTest {
     String head = "start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n";
     assertEquals(
         "loadtest.conf:3: gate.tolerance: unknown metric 'ttd.p95'; known: ttd.p50, ttd.p99,"
-            + " throughput",
+            + " messages_per_s",
         error(head + "gate { tolerance { ttd.p95 = 5% } }\n"));
     assertEquals(
         "loadtest.conf:3: gate.tolerance.ttd.p50: expected a percentage above 0 and below 100,"

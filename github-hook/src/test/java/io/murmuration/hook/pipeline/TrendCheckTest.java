@@ -190,7 +190,7 @@ class TrendCheckTest {
         TrendCheck.webUrl(withCloneUrl(push(1, "acme/chat", "a"), "/tmp/chat")));
     assertEquals("TTD p99.9", TrendCheck.metricName("ttd_p999_ms"));
     assertEquals("TTD p50", TrendCheck.metricName("ttd_p50_ms"));
-    assertEquals("throughput", TrendCheck.metricName("msg_per_s"));
+    assertEquals("delivered per second", TrendCheck.metricName("msg_per_s"));
   }
 
   // --- helpers

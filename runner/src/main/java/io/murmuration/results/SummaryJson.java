@@ -1,4 +1,4 @@
-package io.murmuration.metrics;
+package io.murmuration.results;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,9 +16,9 @@ import java.time.Instant;
  * The Jackson mapper for the run folder's JSON: instants as ISO-8601 text (without pulling in the
  * JSR-310 module for two fields), unknown fields ignored so older readers accept newer summaries.
  */
-final class MetricsJson {
+public final class SummaryJson {
 
-  static final ObjectMapper MAPPER =
+  public static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModule(
               new SimpleModule("murmuration-instant")
@@ -26,7 +26,7 @@ final class MetricsJson {
                   .addDeserializer(Instant.class, new InstantDeserializer()))
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private MetricsJson() {}
+  private SummaryJson() {}
 
   private static final class InstantSerializer extends StdScalarSerializer<Instant> {
     InstantSerializer() {

@@ -1,6 +1,5 @@
-package io.murmuration.cli;
+package io.murmuration.results;
 
-import io.murmuration.metrics.Summary;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
@@ -14,24 +13,24 @@ import java.util.regex.Pattern;
 public record Assertion(String text, String metric, String op, double value) {
   private static final Pattern FORM =
       Pattern.compile(
-          "\\s*([a-z][a-z0-9_.-]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
+          "\\s*([a-z][a-z0-9_.:-]*)\\s*(<=|>=|==|!=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?\\s*");
 
   /**
    * Parses an assertion.
    *
-   * @throws SetupException naming what is wrong and the known metrics
+   * @throws IllegalArgumentException naming what is wrong and the known metrics
    */
   public static Assertion parse(String text) {
     Matcher m = FORM.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new SetupException(
+      throw new IllegalArgumentException(
           "cannot read --assert '"
               + text
               + "': write METRIC OP VALUE, e.g. 'ttd.p99 < 50ms' or 'messages.lost == 0'");
     }
     String metric = m.group(1);
     if (!Summary.isMetricPath(metric)) {
-      throw new SetupException(
+      throw new IllegalArgumentException(
           "unknown metric '"
               + metric
               + "' in --assert '"

@@ -1,4 +1,4 @@
-package io.murmuration.cli;
+package io.murmuration.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,15 +25,16 @@ class AssertionTest {
 
   @Test
   void refusesUnreadableAssertionsWithAnExample() {
-    SetupException e =
-        assertThrows(SetupException.class, () -> Assertion.parse("ttd.p99 is small"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Assertion.parse("ttd.p99 is small"));
     assertTrue(
         e.getMessage().contains("write METRIC OP VALUE, e.g. 'ttd.p99 < 50ms'"), e.getMessage());
   }
 
   @Test
   void refusesUnknownMetricsListingTheKnownOnes() {
-    SetupException e = assertThrows(SetupException.class, () -> Assertion.parse("ttd.p95 < 5ms"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Assertion.parse("ttd.p95 < 5ms"));
     assertTrue(e.getMessage().startsWith("unknown metric 'ttd.p95'"), e.getMessage());
     assertTrue(e.getMessage().contains("ttd.p99"), e.getMessage());
   }

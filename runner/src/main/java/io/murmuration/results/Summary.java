@@ -1,12 +1,9 @@
-package io.murmuration.metrics;
+package io.murmuration.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.murmuration.metrics.Metrics.Timer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -23,9 +19,9 @@ import org.HdrHistogram.Histogram;
  * Times are milliseconds rounded to 3 decimals (1 µs); a timer without samples has {@code count} 0
  * and {@code null} statistics, never a flattering 0.
  *
- * <p>{@link #metric(String)} reads a value by dotted path ({@code ttd.p99}, {@code messages.lost},
- * {@code errors.timeout}, {@code actions.message.not_done}) for pass/fail assertions; {@link
- * #metricPaths()} lists the paths.
+ * <p>{@link #metric(String)} reads a value by dotted path (the {@link RunMetric} vocabulary)
+ * ({@code ttd.p99}, {@code messages.lost}, {@code errors.timeout}, {@code
+ * actions.message.not_done}) for pass/fail assertions; {@link #metricPaths()} lists the paths.
  */
 public record Summary(
     @JsonProperty("schema_version") int schemaVersion,
@@ -40,6 +36,8 @@ public record Summary(
     @JsonProperty("warm_up_s") double warmUpS,
     String state,
     String failure,
+    Exit exit,
+    List<AssertionOutcome> assertions,
     Users users,
     Messages messages,
     @JsonProperty("messages_per_s") double messagesPerS,
@@ -55,6 +53,9 @@ public record Summary(
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
   public static final int SCHEMA_VERSION = 1;
 
+  /** The file name in the run folder. */
+  public static final String FILE = "summary.json";
+
   public static final String FINISHED = "finished";
   public static final String FAILED = "failed";
 
@@ -62,10 +63,82 @@ public record Summary(
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
     errors = Collections.unmodifiableMap(new TreeMap<>(errors == null ? Map.of() : errors));
     actions = Collections.unmodifiableMap(new TreeMap<>(actions == null ? Map.of() : actions));
+    assertions = assertions == null ? List.of() : List.copyOf(assertions);
   }
 
   /**
-   * One kind of planned action (see {@link Actions}).
+   * How the run ended for whoever started it: the process exit code and its meaning ({@link
+   * ExitCode}). {@code null} only in a summary whose run was interrupted before it concluded.
+   */
+  public record Exit(int code, String meaning) {
+    public static Exit of(ExitCode code) {
+      return new Exit(code.code, code.meaning);
+    }
+  }
+
+  /**
+   * One {@code --assert} checked against this summary.
+   *
+   * @param expression as given, e.g. {@code ttd.p99 < 50ms}
+   * @param metric its metric path, e.g. {@code ttd.p99}
+   * @param measured the metric's value (times in ms); {@code null} when the run did not measure it
+   * @param passed whether it held; a metric that was not measured fails
+   */
+  public record AssertionOutcome(
+      String expression, String metric, Double measured, boolean passed) {}
+
+  /**
+   * This summary with the run's conclusion: each assertion checked against it, and the exit code
+   * that follows — {@code failed} runs exit {@link ExitCode#RUN_FAILED}, finished ones {@link
+   * ExitCode#OK} unless an assertion failed.
+   */
+  public Summary concluded(List<Assertion> checks) {
+    List<AssertionOutcome> outcomes = new ArrayList<>();
+    for (Assertion a : checks) {
+      OptionalDouble measured = a.measured(this);
+      outcomes.add(
+          new AssertionOutcome(
+              a.text(),
+              a.metric(),
+              measured.isPresent() ? measured.getAsDouble() : null,
+              a.holds(this)));
+    }
+    ExitCode code =
+        FAILED.equals(state)
+            ? ExitCode.RUN_FAILED
+            : outcomes.stream().allMatch(AssertionOutcome::passed)
+                ? ExitCode.OK
+                : ExitCode.ASSERTION_FAILED;
+    return new Summary(
+        schemaVersion,
+        runId,
+        scenario,
+        params,
+        target,
+        transport,
+        startedAt,
+        endedAt,
+        durationS,
+        warmUpS,
+        state,
+        failure,
+        Exit.of(code),
+        outcomes,
+        users,
+        messages,
+        messagesPerS,
+        ttd,
+        connect,
+        login,
+        lag,
+        errors,
+        errorsTotal,
+        actions,
+        runner);
+  }
+
+  /**
+   * One kind of planned action: how many the scenario planned, did, and did not do by reason.
    *
    * @param notDone count by reason, only reasons that occurred
    * @param unaccounted planned − done − not done: lost track of (0 unless the runner has a bug)
@@ -78,10 +151,6 @@ public record Summary(
 
     public ActionCount {
       notDone = Collections.unmodifiableMap(new TreeMap<>(notDone == null ? Map.of() : notDone));
-    }
-
-    static ActionCount of(Actions.Count c) {
-      return new ActionCount(c.planned(), c.done(), c.notDone(), c.unaccounted());
     }
 
     /** Not done, whatever the reason. */
@@ -146,7 +215,7 @@ public record Summary(
       @JsonProperty("p99_9") Double p999,
       Double max) {
 
-    static Timing of(Histogram nanos) {
+    public static Timing of(Histogram nanos) {
       if (nanos.getTotalCount() == 0) {
         return new Timing(0, null, null, null, null, null, null);
       }
@@ -162,100 +231,6 @@ public record Summary(
   }
 
   /**
-   * Computes the summary from the run's last snapshot (for the counters) and the per-timer totals.
-   *
-   * @param runner the runner's own cost, from {@link RunnerHealth#summary}
-   */
-  static Summary of(
-      RunInfo run,
-      Instant endedAt,
-      String state,
-      String failure,
-      Metrics.Snapshot last,
-      Function<Timer, Histogram> totals,
-      Runner runner) {
-    if (!FINISHED.equals(state) && !FAILED.equals(state)) {
-      throw new IllegalArgumentException("state must be finished or failed: " + state);
-    }
-    double durationS = round3(Duration.between(run.startedAt(), endedAt).toNanos() / 1e9);
-    long delivered = last.received() + last.late();
-    long lost = Math.max(0, last.sent() - delivered);
-    Double ratio = last.sent() == 0 ? null : round(1.0 * (last.sent() - lost) / last.sent(), 6);
-    return new Summary(
-        SCHEMA_VERSION,
-        run.runId(),
-        run.scenario(),
-        run.params(),
-        run.target(),
-        run.transport(),
-        run.startedAt().truncatedTo(ChronoUnit.MILLIS),
-        endedAt.truncatedTo(ChronoUnit.MILLIS),
-        durationS,
-        round3(run.warmUp().toNanos() / 1e9),
-        state,
-        failure,
-        new Users(last.usersTarget(), last.usersPeak()),
-        new Messages(last.sent(), last.received(), last.late(), lost, ratio),
-        durationS > 0 ? round3(delivered / durationS) : 0,
-        Timing.of(totals.apply(Timer.TTD)),
-        Timing.of(totals.apply(Timer.CONNECT)),
-        Timing.of(totals.apply(Timer.LOGIN)),
-        Timing.of(totals.apply(Timer.LAG)),
-        last.errors(),
-        last.errorTotal(),
-        actions(last.actions()),
-        runner);
-  }
-
-  private static Map<String, ActionCount> actions(Map<String, Actions.Count> books) {
-    Map<String, ActionCount> all = new TreeMap<>();
-    books.forEach((kind, c) -> all.put(kind, ActionCount.of(c)));
-    return all;
-  }
-
-  private static final Map<String, Function<Summary, Number>> PATHS = paths();
-
-  private static Map<String, Function<Summary, Number>> paths() {
-    Map<String, Function<Summary, Number>> p = new LinkedHashMap<>();
-    Map<String, Function<Summary, Timing>> timers = new LinkedHashMap<>();
-    timers.put(Timer.TTD.key, Summary::ttd);
-    timers.put(Timer.CONNECT.key, Summary::connect);
-    timers.put(Timer.LOGIN.key, Summary::login);
-    timers.put(Timer.LAG.key, Summary::lag);
-    timers.forEach(
-        (key, timing) -> {
-          p.put(key + ".count", s -> timing.apply(s).count());
-          p.put(key + ".mean", s -> timing.apply(s).mean());
-          p.put(key + ".p50", s -> timing.apply(s).p50());
-          p.put(key + ".p90", s -> timing.apply(s).p90());
-          p.put(key + ".p99", s -> timing.apply(s).p99());
-          p.put(key + ".p99_9", s -> timing.apply(s).p999());
-          p.put(key + ".max", s -> timing.apply(s).max());
-        });
-    p.put("messages.sent", s -> s.messages().sent());
-    p.put("messages.received", s -> s.messages().received());
-    p.put("messages.late", s -> s.messages().late());
-    p.put("messages.lost", s -> s.messages().lost());
-    p.put("messages.delivered_ratio", s -> s.messages().deliveredRatio());
-    p.put("messages_per_s", Summary::messagesPerS);
-    p.put("users.peak", s -> s.users().peak());
-    p.put("users.target", s -> s.users().target());
-    p.put("errors.total", Summary::errorsTotal);
-    p.put("duration_s", Summary::durationS);
-    Map<String, Function<Runner, Number>> runner = new LinkedHashMap<>();
-    runner.put("cpu_s", Runner::cpuS);
-    runner.put("cpu_s_per_1000_delivered", Runner::cpuSPer1000Delivered);
-    runner.put("steady_cpu_s_per_1000_delivered", Runner::steadyCpuSPer1000Delivered);
-    runner.put("rss_peak_mib", Runner::rssPeakMib);
-    runner.put("rss_per_user_kib", Runner::rssPerUserKib);
-    runner.put("threads_peak", Runner::threadsPeak);
-    runner.forEach(
-        (key, value) ->
-            p.put("runner." + key, s -> s.runner() == null ? null : value.apply(s.runner())));
-    return Collections.unmodifiableMap(p);
-  }
-
-  /**
    * A value by dotted path, times in milliseconds. Empty when the path is unknown (see {@link
    * #isMetricPath}) or the value does not exist in this run (a percentile of a timer without
    * samples, the delivered ratio when nothing was sent, a {@code runner.} value that could not be
@@ -263,9 +238,9 @@ public record Summary(
    * occurred.
    */
   public OptionalDouble metric(String path) {
-    Function<Summary, Number> getter = PATHS.get(path);
-    if (getter != null) {
-      Number value = getter.apply(this);
+    RunMetric known = RunMetric.find(path);
+    if (known != null) {
+      Number value = known.of(this);
       return value == null ? OptionalDouble.empty() : OptionalDouble.of(value.doubleValue());
     }
     if (path.startsWith("errors.") && path.length() > "errors.".length()) {
@@ -288,10 +263,12 @@ public record Summary(
       List.of("actions.<kind>.planned", "actions.<kind>.done", "actions.<kind>.not_done");
 
   /**
-   * Every path {@link #metric} knows, in a stable order; {@code errors.<kind>} stands for any kind.
+   * Every path {@link #metric} knows, in a stable order: the {@link RunMetric}s, then {@code
+   * errors.<kind>} and {@code actions.<kind>.…}, where {@code <kind>} stands for any kind.
    */
   public static List<String> metricPaths() {
-    List<String> all = new ArrayList<>(PATHS.keySet());
+    List<String> all = new ArrayList<>();
+    RunMetric.values().forEach(m -> all.add(m.path()));
     all.add("errors.<kind>");
     all.addAll(ACTION_PATHS);
     return List.copyOf(all);
@@ -302,7 +279,7 @@ public record Summary(
    */
   public static boolean isMetricPath(String path) {
     int field = path.lastIndexOf('.');
-    return PATHS.containsKey(path)
+    return RunMetric.find(path) != null
         || (path.startsWith("errors.") && path.length() > "errors.".length())
         || (path.startsWith("actions.")
             && field > "actions.".length()
@@ -310,22 +287,22 @@ public record Summary(
   }
 
   public void write(Path file) throws IOException {
-    MetricsJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+    SummaryJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
   }
 
   public static Summary read(Path file) throws IOException {
-    return Objects.requireNonNull(MetricsJson.MAPPER.readValue(file.toFile(), Summary.class));
+    return Objects.requireNonNull(SummaryJson.MAPPER.readValue(file.toFile(), Summary.class));
   }
 
   public static Double ms(long nanos) {
     return round3(nanos / 1e6);
   }
 
-  static double round3(double value) {
+  public static double round3(double value) {
     return round(value, 3);
   }
 
-  private static double round(double value, int decimals) {
+  public static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
   }
