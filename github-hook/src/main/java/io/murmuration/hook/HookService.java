@@ -10,7 +10,7 @@ import io.murmuration.hook.pipeline.TrendCheck;
 import io.murmuration.hook.queue.JobExecutor;
 import io.murmuration.hook.queue.JobStore;
 import io.murmuration.hook.queue.Worker;
-import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.InfluxSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -4,8 +4,9 @@ import io.murmuration.gate.ChangePoints;
 import io.murmuration.gate.ChangePoints.ChangePoint;
 import io.murmuration.gate.Trends;
 import io.murmuration.gate.Trends.Found;
-import io.murmuration.influx.InfluxSettings;
 import io.murmuration.results.ExitCode;
+import io.murmuration.results.InfluxHttp;
+import io.murmuration.results.InfluxSettings;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -124,7 +125,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         trends.write(found);
         out.printf("%d change_point event%s written%n", found.size(), found.size() == 1 ? "" : "s");
       }
-    } catch (Trends.InfluxProblem e) {
+    } catch (InfluxHttp.Problem e) {
       throw new SetupException(e.getMessage() + fix(e.kind()), e);
     }
     return ExitCode.OK.code;
@@ -144,7 +145,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   /** The fix for an InfluxDB problem, in this command's options. */
-  private static String fix(Trends.InfluxProblem.Kind kind) {
+  private static String fix(InfluxHttp.Problem.Kind kind) {
     return switch (kind) {
       case UNREACHABLE -> ": check --influx, or start one with murm influx start";
       case CREDENTIALS_REFUSED ->

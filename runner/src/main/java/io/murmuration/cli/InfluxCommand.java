@@ -1,7 +1,7 @@
 package io.murmuration.cli;
 
-import io.murmuration.influx.InfluxSettings;
 import io.murmuration.influx.InfluxWriter;
+import io.murmuration.results.InfluxSettings;
 import io.murmuration.sut.LocalInflux;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.murmuration.cli;
 
-import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.InfluxSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;

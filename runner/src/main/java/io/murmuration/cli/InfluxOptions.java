@@ -1,7 +1,7 @@
 package io.murmuration.cli;
 
-import io.murmuration.influx.InfluxSettings;
 import io.murmuration.influx.RunTags;
+import io.murmuration.results.InfluxSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

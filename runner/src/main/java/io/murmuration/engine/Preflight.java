@@ -1,8 +1,8 @@
 package io.murmuration.engine;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.scenario.Incoming;
 import io.murmuration.xmpp.Account;
-import io.murmuration.xmpp.Incoming;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;

@@ -4,6 +4,7 @@ import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
 import io.murmuration.metrics.SeriesPoint;
+import io.murmuration.results.InfluxSettings;
 import io.murmuration.results.Summary;
 import java.nio.file.Path;
 import java.time.Duration;

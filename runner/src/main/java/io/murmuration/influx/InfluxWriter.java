@@ -1,5 +1,6 @@
 package io.murmuration.influx;
 
+import io.murmuration.results.InfluxSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.murmuration.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.murmuration.results.Html;
 import io.murmuration.results.Summary;
 import io.murmuration.results.Summary.Timing;
 import java.io.IOException;
@@ -326,27 +327,8 @@ public final class ReportWriter {
         .toPlainString();
   }
 
-  /**
-   * Escapes text for HTML element content and quoted attribute values; null becomes "". Also the
-   * webhook service's status page's escaping.
-   */
-  public static String esc(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+  private static String esc(String text) {
+    return Html.escape(text);
   }
 
   private static String template() {

@@ -37,11 +37,11 @@
  * <h2>Why TTD counts from the intended send time</h2>
  *
  * A sender stamps each timed message with the time it <em>should</em> have been sent by the
- * schedule, not the time it actually was ({@code io.murmuration.xmpp.TtdStamp}). When the server
- * stalls, or the runner falls behind, messages queue up in the runner; measured from the actual
- * send, their wait would vanish from the results, and a stall of a few seconds would show as a
- * handful of slow samples instead of every message it delayed (coordinated omission). Measured from
- * the intended time, a stall is charged to every message it held back. The price is that the
+ * schedule, not the time it actually was ({@code io.murmuration.scenario.TtdStamp}). When the
+ * server stalls, or the runner falls behind, messages queue up in the runner; measured from the
+ * actual send, their wait would vanish from the results, and a stall of a few seconds would show as
+ * a handful of slow samples instead of every message it delayed (coordinated omission). Measured
+ * from the intended time, a stall is charged to every message it held back. The price is that the
  * runner's own lateness counts as delivery time, so the {@code lag} timer records it separately
  * (actual minus intended time of each scheduled action): when lag p99 comes close to TTD p99, the
  * runner, not the server, is the bottleneck, and the run needs more runner capacity. Messages that

@@ -1,19 +1,14 @@
 package io.murmuration.sut;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.murmuration.results.InfluxHttp;
+import io.murmuration.results.InfluxSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LocalInflux implements AutoCloseable {
   private static final Path INFLUXD = Path.of("/usr/bin/influxd");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * What to start.
@@ -68,8 +62,7 @@ public final class LocalInflux implements AutoCloseable {
   private final Path folder;
   private final URI url;
   private final Path config;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final InfluxHttp http;
   private final AtomicBoolean closed = new AtomicBoolean();
   private ServerProcess process;
 
@@ -77,6 +70,9 @@ public final class LocalInflux implements AutoCloseable {
     this.options = options;
     this.folder = folder;
     this.url = url;
+    this.http =
+        new InfluxHttp(
+            new InfluxSettings(url, options.database(), options.user(), options.password()));
     this.config = config;
   }
 
@@ -158,54 +154,10 @@ public final class LocalInflux implements AutoCloseable {
 
   /**
    * Runs InfluxQL against the database (with the admin's credentials, if any) and returns
-   * InfluxDB's JSON answer; throws when InfluxDB answers with an error status.
+   * InfluxDB's JSON answer; throws {@link InfluxHttp.Problem} when InfluxDB refuses it.
    */
   public String query(String influxQl) {
-    String form =
-        "db="
-            + URLEncoder.encode(options.database(), StandardCharsets.UTF_8)
-            + "&epoch=ms&q="
-            + URLEncoder.encode(influxQl, StandardCharsets.UTF_8);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(url.resolve("/query"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form));
-    if (options.user() != null) {
-      String basic = options.user() + ":" + options.password();
-      request.header(
-          "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2 || hasError(response.body())) {
-        throw new IllegalStateException(
-            "InfluxDB at " + url + " refused `" + influxQl + "`: " + response.body().strip());
-      }
-      return response.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "InfluxDB at " + url + " did not answer `" + influxQl + "`", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  /** InfluxDB's answer says {@code "error"} at the top or for a statement. */
-  private static boolean hasError(String body) throws IOException {
-    JsonNode answer = JSON.readTree(body);
-    if (answer.has("error")) {
-      return true;
-    }
-    for (JsonNode result : answer.path("results")) {
-      if (result.has("error")) {
-        return true;
-      }
-    }
-    return false;
+    return http.execute(influxQl).toString();
   }
 
   @Override
@@ -228,20 +180,7 @@ public final class LocalInflux implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try {
       process.awaitPid(deadline);
-      while (true) {
-        try {
-          HttpResponse<Void> ping =
-              http.send(
-                  HttpRequest.newBuilder(url.resolve("/ping"))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding());
-          if (ping.statusCode() == 204) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
+      while (!http.ping()) {
         if (!process.isAlive()) {
           throw new IllegalStateException("influxd exited at start; " + logTail());
         }

@@ -1,5 +1,6 @@
 package io.murmuration.xmpp;
 
+import io.murmuration.scenario.TtdStamp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

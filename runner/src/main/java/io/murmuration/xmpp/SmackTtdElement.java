@@ -1,5 +1,6 @@
 package io.murmuration.xmpp;
 
+import io.murmuration.scenario.TtdStamp;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.ExtensionElementProvider;

@@ -1,5 +1,8 @@
 package io.murmuration.xmpp;
 
+import io.murmuration.scenario.Incoming;
+import io.murmuration.scenario.Stanza;
+import io.murmuration.scenario.TtdStamp;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 

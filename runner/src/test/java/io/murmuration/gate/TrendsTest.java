@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.gate.Trends.Found;
 import io.murmuration.gate.Trends.Key;
-import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.InfluxHttp;
+import io.murmuration.results.InfluxSettings;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.RunHistory;
 import java.net.URI;
@@ -150,10 +151,10 @@ class TrendsTest {
         new Trends(
             new InfluxSettings(URI.create("http://127.0.0.1:9"), null, null, null),
             new ChangePoints());
-    Trends.InfluxProblem problem =
+    InfluxHttp.Problem problem =
         assertThrows(
-            Trends.InfluxProblem.class, () -> down.analyze(Trends.Query.of("acme/chat", "main")));
-    assertEquals(Trends.InfluxProblem.Kind.UNREACHABLE, problem.kind());
+            InfluxHttp.Problem.class, () -> down.analyze(Trends.Query.of("acme/chat", "main")));
+    assertEquals(InfluxHttp.Problem.Kind.UNREACHABLE, problem.kind());
     assertTrue(problem.getMessage().startsWith("InfluxDB at http://127.0.0.1:9 does not answer"));
     assertEquals(1, problem.getMessage().lines().count());
   }

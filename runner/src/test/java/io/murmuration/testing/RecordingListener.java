@@ -1,7 +1,7 @@
 package io.murmuration.testing;
 
-import io.murmuration.xmpp.Incoming;
-import io.murmuration.xmpp.Stanza;
+import io.murmuration.scenario.Incoming;
+import io.murmuration.scenario.Stanza;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import java.time.Duration;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.scenario.Incoming;
+import io.murmuration.scenario.Stanza;
+import io.murmuration.scenario.TtdStamp;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalProsody;
 import io.murmuration.testing.Await;

@@ -1,6 +1,6 @@
 package io.murmuration.hook.github;
 
-import io.murmuration.influx.GrafanaLink;
+import io.murmuration.results.GrafanaLink;
 import io.murmuration.results.RunMetric;
 import io.murmuration.results.Summary;
 import java.io.IOException;

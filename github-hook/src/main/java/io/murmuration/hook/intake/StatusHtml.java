@@ -1,10 +1,9 @@
 package io.murmuration.hook.intake;
 
-import static io.murmuration.metrics.ReportWriter.esc;
-
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.results.Html;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -59,11 +58,11 @@ final class StatusHtml {
       h.append("<table><tr><th>job</th><th>repository</th><th>pull request or branch</th>")
           .append("<th>commit</th><th>running for</th><th>step</th></tr>\n<tr>")
           .append(td(jobLink(r.job())))
-          .append(td(esc(r.job().repo())))
+          .append(td(Html.escape(r.job().repo())))
           .append(td(prOrBranch(r.job())))
           .append(td(commitLink(r.job())))
           .append(td(r.startedAt() == null ? "" : elapsed(r.startedAt(), s.at())))
-          .append(td(r.step() == null ? "starting" : "<code>" + esc(r.step()) + "</code>"))
+          .append(td(r.step() == null ? "starting" : "<code>" + Html.escape(r.step()) + "</code>"))
           .append("</tr></table>\n<p class=\"muted\">The runner writes its numbers when a run")
           .append(" ends; they appear under the job's details then.</p>");
     }
@@ -79,7 +78,7 @@ final class StatusHtml {
         h.append("<tr>")
             .append(td(jobLink(j)))
             .append(td(j.state() == Job.State.QUEUED ? "queued" : "awaiting approval"))
-            .append(td(esc(j.repo())))
+            .append(td(Html.escape(j.repo())))
             .append(td(prOrBranch(j)))
             .append(td(commitLink(j)))
             .append(td(time(j.acceptedAt())))
@@ -99,8 +98,8 @@ final class StatusHtml {
       for (JobStore.Ended e : s.results()) {
         h.append("<tr>")
             .append(td(verdict(e.conclusion())))
-            .append(td(esc(e.title())))
-            .append(td(esc(e.job().repo())))
+            .append(td(Html.escape(e.title())))
+            .append(td(Html.escape(e.job().repo())))
             .append(td(prOrBranch(e.job())))
             .append(td(commitLink(e.job())))
             .append(td(time(e.finishedAt())))
@@ -121,17 +120,19 @@ final class StatusHtml {
     h.append("<p><a href=\"/\">← status</a></p>\n<h1>Job ")
         .append(j.id())
         .append("</h1>\n<table id=\"job\">\n")
-        .append(row("state", esc(j.state().name().toLowerCase(Locale.ROOT))))
-        .append(row("trigger", esc(j.trigger().tag)))
-        .append(row("repository", esc(j.repo())))
+        .append(row("state", Html.escape(j.state().name().toLowerCase(Locale.ROOT))))
+        .append(row("trigger", Html.escape(j.trigger().tag)))
+        .append(row("repository", Html.escape(j.repo())))
         .append(row("pull request or branch", prOrBranch(j)))
         .append(row("commit", commitLink(j)))
         .append(
-            row("base commit", j.baseSha() == null ? "" : "<code>" + esc(j.baseSha()) + "</code>"))
-        .append(row("default branch", esc(j.defaultBranch())))
-        .append(row("clone URL", esc(j.cloneUrl())))
-        .append(row("requested by", esc(j.requestedBy())))
-        .append(row("GitHub delivery", esc(j.deliveryId())))
+            row(
+                "base commit",
+                j.baseSha() == null ? "" : "<code>" + Html.escape(j.baseSha()) + "</code>"))
+        .append(row("default branch", Html.escape(j.defaultBranch())))
+        .append(row("clone URL", Html.escape(j.cloneUrl())))
+        .append(row("requested by", Html.escape(j.requestedBy())))
+        .append(row("GitHub delivery", Html.escape(j.deliveryId())))
         .append(row("accepted", time(j.acceptedAt())))
         .append(row("attempts", Integer.toString(d.attempts())));
     if (d.startedAt() != null) {
@@ -149,9 +150,9 @@ final class StatusHtml {
       h.append("<p>")
           .append(verdict(r.conclusion()))
           .append(' ')
-          .append(esc(r.title()))
+          .append(Html.escape(r.title()))
           .append("</p>\n<pre>")
-          .append(esc(r.summary()))
+          .append(Html.escape(r.summary()))
           .append("</pre>");
     }
     h.append("</section>\n<h2>Step logs</h2>\n<section id=\"logs\">");
@@ -164,9 +165,9 @@ final class StatusHtml {
         h.append("<li><a href=\"/jobs/")
             .append(j.id())
             .append("/logs/")
-            .append(esc(name))
+            .append(Html.escape(name))
             .append("\">")
-            .append(esc(name))
+            .append(Html.escape(name))
             .append("</a></li>");
       }
       h.append("</ul>");
@@ -230,7 +231,7 @@ final class StatusHtml {
       h.append("<meta http-equiv=\"refresh\" content=\"5\">\n");
     }
     return h.append("<title>")
-        .append(esc(title))
+        .append(Html.escape(title))
         .append("</title>\n<style>")
         .append(STYLE)
         .append("</style></head><body>\n");
@@ -242,19 +243,28 @@ final class StatusHtml {
 
   private static String prOrBranch(Job j) {
     if (j.pr() != null) {
-      return "<a href=\"" + esc(pullRequestUrl(j)) + "\">#" + j.pr() + "</a> " + esc(j.branch());
+      return "<a href=\""
+          + Html.escape(pullRequestUrl(j))
+          + "\">#"
+          + j.pr()
+          + "</a> "
+          + Html.escape(j.branch());
     }
-    return esc(j.branch());
+    return Html.escape(j.branch());
   }
 
   private static String commitLink(Job j) {
     String shortSha = j.sha().length() > 7 ? j.sha().substring(0, 7) : j.sha();
-    return "<a href=\"" + esc(commitUrl(j)) + "\"><code>" + esc(shortSha) + "</code></a>";
+    return "<a href=\""
+        + Html.escape(commitUrl(j))
+        + "\"><code>"
+        + Html.escape(shortSha)
+        + "</code></a>";
   }
 
   private static String verdict(String conclusion) {
     String css = COLOURED.contains(conclusion) ? "verdict " + conclusion : "verdict";
-    return "<span class=\"" + css + "\">" + esc(conclusion) + "</span>";
+    return "<span class=\"" + css + "\">" + Html.escape(conclusion) + "</span>";
   }
 
   private static String time(Instant t) {

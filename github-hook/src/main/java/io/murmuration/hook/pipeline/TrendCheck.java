@@ -7,7 +7,7 @@ import io.murmuration.gate.Trends.Found;
 import io.murmuration.gate.Trends.Key;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Reporter;
-import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.InfluxSettings;
 import io.murmuration.results.RunMetric;
 import java.net.URI;
 import java.util.List;

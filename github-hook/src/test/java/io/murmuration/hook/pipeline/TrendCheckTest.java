@@ -20,7 +20,7 @@ import io.murmuration.gate.Trends.Found;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.github.GitHubAuth;
 import io.murmuration.hook.github.GitHubReporter;
-import io.murmuration.influx.InfluxSettings;
+import io.murmuration.results.InfluxSettings;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.RunHistory;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package io.murmuration.xmpp.lean;
 
+import io.murmuration.scenario.Stanza;
+import io.murmuration.scenario.TtdStamp;
 import io.murmuration.xmpp.Account;
-import io.murmuration.xmpp.Stanza;
-import io.murmuration.xmpp.TtdStamp;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;

@@ -1,7 +1,7 @@
 package io.murmuration.xmpp.lean;
 
+import io.murmuration.scenario.Stanza;
 import io.murmuration.xmpp.Account;
-import io.murmuration.xmpp.Stanza;
 import io.murmuration.xmpp.XmppClient.Listener;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;

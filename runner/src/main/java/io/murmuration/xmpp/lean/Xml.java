@@ -1,6 +1,6 @@
 package io.murmuration.xmpp.lean;
 
-import io.murmuration.xmpp.TtdStamp;
+import io.murmuration.scenario.TtdStamp;
 
 /**
  * Builds the XML this transport sends, as strings: stream headers, negotiation elements and

@@ -39,9 +39,10 @@
  * reads gets the time of the read that completed it). Aalto's non-blocking parser is fed the read
  * buffer as it is (no copy) and keeps any incomplete token itself, so a chunk may end anywhere,
  * also inside a multi-byte UTF-8 character. Each top-level element becomes a small {@link
- * io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link io.murmuration.xmpp.Stanza#xml()},
- * is written back from that tree only when a stanza is handed to scenario code (not for chat
- * messages). After STARTTLS and SASL success the parser is replaced, as the stream restarts.
+ * io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link
+ * io.murmuration.scenario.Stanza#xml()}, is written back from that tree only when a stanza is
+ * handed to scenario code (not for chat messages). After STARTTLS and SASL success the parser is
+ * replaced, as the stream restarts.
  *
  * <h2>Bytes out</h2>
  *

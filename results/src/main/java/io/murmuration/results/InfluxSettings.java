@@ -1,4 +1,4 @@
-package io.murmuration.influx;
+package io.murmuration.results;
 
 import java.io.IOException;
 import java.net.URI;

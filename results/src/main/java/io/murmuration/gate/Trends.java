@@ -1,19 +1,11 @@
 package io.murmuration.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.gate.ChangePoints.ChangePoint;
-import io.murmuration.influx.InfluxSettings;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.murmuration.results.InfluxHttp;
+import io.murmuration.results.InfluxSettings;
+import io.murmuration.results.RunMetric;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,29 +25,27 @@ import org.influxdb.dto.Point;
  * the hook service, after each merged build, writes and comments on the change points {@link
  * #reported} does not know yet (docs/gate.md).
  *
- * <p>It talks to InfluxDB's v1 HTTP API directly ({@code GET /query}, {@code POST /write}), one
- * request per call, and reads the answer's JSON as it comes. Every refusal is an {@link
- * InfluxProblem}: one line saying what InfluxDB did, never the password. One instance may be used
- * by one thread at a time, for as long as its owner lives.
+ * <p>It talks to InfluxDB through {@link InfluxHttp}, one request per call; every refusal is an
+ * {@link InfluxHttp.Problem}: one line saying what InfluxDB did, never the password. One instance
+ * may be used by one thread at a time, for as long as its owner lives.
  */
 public final class Trends {
   /** The metrics analysed unless the query names others: fields of the {@code run} measurement. */
   public static final List<String> DEFAULT_METRICS =
-      List.of("ttd_p50_ms", "ttd_p99_ms", "msg_per_s");
+      List.of(
+          RunMetric.TTD_P50.field(), RunMetric.TTD_P99.field(), RunMetric.MESSAGES_PER_S.field());
 
   /** How far back a query looks unless it says otherwise. */
   public static final String DEFAULT_SINCE = "90d";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final InfluxSettings settings;
   private final ChangePoints detector;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final InfluxHttp influx;
 
   public Trends(InfluxSettings settings, ChangePoints detector) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.detector = Objects.requireNonNull(detector, "detector");
+    this.influx = new InfluxHttp(settings);
   }
 
   /**
@@ -190,41 +180,13 @@ public final class Trends {
   public record Analysis(int seriesCount, List<Found> changePoints) {}
 
   /**
-   * InfluxDB did not answer, refused, or answered something else than InfluxDB would. The message
-   * is one line naming what happened (never the password); {@link #kind()} lets a caller add the
-   * fix in its own terms (a flag, a configuration key).
-   */
-  public static final class InfluxProblem extends RuntimeException {
-    /** What went wrong. */
-    public enum Kind {
-      UNREACHABLE,
-      CREDENTIALS_REFUSED,
-      NO_DATABASE,
-      REFUSED,
-      NOT_INFLUXDB,
-      INTERRUPTED
-    }
-
-    private final Kind kind;
-
-    InfluxProblem(Kind kind, String message, Throwable cause) {
-      super(message, cause);
-      this.kind = kind;
-    }
-
-    public Kind kind() {
-      return kind;
-    }
-  }
-
-  /**
    * The change points of every series and metric of {@code query}'s history. Runs of a pull request
    * (with a {@code pr} tag) and failed runs are not the branch's history and are left out; a run
    * without a value for a metric is left out of that metric's series.
    */
   public Analysis analyze(Query query) {
     List<String> fields = query.metrics();
-    JsonNode series = query(historyQuery(query));
+    JsonNode series = influx.query(historyQuery(query));
     List<Found> found = new ArrayList<>();
     int seriesCount = 0;
     for (JsonNode s : series) {
@@ -259,7 +221,7 @@ public final class Trends {
    */
   public Set<Key> reported(Query query) {
     Set<Key> keys = new HashSet<>();
-    for (JsonNode s : query(reportedQuery(query))) {
+    for (JsonNode s : influx.query(reportedQuery(query))) {
       JsonNode tags = s.path("tags");
       keys.add(
           new Key(
@@ -274,20 +236,8 @@ public final class Trends {
 
   /** Writes {@code found} as {@code change_point} events ({@link Found#eventLine()}), in one go. */
   public void write(List<Found> found) {
-    if (found.isEmpty()) {
-      return;
-    }
-    URI uri =
-        settings
-            .url()
-            .resolve(
-                "/write?precision=ms&db="
-                    + URLEncoder.encode(settings.database(), StandardCharsets.UTF_8));
-    String body = String.join("\n", found.stream().map(Found::eventLine).toList());
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)));
-    if (response.statusCode() / 100 != 2) {
-      throw problem(response.statusCode(), response.body());
+    if (!found.isEmpty()) {
+      influx.write(String.join("\n", found.stream().map(Found::eventLine).toList()));
     }
   }
 
@@ -350,81 +300,5 @@ public final class Trends {
       runs.add(new Run(row.path(0).asLong(), commit.isTextual() ? commit.asText() : null, values));
     }
     return runs;
-  }
-
-  /** The {@code series} of InfluxDB's answer to {@code influxQl} (empty when nothing matched). */
-  private JsonNode query(String influxQl) {
-    URI uri =
-        settings
-            .url()
-            .resolve(
-                "/query?epoch=ms&db="
-                    + URLEncoder.encode(settings.database(), StandardCharsets.UTF_8)
-                    + "&q="
-                    + URLEncoder.encode(influxQl, StandardCharsets.UTF_8));
-    HttpResponse<String> response = send(HttpRequest.newBuilder(uri).GET());
-    try {
-      JsonNode answer = JSON.readTree(response.body());
-      JsonNode result = answer.path("results").path(0);
-      String error = answer.has("error") ? answer.path("error").asText() : null;
-      if (error == null && result.has("error")) {
-        error = result.path("error").asText();
-      }
-      if (error != null) {
-        throw problem(response.statusCode(), error);
-      }
-      return result.path("series");
-    } catch (IOException e) {
-      throw new InfluxProblem(
-          InfluxProblem.Kind.NOT_INFLUXDB,
-          "InfluxDB at " + settings.url() + " answered something that is not JSON",
-          e);
-    }
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) {
-    request.timeout(Duration.ofSeconds(30));
-    if (settings.user() != null) {
-      String basic = settings.user() + ":" + settings.password();
-      request.header(
-          "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 401 || response.statusCode() == 403) {
-        throw problem(response.statusCode(), response.body());
-      }
-      return response;
-    } catch (IOException e) {
-      throw new InfluxProblem(
-          InfluxProblem.Kind.UNREACHABLE,
-          "InfluxDB at " + settings.url() + " does not answer (" + e + ")",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InfluxProblem(
-          InfluxProblem.Kind.INTERRUPTED, "interrupted while talking to InfluxDB", e);
-    }
-  }
-
-  /** What InfluxDB's refusal means, in one line. */
-  private InfluxProblem problem(int status, String error) {
-    String where = "InfluxDB at " + settings.url();
-    if (status == 401 || status == 403) {
-      return new InfluxProblem(
-          InfluxProblem.Kind.CREDENTIALS_REFUSED, where + " refused the credentials", null);
-    }
-    if (error.contains("database not found")) {
-      return new InfluxProblem(
-          InfluxProblem.Kind.NO_DATABASE,
-          where + " has no database '" + settings.database() + "'",
-          null);
-    }
-    return new InfluxProblem(
-        InfluxProblem.Kind.REFUSED,
-        where + " refused the request: " + error.strip().replaceAll("\\s+", " "),
-        null);
   }
 }

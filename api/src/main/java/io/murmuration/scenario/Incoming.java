@@ -1,4 +1,4 @@
-package io.murmuration.xmpp;
+package io.murmuration.scenario;
 
 /**
  * A message as it arrived.

@@ -1,4 +1,4 @@
-package io.murmuration.xmpp;
+package io.murmuration.scenario;
 
 /**
  * A stanza handed to scenario code: its element name, the usual attributes and its XML.

@@ -1,4 +1,4 @@
-package io.murmuration.influx;
+package io.murmuration.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.murmuration.xmpp;
+package io.murmuration.scenario;
 
 /**
  * The time-to-delivery stamp a sender puts into each timed message, as {@code <ttd

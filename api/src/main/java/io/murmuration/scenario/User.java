@@ -1,7 +1,5 @@
 package io.murmuration.scenario;
 
-import io.murmuration.xmpp.Incoming;
-import io.murmuration.xmpp.Stanza;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
