@@ -127,8 +127,28 @@ public final class ReportWriter {
     timingRow(h, "login", s.login());
     timingRow(h, "scheduling lag", s.lag());
     h.append("</tbody></table>");
+    assertionsTable(h, s.assertions());
     actionsTable(h, s.actions());
     return h.toString();
+  }
+
+  /** The run's {@code --assert}s: each expression, the value measured and whether it held. */
+  private static void assertionsTable(StringBuilder h, List<Summary.AssertionOutcome> checks) {
+    if (checks.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Assertions</h2><table><thead><tr><th></th><th>measured</th><th></th></tr>");
+    h.append("</thead><tbody>");
+    for (Summary.AssertionOutcome a : checks) {
+      h.append("<tr><td><code>")
+          .append(esc(a.expression()))
+          .append("</code></td><td>")
+          .append(a.measured() == null ? "not measured" : num(a.measured()))
+          .append("</td><td>")
+          .append(a.passed() ? "PASS" : "<b>FAIL</b>")
+          .append("</td></tr>");
+    }
+    h.append("</tbody></table>");
   }
 
   /** The books of planned actions: planned, done, and not done with the reasons. */

@@ -35,6 +35,29 @@ class ReportWriterTest {
   }
 
   @Test
+  void showsTheAssertionsOutcomesAndTheBooksOfPlannedActions() {
+    Summary concluded =
+        run.summary.concluded(
+            List.of(
+                io.murmuration.results.Assertion.parse("messages.lost == 0"),
+                io.murmuration.results.Assertion.parse("ttd.p99 < 1us")));
+    String page = ReportWriter.render(concluded, run.series, run.ttd);
+    assertTrue(
+        page.contains(
+            "<tr><td><code>ttd.p99 &lt; 1us</code></td><td>"
+                + run.summary.ttd().p99()
+                + "</td><td><b>FAIL</b></td></tr>"),
+        page);
+    assertTrue(page.contains("<h2>Actions</h2>"), page);
+    assertTrue(
+        page.contains(
+            "<tr><td>message</td><td>"
+                + String.format(java.util.Locale.ROOT, "%,d", run.summary.messages().sent())),
+        page);
+    assertFalse(html.contains("<h2>Assertions</h2>"), "a run without --assert has no table");
+  }
+
+  @Test
   void fillsEveryTemplateSlot() {
     assertFalse(html.contains("{{"), "unfilled slot");
   }
