@@ -72,6 +72,20 @@ class CliErrorsTest {
   }
 
   @Test
+  void zeroUsersIsRefusedInsteadOfAnEmptyRun(LocalEjabberd ejabberd) throws Exception {
+    assertSetupError(
+        murmRun(
+            "one-to-one",
+            "--target",
+            ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort(),
+            "--accounts",
+            "register",
+            "--users",
+            "0"),
+        "--users 0: a run needs at least one user; give --users 1 or more");
+  }
+
+  @Test
   void anUnknownAssertionMetricListsTheKnownOnes() throws Exception {
     assertSetupError(
         murmRun("one-to-one", "--assert", "ttd.p98 < 5ms"), "unknown metric 'ttd.p98'");
