@@ -2,7 +2,6 @@ package io.murmuration.engine;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.xmpp.Account;
-import io.murmuration.xmpp.Incoming;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;
@@ -55,7 +54,7 @@ public final class Preflight {
       }
     }
     Account account = accounts.forUser(firstUserId);
-    XmppClient probe = transport.open(account, new Quiet());
+    XmppClient probe = transport.open(account, XmppClient.Listener.IGNORE);
     String jid = xmpp.jid(account.username());
     try {
       if (accounts.mode() == Accounts.Mode.REGISTER) {
@@ -128,13 +127,5 @@ public final class Preflight {
 
   private static String show(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
-  }
-
-  private static final class Quiet implements XmppClient.Listener {
-    @Override
-    public void onMessage(Incoming message) {}
-
-    @Override
-    public void onConnectionLost(XmppException cause) {}
   }
 }
