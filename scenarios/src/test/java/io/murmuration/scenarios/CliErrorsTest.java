@@ -105,6 +105,22 @@ class CliErrorsTest {
   }
 
   @Test
+  void anUnclosedBraceInTheConfigFileNamesTheLineItOpenedOn() throws Exception {
+    Path config = runs.getParent().resolve("unclosed-" + System.nanoTime() + ".conf");
+    Files.writeString(
+        config, "users = 10\nparams {\n  messages = 3\n  interval = 1s\n\nduration = 5s\n");
+    try {
+      assertSetupError(
+          murmRun("one-to-one", "--config", config.toString()),
+          config
+              + ":2: unclosed brace: this '{' has no matching '}' before the end of the file:"
+              + " add it");
+    } finally {
+      Files.delete(config);
+    }
+  }
+
+  @Test
   void anUnreachableTargetSaysWhereAndWhatToDo() throws Exception {
     assertSetupError(
         murmRun("one-to-one", "--target", "127.0.0.1:1"),
