@@ -33,7 +33,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--users",
       defaultValue = "0",
-      description = "ejabberd: accounts to create, named by --username and --password")
+      description = "accounts to create, named by --username and --password (default: none)")
   int users;
 
   @Option(names = "--first-user", defaultValue = "1", description = "id of the first account")
@@ -69,23 +69,26 @@ final class ServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new SetupException("--port " + port + ": use 1..65535, or 0 for a free port");
     }
+    if (users < 0) {
+      throw new SetupException("--users " + users + ": give the number of accounts, 0 for none");
+    }
     LocalServer.Options options =
         LocalServer.Options.defaults().withFolder(folder).withC2sPort(port);
     try (LocalServer server = start(options)) {
       String target = server.c2s().getHostString() + ":" + server.c2s().getPort();
-      String accounts = "--accounts register";
-      if (server instanceof LocalEjabberd ejabberd) {
-        accounts = "--accounts http-api --http-api " + ejabberd.httpApi();
-        if (users > 0) {
-          Accounts created = Accounts.existing(username, password);
-          ejabberd.registerUsers(created, firstUser, users);
-          accounts =
-              "--accounts existing --username '" + username + "' --password '" + password + "'";
-          out.printf(
-              "created accounts %s … %s%n",
-              created.forUser(firstUser).username(),
-              created.forUser(firstUser + users - 1).username());
-        }
+      String accounts =
+          server instanceof LocalEjabberd ejabberd
+              ? "--accounts http-api --http-api " + ejabberd.httpApi()
+              : "--accounts register";
+      if (users > 0) {
+        Accounts created = Accounts.existing(username, password);
+        register(server, created);
+        accounts =
+            "--accounts existing --username '" + username + "' --password '" + password + "'";
+        out.printf(
+            "created accounts %s … %s%n",
+            created.forUser(firstUser).username(),
+            created.forUser(firstUser + users - 1).username());
       }
       out.printf("%s is up; logs in %s%n", kind, server.logFile());
       if (server instanceof LocalEjabberd ejabberd) {
@@ -97,6 +100,19 @@ final class ServerCommand implements Callable<Integer> {
       out.println("Ctrl-C stops it");
       new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
       return ExitCode.OK.code;
+    }
+  }
+
+  /** ejabberd through its HTTP API, Prosody in-band: either way many at a time. */
+  private void register(LocalServer server, Accounts accounts) {
+    try {
+      if (server instanceof LocalEjabberd ejabberd) {
+        ejabberd.registerUsers(accounts, firstUser, users);
+      } else {
+        ((LocalProsody) server).registerUsers(accounts, firstUser, users);
+      }
+    } catch (IllegalStateException e) {
+      throw new SetupException("cannot create the accounts: " + e.getMessage(), e);
     }
   }
 

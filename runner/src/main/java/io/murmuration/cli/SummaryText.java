@@ -32,8 +32,12 @@ final class SummaryText {
     if (r != null) {
       b.append(
           String.format(
-              "runner    CPU %s s (%s s per 1,000 delivered), RSS peak %s MiB, threads peak %d, %d cores%n",
-              r.cpuS(), r.cpuSPer1000Delivered(), r.rssPeakMib(), r.threadsPeak(), r.cores()));
+              "runner    CPU %s (%s per 1,000 delivered), RSS peak %s, threads peak %d, %d cores%n",
+              orNa(r.cpuS(), " s"),
+              orNa(r.cpuSPer1000Delivered(), " s"),
+              orNa(r.rssPeakMib(), " MiB"),
+              r.threadsPeak(),
+              r.cores()));
     }
     b.append(
         "errors    "
@@ -75,5 +79,10 @@ final class SummaryText {
     return String.format(
         "%-9s p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms  (%d samples)%n",
         name, t.p50(), t.p90(), t.p99(), t.p999(), t.max(), t.count());
+  }
+
+  /** A measured value with its unit, or "n/a" when it is unknown (nothing delivered, no /proc). */
+  private static String orNa(Double value, String unit) {
+    return value == null ? "n/a" : value + unit;
   }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
  * controller spawns, at each tick, every user whose arrival time has passed, so a late tick catches
  * up instead of lowering the rate.
  *
- * @param users how many users the run starts with
+ * @param users how many users the run starts with, at least 1
  * @param firstUserId the id of the first user; the others follow (ids name accounts: {@code
  *     user_{id}})
  * @param arrivalRate users per second at the start, more than zero
@@ -30,8 +30,9 @@ public record LoadProfile(
     Duration drain) {
 
   public LoadProfile {
-    if (users < 0) {
-      throw new IllegalArgumentException("--users must be 0 or more, not " + users);
+    if (users < 1) {
+      throw new IllegalArgumentException(
+          "--users " + users + ": a run needs at least one user; give --users 1 or more");
     }
     if (!(arrivalRate > 0)) {
       throw new IllegalArgumentException(

@@ -55,7 +55,7 @@ public final class Preflight {
       }
     }
     Account account = accounts.forUser(firstUserId);
-    XmppClient probe = transport.open(account, new Quiet());
+    XmppClient probe = transport.open(account, XmppClient.Listener.IGNORE);
     String jid = xmpp.jid(account.username());
     try {
       if (accounts.mode() == Accounts.Mode.REGISTER) {
@@ -128,13 +128,5 @@ public final class Preflight {
 
   private static String show(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
-  }
-
-  private static final class Quiet implements XmppClient.Listener {
-    @Override
-    public void onMessage(Incoming message) {}
-
-    @Override
-    public void onConnectionLost(XmppException cause) {}
   }
 }

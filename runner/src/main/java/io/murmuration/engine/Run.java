@@ -6,6 +6,7 @@ import io.murmuration.scenario.Param;
 import io.murmuration.scenario.RunSetup;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,16 +23,19 @@ import org.apache.pekko.actor.typed.ActorSystem;
  */
 public final class Run implements AutoCloseable {
   private final RunPlan plan;
+  private final List<String> throttles;
   private final ActorSystem<RunController.Command> system;
   private final CompletableFuture<RunController.Outcome> outcome;
   private final PreciseTimer timer;
 
   private Run(
       RunPlan plan,
+      List<String> throttles,
       ActorSystem<RunController.Command> system,
       CompletableFuture<RunController.Outcome> outcome,
       PreciseTimer timer) {
     this.plan = plan;
+    this.throttles = throttles;
     this.system = system;
     this.outcome = outcome;
     this.timer = timer;
@@ -68,7 +72,7 @@ public final class Run implements AutoCloseable {
         ActorSystem.create(
             RunController.create(plan, throttles, timer, outcome), "murmuration", pekkoConfig());
     system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, system, outcome, timer);
+    return new Run(plan, List.copyOf(throttles.keySet()), system, outcome, timer);
   }
 
   static Config pekkoConfig() {
@@ -112,7 +116,24 @@ public final class Run implements AutoCloseable {
     system.tell(new RunController.RemoveUsers(count));
   }
 
+  /**
+   * Changes the rate of a throttle the scenario declared; throws with a clear message for any other
+   * name or a negative rate.
+   */
   public void throttle(String name, double perSecond) {
+    if (!throttles.contains(name)) {
+      throw new IllegalArgumentException(
+          "unknown throttle '"
+              + name
+              + "': "
+              + (throttles.isEmpty()
+                  ? "scenario " + plan.scenario().name() + " declares none"
+                  : "use one the scenario declares: " + String.join(", ", throttles)));
+    }
+    if (perSecond < 0) {
+      throw new IllegalArgumentException(
+          "throttle " + name + ": rate must be 0 (no limit) or more, not " + perSecond);
+    }
     system.tell(new RunController.SetThrottle(name, perSecond));
   }
 

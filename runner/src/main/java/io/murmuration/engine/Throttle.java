@@ -22,6 +22,10 @@ final class Throttle {
     private double perSecond;
     private long nextFree = Long.MIN_VALUE;
 
+    Rate(double perSecond) {
+      this.perSecond = perSecond;
+    }
+
     synchronized long acquire(long notBeforeNanos) {
       if (perSecond <= 0) {
         return notBeforeNanos;
@@ -41,21 +45,29 @@ final class Throttle {
 
   /** Rates in actions per second; 0 means no limit. */
   Throttle(Map<String, Double> initialRates) {
-    initialRates.forEach(this::setRate);
+    initialRates.forEach((name, perSecond) -> rates.put(name, new Rate(perSecond)));
   }
 
   /** The slot of throttle {@code name} not before {@code notBeforeNanos}. */
   long acquire(String name, long notBeforeNanos) {
+    return rate(name).acquire(notBeforeNanos);
+  }
+
+  /**
+   * Changes the rate of a declared throttle, in actions per second; 0 means no limit.
+   *
+   * @throws IllegalStateException for a name the scenario did not declare (nothing is created)
+   */
+  void setRate(String name, double perSecond) {
+    rate(name).set(perSecond);
+  }
+
+  private Rate rate(String name) {
     Rate rate = rates.get(name);
     if (rate == null) {
       throw new IllegalStateException(
           "throttle '" + name + "' is not declared: declare it in the scenario's init()");
     }
-    return rate.acquire(notBeforeNanos);
-  }
-
-  /** Changes (or declares) a rate, in actions per second; 0 means no limit. */
-  void setRate(String name, double perSecond) {
-    rates.computeIfAbsent(name, n -> new Rate()).set(perSecond);
+    return rate;
   }
 }

@@ -25,10 +25,10 @@
  *       up instead of lowering the arrival rate.
  * </ul>
  *
- * <p>{@link io.murmuration.engine.Run} is the handle callers hold; its verbs (add, remove,
- * throttle, set, stop) are messages to the controller, ready to be sent across a cluster. Only
- * immutable plans ({@link io.murmuration.engine.RunPlan}, {@link
- * io.murmuration.engine.LoadProfile}) describe a run; user ids are integers so that a cluster can
- * split them into ranges.
+ * <p>{@link io.murmuration.engine.Run} is the handle callers hold; its verbs add, remove, throttle
+ * and stop are messages to the controller, ready to be sent across a cluster (set changes the run's
+ * parameter values, which users read at their next step). Only immutable plans ({@link
+ * io.murmuration.engine.RunPlan}, {@link io.murmuration.engine.LoadProfile}) describe a run; user
+ * ids are integers so that a cluster can split them into ranges.
  */
 package io.murmuration.engine;

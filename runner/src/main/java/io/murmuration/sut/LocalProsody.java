@@ -1,5 +1,7 @@
 package io.murmuration.sut;
 
+import io.murmuration.accounts.Accounts;
+import io.murmuration.accounts.InBandRegistration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A real Prosody 0.12 (the Debian package) started on a free loopback port: c2s only (no s2s, no
  * HTTP), epoll with a 4,096 backlog, plain password storage, unencrypted PLAIN allowed, STARTTLS
  * offered with a self-signed certificate, in-band registration open without throttling (that is how
- * its users get accounts), offline storage on, no rate limits.
+ * its users get accounts: each before its login, or all at once with {@link #registerUsers}),
+ * offline storage on, no rate limits.
  *
  * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current
  * user. Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
@@ -109,6 +112,14 @@ public final class LocalProsody implements LocalServer {
   @Override
   public long osPid() {
     return process.pid();
+  }
+
+  /**
+   * Registers the accounts of users {@code firstId .. firstId+count-1} in-band, many at a time (its
+   * configuration lets anyone register, unthrottled); existing accounts count as registered.
+   */
+  public void registerUsers(Accounts accounts, int firstId, int count) {
+    InBandRegistration.register(xmppSettings(), accounts, firstId, count);
   }
 
   @Override

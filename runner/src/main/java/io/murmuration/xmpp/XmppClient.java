@@ -56,6 +56,16 @@ public interface XmppClient {
 
   /** Callbacks from the connection's own threads; implementations must not block them. */
   interface Listener {
+    /** Ignores everything: for clients that only register or probe a login. */
+    Listener IGNORE =
+        new Listener() {
+          @Override
+          public void onMessage(Incoming message) {}
+
+          @Override
+          public void onConnectionLost(XmppException cause) {}
+        };
+
     /**
      * A chat or normal message with a body arrived; {@code receivedAtNanos} is {@link
      * System#nanoTime()} on arrival.

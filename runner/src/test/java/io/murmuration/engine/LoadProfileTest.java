@@ -43,6 +43,7 @@ class LoadProfileTest {
   void rejectsSettingsThatCannotRun() {
     assertThrows(IllegalArgumentException.class, () -> LoadProfile.constant(10, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> LoadProfile.constant(-1, 1, 10));
+    assertThrows(IllegalArgumentException.class, () -> LoadProfile.constant(0, 1, 10));
     assertThrows(
         IllegalArgumentException.class,
         () -> new LoadProfile(10, 1, 10, 20, null, null, Duration.ofSeconds(5)));

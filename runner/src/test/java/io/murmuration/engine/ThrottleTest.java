@@ -68,6 +68,13 @@ class ThrottleTest {
   }
 
   @Test
+  void settingAnUndeclaredNameIsRefusedAndDeclaresNothing() {
+    Throttle throttle = new Throttle(Map.of("messages", 1.0));
+    assertThrows(IllegalStateException.class, () -> throttle.setRate("mesages", 5.0));
+    assertThrows(IllegalStateException.class, () -> throttle.acquire("mesages", 0L));
+  }
+
+  @Test
   void concurrentCallersNeverShareASlot() throws Exception {
     Throttle throttle = new Throttle(Map.of("msg", 1000.0));
     Set<Long> slots = ConcurrentHashMap.newKeySet();

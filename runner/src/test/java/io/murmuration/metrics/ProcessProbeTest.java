@@ -2,8 +2,8 @@ package io.murmuration.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.murmuration.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,8 @@ class ProcessProbeTest {
 
   @Test
   void readsThisProcess() {
-    assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "Linux /proc");
+    Prerequisites.require(
+        "Linux's /proc", Files.isReadable(Path.of("/proc/self/status")), "run the tests on Linux");
     ProcessProbe probe = new ProcessProbe();
     ProcessProbe.Sample first = probe.get();
     ProcessProbe.Sample second = probe.get();

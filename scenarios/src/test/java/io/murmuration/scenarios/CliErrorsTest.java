@@ -72,6 +72,20 @@ class CliErrorsTest {
   }
 
   @Test
+  void zeroUsersIsRefusedInsteadOfAnEmptyRun(LocalEjabberd ejabberd) throws Exception {
+    assertSetupError(
+        murmRun(
+            "one-to-one",
+            "--target",
+            ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort(),
+            "--accounts",
+            "register",
+            "--users",
+            "0"),
+        "--users 0: a run needs at least one user; give --users 1 or more");
+  }
+
+  @Test
   void anUnknownAssertionMetricListsTheKnownOnes() throws Exception {
     assertSetupError(
         murmRun("one-to-one", "--assert", "ttd.p98 < 5ms"), "unknown metric 'ttd.p98'");
@@ -85,6 +99,22 @@ class CliErrorsTest {
       assertSetupError(
           murmRun("one-to-one", "--config", config.toString()),
           config + ":2: unknown setting 'userz'");
+    } finally {
+      Files.delete(config);
+    }
+  }
+
+  @Test
+  void anUnclosedBraceInTheConfigFileNamesTheLineItOpenedOn() throws Exception {
+    Path config = runs.getParent().resolve("unclosed-" + System.nanoTime() + ".conf");
+    Files.writeString(
+        config, "users = 10\nparams {\n  messages = 3\n  interval = 1s\n\nduration = 5s\n");
+    try {
+      assertSetupError(
+          murmRun("one-to-one", "--config", config.toString()),
+          config
+              + ":2: unclosed brace: this '{' has no matching '}' before the end of the file:"
+              + " add it");
     } finally {
       Files.delete(config);
     }

@@ -1,6 +1,7 @@
 package io.murmuration.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,6 +150,43 @@ class OneToOneRunTest {
     assertEquals(1, run.code(), run.toString());
     assertTrue(run.out().matches("(?s).*assert messages.lost == 0 +PASS.*"), run.out());
     assertTrue(run.out().matches("(?s).*assert ttd.p50 < 1us +FAIL.*"), run.out());
+  }
+
+  @Test
+  void aRunThatDeliversNoMessageSaysNotApplicableNeverNull(LocalEjabberd ejabberd)
+      throws Exception {
+    int first = LocalServersExtension.freshUserIds(1);
+    // a bucket of one: the user has nobody to write to, and leaves at once
+    Cli run =
+        Cli.murm(
+            "run",
+            "one-to-one",
+            "--target",
+            target(ejabberd.c2s()),
+            "--users",
+            "1",
+            "--first-user",
+            Integer.toString(first),
+            "--accounts",
+            "register",
+            "-Pbucket_size=2",
+            "-Pbucket_wait=100ms",
+            "-Plinger=0s",
+            "--runs-dir",
+            runs.toString(),
+            "--quiet");
+    assertEquals(0, run.code(), run.toString());
+    assertEquals(0, run.summary().at("/messages/sent").asLong());
+    assertFalse(run.out().contains("null"), run.out());
+    assertTrue(run.out().contains("(n/a delivered)"), run.out());
+    assertTrue(run.out().contains("(n/a per 1,000 delivered)"), run.out());
+    assertTrue(run.out().contains("ttd       no samples"), run.out());
+    // the report's text (its script and chart data may hold JSON nulls; the charts draw them as
+    // gaps)
+    String report =
+        Files.readString(run.runFolder().resolve("report.html"))
+            .replaceAll("(?s)<script[^>]*>.*?</script>", "");
+    assertFalse(report.contains("null"), report);
   }
 
   @Test

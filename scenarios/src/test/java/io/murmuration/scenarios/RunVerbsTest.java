@@ -94,6 +94,13 @@ class RunVerbsTest {
       run.removeUsers(6);
       await("14 users connected", () -> metrics.connected() == 14);
 
+      // a misspelt throttle is refused
+      IllegalArgumentException unknown =
+          assertThrows(IllegalArgumentException.class, () -> run.throttle("mesages", 0));
+      assertEquals(
+          "unknown throttle 'mesages': use one the scenario declares: messages",
+          unknown.getMessage());
+
       // lifting the cap: 14 users every 100 ms send ~140/s
       run.throttle("messages", 0);
       Thread.sleep(1000);

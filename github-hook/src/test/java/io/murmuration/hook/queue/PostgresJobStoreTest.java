@@ -1,7 +1,6 @@
 package io.murmuration.hook.queue;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.murmuration.testing.Prerequisites;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,20 +9,26 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link JobStoreTest} against a real PostgreSQL, to keep the store's SQL portable: a throwaway
  * cluster ({@code initdb}, trust authentication, loopback only) in a temporary directory, one fresh
- * database per test. Skipped where PostgreSQL's binaries are not installed; run as the {@code
- * postgres} user through {@code setpriv} when the tests run as root (PostgreSQL refuses root).
+ * database per test, with the newest PostgreSQL installed ({@code /usr/lib/postgresql/VERSION/bin},
+ * as Debian installs it). Without one the test is skipped, or fails under {@code CI=true} (see
+ * {@link Prerequisites}); run as the {@code postgres} user through {@code setpriv} when the tests
+ * run as root (PostgreSQL refuses root).
  */
 class PostgresJobStoreTest extends JobStoreTest {
-  private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+  private static final Path VERSIONS = Path.of("/usr/lib/postgresql");
   private static final AtomicInteger databases = new AtomicInteger();
+  private static Path bin;
   private static Path cluster;
   private static int port;
 
@@ -31,7 +36,12 @@ class PostgresJobStoreTest extends JobStoreTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    assumeTrue(Files.isExecutable(BIN.resolve("initdb")), "PostgreSQL 15 is not installed");
+    Optional<Path> newest = newestBin();
+    Prerequisites.require(
+        "PostgreSQL (" + VERSIONS + "/VERSION/bin/initdb)",
+        newest.isPresent(),
+        "apt-get install -y postgresql");
+    bin = newest.get();
     boolean root = "root".equals(System.getProperty("user.name"));
     cluster = Files.createTempDirectory("murm-pg");
     if (root) {
@@ -44,7 +54,7 @@ class PostgresJobStoreTest extends JobStoreTest {
     Path data = cluster.resolve("data");
     run(
         root,
-        BIN.resolve("initdb").toString(),
+        bin.resolve("initdb").toString(),
         "-D",
         data.toString(),
         "-A",
@@ -53,7 +63,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         "postgres");
     run(
         root,
-        BIN.resolve("pg_ctl").toString(),
+        bin.resolve("pg_ctl").toString(),
         "-D",
         data.toString(),
         "-l",
@@ -62,6 +72,20 @@ class PostgresJobStoreTest extends JobStoreTest {
         "-o",
         "-p " + port + " -k " + cluster + " -c listen_addresses=127.0.0.1 -c fsync=off",
         "start");
+  }
+
+  /** The bin folder of the newest PostgreSQL version installed, if any. */
+  private static Optional<Path> newestBin() throws IOException {
+    if (!Files.isDirectory(VERSIONS)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> versions = Files.list(VERSIONS)) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)*"))
+          .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+          .max(Comparator.comparing(v -> Runtime.Version.parse(v.getFileName().toString())))
+          .map(v -> v.resolve("bin"));
+    }
   }
 
   @AfterAll
@@ -73,7 +97,7 @@ class PostgresJobStoreTest extends JobStoreTest {
       boolean root = "root".equals(System.getProperty("user.name"));
       run(
           root,
-          BIN.resolve("pg_ctl").toString(),
+          bin.resolve("pg_ctl").toString(),
           "-D",
           cluster.resolve("data").toString(),
           "-m",
