@@ -1,7 +1,6 @@
 package io.murmuration.engine;
 
 import io.murmuration.accounts.Accounts;
-import io.murmuration.scenario.Incoming;
 import io.murmuration.xmpp.Account;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
