@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -103,7 +104,8 @@ public final class HookService implements AutoCloseable {
             listen(settings.getString("listen")),
             secret,
             (int) settings.getMemorySize("max-body").toBytes(),
-            new HashSet<>(settings.getStringList("approval-labels")));
+            new HashSet<>(settings.getStringList("approval-labels")),
+            List.copyOf(settings.getStringList("clone-url-prefixes")));
     WebhookServer web =
         WebhookServer.start(
             server,

@@ -135,10 +135,11 @@ class HookServiceTest {
         """
         listen = "127.0.0.1:0"
         data-dir = "%s"
+        clone-url-prefixes = ["%s/"]
         public-url = "https://tide.example/"
         grafana = "https://grafana.example"
         """
-            .formatted(tmp.resolve("hook")));
+            .formatted(tmp.resolve("hook"), tmp));
     HookCommand command = new HookCommand();
     command.config = conf.toFile();
     Map<String, String> env =
@@ -258,9 +259,10 @@ class HookServiceTest {
           """
           listen = "127.0.0.1:0"
           data-dir = "%s"
+          clone-url-prefixes = ["%s/"]
           influx = "%s"
           """
-              .formatted(tmp.resolve("hook"), influx.url()));
+              .formatted(tmp.resolve("hook"), tmp, influx.url()));
       HookCommand command = new HookCommand();
       command.config = conf.toFile();
       Path key = TestKeys.writePkcs8(TestKeys.rsa(), tmp.resolve("app.pem"));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * over the limit → 413 (at most limit + 1 bytes are ever kept); a signature that is not the
  * HMAC-SHA256 of the raw body → 401 (compared in constant time with {@link MessageDigest#isEqual},
  * so that timing does not reveal how much of a forged signature was right); then the body is
- * parsed: not JSON, or an event without its usual fields → 400.
+ * parsed: not JSON, an event without its usual fields, or a value that breaks its rule ({@link
+ * io.murmuration.hook.PayloadValues}: a commit id that is not 40 hex digits, a branch with a
+ * leading {@code -}…) → 400 with one line naming the field.
  *
  * <p>Answers to a verified delivery: 202 once its job is committed to the store (and for a
  * redelivery of an accepted one, which stores nothing new); 204 for events and actions that run
@@ -53,16 +56,19 @@ public final class WebhookServer implements AutoCloseable {
    * @param maxBodyBytes the largest body accepted; GitHub caps payloads at 25 MB, but the events
    *     used here are far below 1 MiB
    * @param approvalLabels pull request labels whose addition approves an untrusted pull request
+   * @param cloneUrlPrefixes clone URLs accepted besides {@code https://} ones, by prefix (local
+   *     mirrors; see {@link io.murmuration.hook.PayloadValues#cloneUrl})
    */
   public record Settings(
       InetSocketAddress address,
       WebhookSecret secret,
       int maxBodyBytes,
-      Set<String> approvalLabels) {
+      Set<String> approvalLabels,
+      List<String> cloneUrlPrefixes) {
     public static final int DEFAULT_MAX_BODY = 1 << 20;
 
     public static Settings of(InetSocketAddress address, WebhookSecret secret) {
-      return new Settings(address, secret, DEFAULT_MAX_BODY, Set.of("loadtest"));
+      return new Settings(address, secret, DEFAULT_MAX_BODY, Set.of("loadtest"), List.of());
     }
   }
 
@@ -103,7 +109,8 @@ public final class WebhookServer implements AutoCloseable {
     WebhookServer s =
         new WebhookServer(
             settings,
-            new EventRouter(store, settings.approvalLabels(), wake, cancelRunning),
+            new EventRouter(
+                store, settings.approvalLabels(), settings.cloneUrlPrefixes(), wake, cancelRunning),
             new StatusPage(store, jobsDir, runningJob));
     s.server.start();
     return s;
@@ -148,7 +155,7 @@ public final class WebhookServer implements AutoCloseable {
       }
       String event = ex.getRequestHeaders().getFirst("X-GitHub-Event");
       String delivery = ex.getRequestHeaders().getFirst("X-GitHub-Delivery");
-      if (event == null || delivery == null || delivery.isBlank() || delivery.length() > 100) {
+      if (event == null || delivery == null) {
         send(ex, 400, "missing X-GitHub-Event or X-GitHub-Delivery");
         return;
       }
@@ -186,10 +193,10 @@ public final class WebhookServer implements AutoCloseable {
     log.info(
         "delivery {} ({}): {} {} {}",
         delivery,
-        event,
+        oneLine(event),
         outcome.kind(),
         outcome.jobs(),
-        outcome.note());
+        oneLine(outcome.note()));
     switch (outcome.kind()) {
       case PONG -> send(ex, 200, "pong");
       case IGNORED -> send(ex, 204, null);
@@ -207,6 +214,12 @@ public final class WebhookServer implements AutoCloseable {
                 .toString());
       }
     }
+  }
+
+  /** {@code text} (which may quote a payload) as one line of at most 200 characters, for logs. */
+  private static String oneLine(String text) {
+    String line = text.replaceAll("\\p{Cntrl}", "?");
+    return line.length() <= 200 ? line : line.substring(0, 199) + "…";
   }
 
   /**

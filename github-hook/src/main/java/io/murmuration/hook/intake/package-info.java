@@ -34,6 +34,15 @@
  * pull request is run again (so {@code /loadtest} doubles as "re-run"). The per-repository
  * configuration is read from the default branch, never from the head under test.
  *
+ * <h2>Payload values</h2>
+ *
+ * <p>Every value that reaches the store, and through it a command line or a path (commit ids,
+ * branches, the repository's name and clone URL, logins, numbers, the delivery id), is checked
+ * against a strict form by {@link io.murmuration.hook.PayloadValues} before anything is stored; a
+ * delivery with one value that breaks its rule is answered 400 with one line naming the field.
+ * Nothing is repaired: a value git would read as an option ({@code --upload-pack=…}) is refused,
+ * not quoted.
+ *
  * <h2>Idempotency</h2>
  *
  * <p>Every delivery that stores anything carries GitHub's {@code X-GitHub-Delivery} id into the

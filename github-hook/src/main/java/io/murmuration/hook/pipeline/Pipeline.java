@@ -2,6 +2,7 @@ package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.PayloadValues;
 import io.murmuration.hook.github.SummaryMarkdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,6 +176,16 @@ public final class Pipeline {
       return ResultText.of(round(job, config, ws, commands, head, ""), settings.details());
     } catch (CancellationException e) {
       return cancelledResult();
+    } catch (PayloadValues.Invalid e) {
+      return new JobResult(
+          "neutral",
+          "refused: " + e.getMessage(),
+          "A value of the job is not safe to give to git or to use in a path, so nothing ran with"
+              + " it: `"
+              + e.getMessage()
+              + "`. The webhook refuses such values; this job came from elsewhere (an older job"
+              + " store, another writer). This says nothing about the commit.",
+          null);
     } catch (RepoConfig.Invalid e) {
       return new JobResult(
           "failure",
@@ -282,7 +293,8 @@ public final class Pipeline {
   private RepoConfig readConfig(
       Job job, Workspace ws, Commands commands, Path log, Map<String, String> vars) {
     if (settings.operatorConfigs() != null) {
-      Path file = settings.operatorConfigs().resolve(job.repo() + ".conf");
+      Path file =
+          settings.operatorConfigs().resolve(PayloadValues.repo("job.repo", job.repo()) + ".conf");
       if (Files.isRegularFile(file)) {
         Commands.note(log, "configuration: the operator's " + file);
         try {

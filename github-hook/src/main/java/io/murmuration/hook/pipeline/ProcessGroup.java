@@ -42,6 +42,7 @@ final class ProcessGroup {
       List<String> command, Path dir, Map<String, String> env, Path out, Path err) {
     List<String> full = new ArrayList<>();
     full.add("setsid");
+    full.add("--");
     full.addAll(command);
     ProcessBuilder builder =
         new ProcessBuilder(full)

@@ -11,6 +11,9 @@ import java.util.Map;
  * main class {@code io.murmuration.cli.Murm}, so that the runner is exactly the version of the
  * service, in a process of its own that a cancel can stop and whose crash cannot take the service
  * down.
+ *
+ * <p>The scenario, the one positional argument, comes after {@code --}; the configuration's values
+ * cannot start with {@code -} ({@link RepoConfig} checks), so none can be read as an option.
  */
 final class RunnerCommand {
   private RunnerCommand() {}
@@ -34,7 +37,6 @@ final class RunnerCommand {
     c.add(System.getProperty("java.class.path"));
     c.add("io.murmuration.cli.Murm");
     c.add("run");
-    c.add(run.scenario());
     c.add("--target");
     c.add(String.join(",", config.targets()));
     c.add("--domain");
@@ -78,6 +80,8 @@ final class RunnerCommand {
       c.add("--influx");
       c.add(influxUrl);
     }
+    c.add("--");
+    c.add(run.scenario());
     return c;
   }
 

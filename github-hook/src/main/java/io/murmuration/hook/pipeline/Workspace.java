@@ -1,6 +1,7 @@
 package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
+import io.murmuration.hook.PayloadValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,11 @@ import java.util.stream.Stream;
  * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
  * reachable commit), and the default branch comes along for the configuration, which is read from
  * it and never from the commit under test.
+ *
+ * <p>The job's values reach git here, so they are checked here again ({@link PayloadValues}; a
+ * refused one throws {@link PayloadValues.Invalid} before any command runs), every positional
+ * argument comes after {@code --} (or {@code --end-of-options} where {@code --} would start paths),
+ * and git may use only the https, http and file transports ({@code GIT_ALLOW_PROTOCOL}).
  */
 final class Workspace {
   final Path dir;
@@ -68,23 +74,26 @@ final class Workspace {
    * @throws StepFailed when a git command fails or the time runs out
    */
   void fetch(Job job, Commands commands, Path log, long deadlineNanos, String token) {
-    String remoteRef = "refs/remotes/origin/" + job.defaultBranch();
-    git(commands, log, deadlineNanos, "init", "--quiet");
-    Map<String, String> auth = new java.util.HashMap<>(Map.of("GIT_TERMINAL_PROMPT", "0"));
-    if (token != null) {
-      auth.putAll(basicAuth(token));
-    }
-    Commands fetching = commands.with(auth); // never waits for a password prompt
-    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", job.cloneUrl()));
-    fetch.add(job.sha());
+    String url = PayloadValues.gitUrl("job.cloneUrl", job.cloneUrl());
+    String sha = PayloadValues.sha("job.sha", job.sha());
+    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", "--", url, sha));
     if (job.baseSha() != null) {
-      fetch.add(job.baseSha());
+      fetch.add(PayloadValues.sha("job.baseSha", job.baseSha()));
     }
     if (job.defaultBranch() != null) {
-      fetch.add("+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
+      String branch = PayloadValues.branch("job.defaultBranch", job.defaultBranch());
+      fetch.add("+refs/heads/" + branch + ":refs/remotes/origin/" + branch);
     }
+    git(commands, log, deadlineNanos, "init", "--quiet");
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of("GIT_TERMINAL_PROMPT", "0", "GIT_ALLOW_PROTOCOL", "https:http:file"));
+    if (token != null) {
+      env.putAll(basicAuth(token));
+    }
+    Commands fetching = commands.with(env); // never waits for a password prompt
     git(fetching, log, deadlineNanos, fetch.toArray(String[]::new));
-    git(commands, log, deadlineNanos, "checkout", "--quiet", "--detach", job.sha());
+    git(commands, log, deadlineNanos, "switch", "--quiet", "--detach", "--end-of-options", sha);
   }
 
   /**
@@ -109,17 +118,23 @@ final class Workspace {
    * the default branch has no such file.
    */
   String configOnDefaultBranch(Job job, Commands commands, Path log, long deadlineNanos) {
-    String object = "origin/" + job.defaultBranch() + ":" + RepoConfig.PATH;
+    String branch = PayloadValues.branch("job.defaultBranch", job.defaultBranch());
+    String object = "origin/" + branch + ":" + RepoConfig.PATH;
     Path out = dir.resolve("loadtest.conf");
     Integer exists =
-        commands.run(List.of("git", "cat-file", "-e", object), checkout, log, null, deadlineNanos);
+        commands.run(
+            List.of("git", "cat-file", "-e", "--end-of-options", object),
+            checkout,
+            log,
+            null,
+            deadlineNanos);
     if (exists == null) {
       throw new StepFailed("fetch", "reading the configuration took too long", log);
     }
     if (exists != 0) {
       return null;
     }
-    git(commands, log, out, deadlineNanos, "show", object);
+    git(commands, log, out, deadlineNanos, "show", "--end-of-options", object);
     try {
       return Files.readString(out, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -134,9 +149,18 @@ final class Workspace {
    */
   String mergeBase(Job job, Commands commands, Path log, long deadlineNanos) {
     Path out = dir.resolve("merge-base.txt");
-    git(commands, log, out, deadlineNanos, "merge-base", job.baseSha(), job.sha());
+    git(
+        commands,
+        log,
+        out,
+        deadlineNanos,
+        "merge-base",
+        "--",
+        PayloadValues.sha("job.baseSha", job.baseSha()),
+        PayloadValues.sha("job.sha", job.sha()));
     try {
-      return Files.readString(out, StandardCharsets.UTF_8).strip();
+      return PayloadValues.sha(
+          "git merge-base", Files.readString(out, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,8 +176,9 @@ final class Workspace {
         "add",
         "--quiet",
         "--detach",
+        "--",
         baseCheckout.toString(),
-        commit);
+        PayloadValues.sha("base commit", commit));
   }
 
   private void git(Commands commands, Path log, long deadlineNanos, String... args) {

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The pipeline against real git repositories made by the test ({@code main} and a pull-request
@@ -344,6 +346,58 @@ class PipelineTest {
 
     assertEquals("neutral", result.conclusion());
     assertEquals("no load-test configuration", result.title());
+  }
+
+  /**
+   * A job that did not come through the webhook (an older store, another writer) with a value that
+   * git would read as an option, or that leaves the operator's folder: the pipeline refuses it
+   * before git or the file system sees it, and ends the job neutral naming the field.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sha", "baseSha", "defaultBranch", "cloneUrl", "repo"})
+  @Timeout(60)
+  void aHostileJobValueIsRefusedBeforeGitOrAPathSeesIt(String field) throws Exception {
+    Path canary = tmp.resolve("canary");
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            start = "exec sleep 600"
+            ready { tcp = "127.0.0.1:%d", timeout = 1s }
+            scenarios = [ { scenario = one-to-one } ]
+            """
+                .formatted(unusedPort()));
+    Path operator = Files.createDirectories(tmp.resolve("operator"));
+    Files.writeString(
+        tmp.resolve("evil.conf"),
+        "build = \"touch "
+            + canary
+            + "\"\nstart = \"true\"\nscenarios = [ { scenario = one-to-one } ]\n");
+    String hostile = field.equals("repo") ? "../evil" : "--upload-pack=touch " + canary;
+    Job job =
+        new Job(
+            8,
+            "delivery-8",
+            Job.Trigger.PULL_REQUEST,
+            field.equals("repo") ? hostile : "acme/chat",
+            field.equals("cloneUrl") ? hostile : repo.dir().toUri().toString(),
+            field.equals("defaultBranch") ? hostile : "main",
+            "feature",
+            field.equals("sha") ? hostile : sha,
+            7,
+            field.equals("baseSha") ? hostile : sha,
+            null,
+            "alice",
+            Job.State.RUNNING,
+            Instant.now());
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withOperatorConfigs(operator))
+            .run(job);
+
+    assertFalse(Files.exists(canary), "the injected command ran");
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertTrue(result.title().startsWith("refused: job." + field + ": "), result.title());
   }
 
   private static Job job(long id, GitRepo repo, String branch, String sha, Integer pr) {
