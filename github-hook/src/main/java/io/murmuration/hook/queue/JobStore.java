@@ -39,6 +39,12 @@ import java.util.Optional;
  */
 public final class JobStore implements AutoCloseable {
 
+  /** The {@code title} column's size (schema.sql); a longer title is stored cut. */
+  public static final int TITLE_MAX = 1000;
+
+  /** The {@code summary} column's size (schema.sql); a longer summary is stored cut. */
+  public static final int SUMMARY_MAX = 100_000;
+
   private static final String COLUMNS =
       "id, delivery_id, trigger_kind, repo, clone_url, default_branch, branch, sha, pr, base_sha,"
           + " installation_id, requested_by, state, accepted_at";
@@ -201,7 +207,8 @@ public final class JobStore implements AutoCloseable {
   /**
    * Records the result of a running job and moves it to {@link State#DONE}. Returns false, and
    * records nothing, when the job is no longer running (cancelled meanwhile, or already finished):
-   * a job has at most one result.
+   * a job has at most one result. A title or summary longer than its column is stored cut, ending
+   * with "…" (GitHub gets the whole result from the worker, not from here).
    */
   public boolean finish(long id, JobResult result) throws SQLException {
     try (Connection c = connect();
@@ -211,8 +218,8 @@ public final class JobStore implements AutoCloseable {
                     + " summary = ? WHERE id = ? AND state = 'RUNNING'")) {
       ps.setObject(1, now());
       ps.setString(2, result.conclusion());
-      ps.setString(3, result.title());
-      ps.setString(4, result.summary());
+      ps.setString(3, cut(result.title(), TITLE_MAX));
+      ps.setString(4, cut(result.summary(), SUMMARY_MAX));
       ps.setLong(5, id);
       return ps.executeUpdate() == 1;
     }
@@ -496,6 +503,10 @@ public final class JobStore implements AutoCloseable {
         requestedBy,
         state,
         acceptedAt);
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static OffsetDateTime now() {

@@ -157,6 +157,20 @@ class WebhookServerTest {
   }
 
   @Test
+  void aSenderLoginTooLongForTheStoreIsA400NamingTheFieldNotA500() throws Exception {
+    ObjectNode push = fixture("push");
+    ((ObjectNode) push.get("sender")).put("login", "l".repeat(300));
+
+    HttpResponse<String> r = github.send("push", push);
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(
+        "sender.login: not a GitHub login (letters, digits, '-' and '_', at most 39 characters)",
+        r.body());
+    assertTrue(store.recent(10).isEmpty());
+  }
+
+  @Test
   void aBodyOverTheLimitIsAnswered413WhetherItsLengthIsDeclaredOrNot() throws Exception {
     byte[] big = new byte[WebhookServer.Settings.DEFAULT_MAX_BODY + 1];
     java.util.Arrays.fill(big, (byte) ' ');

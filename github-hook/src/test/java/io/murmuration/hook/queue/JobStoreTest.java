@@ -8,6 +8,7 @@ import io.murmuration.hook.Job;
 import io.murmuration.hook.Job.State;
 import io.murmuration.hook.Job.Trigger;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.PayloadValues;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -201,5 +202,50 @@ class JobStoreTest {
     Set<State> states = new HashSet<>();
     store.recent(10).forEach(j -> states.add(j.state()));
     assertEquals(Set.of(State.RUNNING, State.QUEUED), states);
+  }
+
+  @Test
+  void theLongestValuesTheIntakeAcceptsFitTheirColumns() throws Exception {
+    Job longest =
+        new Job(
+            0,
+            PayloadValues.deliveryId("delivery", "d".repeat(PayloadValues.DELIVERY_MAX)),
+            Trigger.PULL_REQUEST,
+            PayloadValues.repo("repo", "o".repeat(39) + "/" + "n".repeat(100)),
+            PayloadValues.cloneUrl(
+                "clone", "https://github.com/" + "c".repeat(PayloadValues.URL_MAX - 19), List.of()),
+            PayloadValues.branch("default", "m".repeat(PayloadValues.BRANCH_MAX)),
+            PayloadValues.branch("branch", "b".repeat(PayloadValues.BRANCH_MAX)),
+            PayloadValues.sha("sha", "f".repeat(40)),
+            Integer.MAX_VALUE,
+            PayloadValues.sha("base", "e".repeat(40)),
+            Long.MAX_VALUE,
+            PayloadValues.login("login", "l".repeat(39) + "[bot]"),
+            State.QUEUED,
+            Instant.EPOCH);
+
+    long id = store.accept(longest).orElseThrow().id();
+
+    Job stored = store.job(id).orElseThrow();
+    assertEquals(longest.repo(), stored.repo());
+    assertEquals(longest.cloneUrl(), stored.cloneUrl());
+    assertEquals(longest.branch(), stored.branch());
+    assertEquals(longest.requestedBy(), stored.requestedBy());
+  }
+
+  @Test
+  void aResultTooLongForItsColumnsIsStoredCutWithAMark() throws Exception {
+    long id = store.accept(request("d", null, State.QUEUED)).orElseThrow().id();
+    store.claim();
+
+    assertTrue(
+        store.finish(id, new JobResult("failure", "t".repeat(5000), "s".repeat(300_000), null)));
+
+    JobResult stored = store.result(id).orElseThrow();
+    assertEquals(JobStore.TITLE_MAX, stored.title().length());
+    assertTrue(stored.title().endsWith("…"), stored.title());
+    assertEquals(JobStore.SUMMARY_MAX, stored.summary().length());
+    assertTrue(stored.summary().endsWith("…"));
+    assertEquals(State.DONE, store.job(id).orElseThrow().state());
   }
 }
