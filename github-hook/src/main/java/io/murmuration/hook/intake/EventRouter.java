@@ -23,7 +23,8 @@ import java.util.function.LongConsumer;
  *       waits for approval, and every new push to it waits again (approving one commit does not
  *       approve the next);
  *   <li>approval is a {@code /loadtest} comment from a trusted author, or adding one of the
- *       configured labels (GitHub lets only triagers and writers label);
+ *       configured labels (GitHub lets only triagers and writers label); a comment on a pull
+ *       request with nothing waiting runs its newest commit again, a label then does nothing;
  *   <li>{@code check_run rerequested} is trusted: only users with write access can re-run a check.
  * </ul>
  *
@@ -118,7 +119,11 @@ final class EventRouter {
       if (!approvalLabels.contains(label)) {
         return ignored("label " + label + " is not an approval label");
       }
-      return approved(store.approve(deliveryId, repo(p), pr, sender(p)), pr);
+      Optional<List<Job>> queued = store.approve(deliveryId, repo(p), pr, sender(p), false);
+      if (queued.isPresent() && queued.get().isEmpty()) {
+        return ignored("no job of pull request #" + pr + " awaits approval");
+      }
+      return approved(queued, pr);
     }
     if (!PR_RUN_ACTIONS.contains(action)) {
       return ignored("pull_request " + action + " runs nothing");
@@ -160,7 +165,7 @@ final class EventRouter {
     }
     int pr = number(p, "/issue/number");
     String by = valid(p, "/comment/user/login", PayloadValues::login);
-    return approved(store.approve(deliveryId, repo(p), pr, by), pr);
+    return approved(store.approve(deliveryId, repo(p), pr, by, true), pr);
   }
 
   private Outcome checkRun(String deliveryId, JsonNode p) throws SQLException, MalformedPayload {

@@ -135,12 +135,14 @@ public final class JobStore implements AutoCloseable {
 
   /**
    * Approves a pull request on behalf of delivery {@code deliveryId} (a {@code /loadtest} comment,
-   * a label): its jobs waiting for approval are queued; when none waits, a new queued copy of its
-   * newest job (same commit) is stored instead, so that {@code /loadtest} also means "run again".
-   * One transaction. Returns the jobs now queued (empty list: the store knows no job of that pull
-   * request), or empty when the delivery was seen before.
+   * a label): its jobs waiting for approval are queued. When none waits and {@code runAgain} is
+   * true (a {@code /loadtest} comment), a new queued copy of its newest job (same commit) is stored
+   * instead; when {@code runAgain} is false (a label), nothing is. One transaction. Returns the
+   * jobs now queued (empty list: nothing was queued, and the delivery is not recorded), or empty
+   * when the delivery was seen before.
    */
-  public Optional<List<Job>> approve(String deliveryId, String repo, int pr, String approvedBy)
+  public Optional<List<Job>> approve(
+      String deliveryId, String repo, int pr, String approvedBy, boolean runAgain)
       throws SQLException {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -162,14 +164,18 @@ public final class JobStore implements AutoCloseable {
             queued.add(job.withState(State.QUEUED));
           }
         }
-        if (waiting.isEmpty()) {
+        if (waiting.isEmpty() && runAgain) {
           List<Job> newest = select(c, "WHERE repo = ? AND pr = ? ORDER BY id DESC", repo, pr);
           if (!newest.isEmpty()) {
             Job again = copy(newest.get(0), 0, deliveryId, approvedBy, State.QUEUED, now);
             queued.add(insertJob(c, again, now));
           }
         }
-        c.commit();
+        if (queued.isEmpty()) {
+          c.rollback();
+        } else {
+          c.commit();
+        }
         return Optional.of(queued);
       } catch (SQLException | RuntimeException e) {
         c.rollback();

@@ -326,6 +326,20 @@ class WebhookServerTest {
   }
 
   @Test
+  void theApprovalLabelOnAPullRequestWithNothingWaitingRunsNothingAgain() throws Exception {
+    github.send("pull_request", fixture("pull_request_opened"));
+    Job ran = store.claim().orElseThrow();
+    store.finish(ran.id(), new JobResult("success", "ok", "ok", null));
+    ObjectNode labeled = fixture("pull_request_opened").put("action", "labeled");
+    labeled.putObject("label").put("name", "loadtest");
+
+    assertEquals(204, github.send("pull_request", labeled).statusCode());
+    assertEquals(List.of(ran.id()), store.recent(10).stream().map(Job::id).toList());
+    assertTrue(store.queued().isEmpty());
+    assertEquals(1, wakeUps.get());
+  }
+
+  @Test
   void anotherLabelApprovesNothing() throws Exception {
     github.send("pull_request", fixture("pull_request_fork_opened"));
     ObjectNode labeled = fixture("pull_request_fork_opened").put("action", "labeled");

@@ -177,12 +177,13 @@ class JobStoreTest {
     long waiting = store.accept(request("a", 5, State.AWAITING_APPROVAL)).orElseThrow().id();
     long otherPr = store.accept(request("b", 6, State.AWAITING_APPROVAL)).orElseThrow().id();
 
-    List<Job> approved = store.approve("c", "acme/chatd", 5, "ada").orElseThrow();
+    List<Job> approved = store.approve("c", "acme/chatd", 5, "ada", true).orElseThrow();
 
     assertEquals(List.of(waiting), approved.stream().map(Job::id).toList());
     assertEquals(State.QUEUED, store.job(waiting).orElseThrow().state());
     assertEquals(State.AWAITING_APPROVAL, store.job(otherPr).orElseThrow().state());
-    assertTrue(store.approve("c", "acme/chatd", 5, "ada").isEmpty(), "a redelivered approval");
+    assertTrue(
+        store.approve("c", "acme/chatd", 5, "ada", true).isEmpty(), "a redelivered approval");
     assertEquals(2, store.recent(10).size());
   }
 
