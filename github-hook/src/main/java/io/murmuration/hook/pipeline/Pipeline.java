@@ -146,7 +146,7 @@ public final class Pipeline {
             "MURM_SUT_PORT", Integer.toString(ports[0]),
             "MURM_SUT_HTTP_PORT", Integer.toString(ports[1]),
             "MURM_JOB_DIR", ws.dir.toString());
-    Commands commands = new Commands(environment(vars), () -> cancelled);
+    Commands commands = new Commands(environment(vars), () -> cancelled, ws.processes);
     RepoConfig config = null;
     try {
       Path fetchLog = ws.log("01-fetch.log");
@@ -276,7 +276,7 @@ public final class Pipeline {
       }
       return outcomes;
     } finally {
-      stopServer(config, arm, ws.log("06-stop" + suffix + ".log"), server, roundCommands.env());
+      stopServer(config, arm, ws.log("06-stop" + suffix + ".log"), server, roundCommands);
     }
   }
 
@@ -398,15 +398,13 @@ public final class Pipeline {
     List<String> command =
         RunnerCommand.of(
             job, config, run, arm.runs(), settings.influxUrl(), arm.commit(), arm.name());
-    Map<String, String> env = new HashMap<>(commands.env());
+    Map<String, String> influx = new HashMap<>();
     for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
       if (System.getenv(name) != null) {
-        env.put(name, System.getenv(name));
+        influx.put(name, System.getenv(name));
       }
     }
-    Integer status =
-        new Commands(env, commands::cancelled)
-            .run(command, ws.dir, log, null, deadline(run.timeout()));
+    Integer status = commands.with(influx).run(command, ws.dir, log, null, deadline(run.timeout()));
     return ScenarioOutcome.read(run, status, log);
   }
 
@@ -415,13 +413,13 @@ public final class Pipeline {
    * to whatever of the start command's group still runs. Runs also when the job was cancelled.
    */
   private void stopServer(
-      RepoConfig config, Arm arm, Path log, ProcessGroup server, Map<String, String> env) {
+      RepoConfig config, Arm arm, Path log, ProcessGroup server, Commands commands) {
     Duration grace = config == null ? Duration.ofSeconds(30) : config.stopTimeout();
     try {
       if (config != null && config.stop() != null && server.leaderAlive()) {
-        Commands stopCommands = new Commands(env, () -> false);
-        stopCommands.run(
-            List.of("bash", "-c", config.stop()), arm.checkout(), log, null, deadline(grace));
+        commands
+            .uncancellable()
+            .run(List.of("bash", "-c", config.stop()), arm.checkout(), log, null, deadline(grace));
         server.awaitGone(grace);
       }
     } finally {

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * The folder of one job under the service's work root, {@code job-<id>/}: the checkout ({@code
  * src/}; for a pull request's A/B gate also the base's, {@code base/}), one log per step ({@code
  * 01-fetch.log}, {@code 02-build.log}, …), the configuration as read ({@code loadtest.conf}) and
- * the runner's run folders ({@code runs/}). A job that runs again (after a restart of the service)
- * starts from an empty folder.
+ * the runner's run folders ({@code runs/}), and the records of its running process groups ({@code
+ * processes/}). A job that runs again (after a restart of the service) starts from an empty folder,
+ * once the processes its previous attempt left running are stopped.
  *
  * <p>The checkout is {@code git init} + {@code git fetch URL SHA DEFAULT}: fetching the commit
  * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
@@ -34,19 +35,26 @@ final class Workspace {
   final Path checkout;
   final Path baseCheckout;
   final Path runs;
+  final Path processes;
 
   private Workspace(Path dir) {
     this.dir = dir;
     this.checkout = dir.resolve("src");
     this.baseCheckout = dir.resolve("base");
     this.runs = dir.resolve("runs");
+    this.processes = dir.resolve("processes");
   }
 
-  /** An empty {@code job-<id>} folder under {@code root}. */
+  /**
+   * An empty {@code job-<id>} folder under {@code root}. When the folder exists (the job runs again
+   * after the service was killed), the process groups recorded in it are stopped first ({@link
+   * ProcessGroup#stopLeftovers}): its old commands must not run beside the new ones.
+   */
   static Workspace create(Path root, long jobId) {
     Workspace w = new Workspace(root.resolve("job-" + jobId).toAbsolutePath());
     try {
       if (Files.exists(w.dir)) {
+        ProcessGroup.stopLeftovers(w.processes, Commands.STOP_GRACE);
         try (Stream<Path> all = Files.walk(w.dir)) {
           for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
@@ -55,6 +63,7 @@ final class Workspace {
       }
       Files.createDirectories(w.checkout);
       Files.createDirectories(w.runs);
+      Files.createDirectories(w.processes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the job folder " + w.dir, e);
     }

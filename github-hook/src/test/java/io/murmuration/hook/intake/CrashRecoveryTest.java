@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.murmuration.hook.GitRepo;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Job.State;
 import io.murmuration.hook.queue.JobStore;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,22 +93,128 @@ class CrashRecoveryTest {
     }
   }
 
+  /**
+   * A job's processes end with it: the real service ({@code murm hook}) is killed with SIGKILL
+   * while a job's build has a child running, which survives it (Java has no parent-death signal);
+   * after the restart, the job's second attempt finds that child gone when its own build starts.
+   * The build records it: the first attempt leaves {@code sleep 600} running, the second writes
+   * whether that process still runs.
+   */
+  @Test
+  void aKilledServicesJobProcessesAreStoppedBeforeTheJobRunsAgain() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    GitRepo repo = GitRepo.create(dir.resolve("origin"));
+    Files.writeString(
+        repo.dir().resolve("build.sh"),
+        """
+        if [ -f %1$s/child.pid ]; then  # a later attempt: does the first one's child still run?
+          st=$(cut -d' ' -f3 /proc/$(cat %1$s/child.pid)/stat 2>/dev/null)
+          if [ -n "$st" ] && [ "$st" != Z ]; then echo alive; else echo gone; fi > %1$s/verdict.tmp
+          mv %1$s/verdict.tmp %1$s/verdict
+        else
+          sleep 600 &
+          echo $! > %1$s/child.tmp && mv %1$s/child.tmp %1$s/child.pid
+          wait
+        fi
+        """
+            .formatted(state));
+    String sha =
+        repo.commit(
+            """
+            build = "bash build.sh"
+            start = "exec sleep 600"
+            ready { tcp = "127.0.0.1:1", timeout = 1s }
+            scenarios = [ { scenario = one-to-one } ]
+            """);
+    Path conf = dir.resolve("hook.conf");
+    Files.writeString(
+        conf,
+        """
+        listen = "127.0.0.1:0"
+        data-dir = "%s"
+        clone-url-prefixes = ["%s/"]
+        """
+            .formatted(dir.resolve("data"), dir));
+    ObjectNode push = fixture("push").put("after", sha);
+    ((ObjectNode) push.get("repository")).put("clone_url", repo.dir().toString());
+    List<String> hook = List.of("io.murmuration.hook.HookCommand", "--config", conf.toString());
+
+    Process first = launch("first", hook);
+    long child;
+    try {
+      Deliveries github = new Deliveries(announcedPort(first, "first"), SECRET);
+      assertEquals(202, github.send("push", push).statusCode());
+      awaitFile(state.resolve("child.pid"));
+      child = Long.parseLong(Files.readString(state.resolve("child.pid")).strip());
+    } finally {
+      first.destroyForcibly(); // SIGKILL: the job's processes are orphaned, not stopped
+      first.waitFor();
+    }
+    assertTrue(ProcessHandle.of(child).isPresent(), "the kill took the build's child with it");
+
+    Process second = launch("second", hook);
+    try {
+      awaitFile(state.resolve("verdict"));
+      assertEquals(
+          "gone",
+          Files.readString(state.resolve("verdict")).strip(),
+          "the first attempt's child ran beside the second attempt");
+    } finally {
+      second.destroy();
+      second.waitFor();
+      ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
   private Process launch(Path data, Path runs, String name) throws IOException {
-    Path portFile = dir.resolve("port-" + name);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
+    return launch(
+        name,
+        List.of(
             CrashTestService.class.getName(),
             data.toString(),
-            portFile.toString(),
+            dir.resolve("port-" + name).toString(),
             runs.toString(),
-            Long.toString(JOB_MILLIS));
+            Long.toString(JOB_MILLIS)));
+  }
+
+  /** A JVM on this test's class path running {@code mainAndArgs}; output to service-NAME.log. */
+  private Process launch(String name, List<String> mainAndArgs) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path")));
+    command.addAll(mainAndArgs);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("MURM_WEBHOOK_SECRET", SECRET);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("service-" + name + ".log").toFile());
     return pb.start();
+  }
+
+  /** The port {@code murm hook} says it listens on, once it says so. */
+  private int announcedPort(Process p, String name) throws Exception {
+    Pattern said = Pattern.compile("on port (\\d+)");
+    Path log = dir.resolve("service-" + name + ".log");
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      Matcher m = said.matcher(Files.readString(log));
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      assertTrue(p.isAlive(), "the service died: " + logs());
+      assertTrue(System.nanoTime() < deadline, "the service did not start: " + logs());
+      Thread.sleep(50);
+    }
+  }
+
+  private void awaitFile(Path file) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(file)) {
+      assertTrue(System.nanoTime() < deadline, "no " + file.getFileName() + ": " + logs());
+      Thread.sleep(50);
+    }
   }
 
   /** The port the service wrote once listening. */
