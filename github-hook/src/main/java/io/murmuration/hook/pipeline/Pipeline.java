@@ -32,8 +32,9 @@ import java.util.concurrent.CancellationException;
  * scenarios, stop it, and do the same for the head — base, head, base, head… on the same machine,
  * so that drift of the machine lands on both arms alike. Each step logs to its own file in the
  * job's folder ({@link Workspace}) and has a time limit; a failing step ends the job with
- * conclusion {@code failure}, the step named and the tail of its log quoted — never silently. The
- * server is stopped whatever happens.
+ * conclusion {@code failure}, the step named and the tail of its log quoted — never silently —
+ * except a fetch that fails (an unreachable remote, a network error, no token), which is trouble of
+ * the service's side and ends it {@code neutral}. The server is stopped whatever happens.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
  * any other thread and stops the job in progress (its running command's whole process group) within
@@ -131,7 +132,8 @@ public final class Pipeline {
     try {
       return settings.fetchToken().forJob(job);
     } catch (java.io.IOException | RuntimeException e) {
-      throw new StepFailed("fetch", "no token to fetch " + job.repo() + ": " + e.getMessage(), log);
+      throw StepFailed.infrastructure(
+          "fetch", "no token to fetch " + job.repo() + ": " + e.getMessage(), log);
     }
   }
 

@@ -80,7 +80,8 @@ final class Workspace {
    * its output go to {@code log}. With a {@code token} (null: none) the fetch authenticates, for
    * private repositories.
    *
-   * @throws StepFailed when a git command fails or the time runs out
+   * @throws StepFailed when a git command fails or the time runs out ({@link
+   *     StepFailed#infrastructure}: a repository that cannot be fetched says nothing of the commit)
    */
   void fetch(Job job, Commands commands, Path log, long deadlineNanos, String token) {
     String url = PayloadValues.gitUrl("job.cloneUrl", job.cloneUrl());
@@ -138,7 +139,7 @@ final class Workspace {
             null,
             deadlineNanos);
     if (exists == null) {
-      throw new StepFailed("fetch", "reading the configuration took too long", log);
+      throw StepFailed.infrastructure("fetch", "reading the configuration took too long", log);
     }
     if (exists != 0) {
       return null;
@@ -200,10 +201,11 @@ final class Workspace {
             .toList();
     Integer status = commands.run(command, checkout, log, out, deadlineNanos);
     if (status == null) {
-      throw new StepFailed("fetch", "git " + args[0] + " did not finish in time", log);
+      throw StepFailed.infrastructure("fetch", "git " + args[0] + " did not finish in time", log);
     }
     if (status != 0) {
-      throw new StepFailed("fetch", "git " + args[0] + " failed (exit status " + status + ")", log);
+      throw StepFailed.infrastructure(
+          "fetch", "git " + args[0] + " failed (exit status " + status + ")", log);
     }
   }
 }

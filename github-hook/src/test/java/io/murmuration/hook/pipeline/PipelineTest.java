@@ -34,7 +34,8 @@ class PipelineTest {
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRun() throws Exception {
+  void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRunEvenWithInfluxDown()
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String cp = System.getProperty("java.class.path");
     GitRepo repo = GitRepo.create(tmp.resolve("origin"));
@@ -52,7 +53,10 @@ class PipelineTest {
             """
                 .formatted(java, cp));
 
-    Pipeline pipeline = new Pipeline(Pipeline.Settings.of(tmp.resolve("work")));
+    // InfluxDB down is trouble of the service's side: the run still counts, its points are kept
+    String influxDown = "http://127.0.0.1:" + unusedPort();
+    Pipeline pipeline =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withInflux(influxDown));
     JobResult result = pipeline.run(job(1, repo, "main", sha, null));
 
     Path jobDir = tmp.resolve("work/job-1");
@@ -72,6 +76,7 @@ class PipelineTest {
     String runLog = Files.readString(jobDir.resolve("05-run-1-one-to-one.log"));
     assertTrue(runLog.contains("trigger=push"), runLog);
     assertTrue(runLog.contains("commit=" + sha), runLog);
+    assertTrue(runLog.contains("influx: "), runLog);
     assertTrue(Files.readString(jobDir.resolve("06-stop.log")).contains("server stopped"));
     String target = summary.replaceAll("(?s).*\"target\" : \"([^\"]+)\".*", "$1");
     int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -329,6 +334,38 @@ class PipelineTest {
     assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5);
     long pid = Long.parseLong(Files.readString(pidFile).strip());
     assertFalse(running(pid), "the build still runs");
+  }
+
+  /**
+   * A remote that cannot be reached says nothing about the commit: the fetch step's failure is
+   * neutral, with the step named and the end of its log, never a failure blamed on the commit.
+   */
+  @Test
+  @Timeout(60)
+  void anUnreachableRemoteIsNeutralNotAFailureOfTheCommit() throws Exception {
+    Job job =
+        new Job(
+            9,
+            "delivery-9",
+            Job.Trigger.PUSH,
+            "acme/chat",
+            "https://127.0.0.1:" + unusedPort() + "/acme/chat.git",
+            "main",
+            "main",
+            "0123456789abcdef0123456789abcdef01234567",
+            null,
+            null,
+            null,
+            "alice",
+            Job.State.RUNNING,
+            Instant.now());
+
+    JobResult result = new Pipeline(Pipeline.Settings.of(tmp.resolve("work"))).run(job);
+
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertEquals("git fetch failed (exit status 128)", result.title());
+    assertTrue(result.summary().contains("not a verdict on the commit"), result.summary());
+    assertTrue(result.summary().contains("Failed to connect"), result.summary());
   }
 
   @Test
