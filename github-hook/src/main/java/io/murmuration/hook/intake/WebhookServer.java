@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * little: no {@code X-Hub-Signature-256} → 401 before the body is read; a declared or actual body
  * over the limit → 413 (at most limit + 1 bytes are ever kept); a signature that is not the
  * HMAC-SHA256 of the raw body → 401 (compared in constant time with {@link MessageDigest#isEqual},
- * so that timing does not reveal how much of a forged signature was right); then the body is
- * parsed: not JSON, an event without its usual fields, or a value that breaks its rule ({@link
- * io.murmuration.hook.PayloadValues}: a commit id that is not 40 hex digits, a branch with a
- * leading {@code -}…) → 400 with one line naming the field.
+ * so that timing does not reveal how much of a forged signature was right); a {@code Content-Type}
+ * other than {@code application/json} (GitHub's form encoding, chosen by mistake) → 415 saying
+ * which setting to change; then the body is parsed: not JSON, an event without its usual fields, or
+ * a value that breaks its rule ({@link io.murmuration.hook.PayloadValues}: a commit id that is not
+ * 40 hex digits, a branch with a leading {@code -}…) → 400 with one line naming the field.
  *
  * <p>Answers to a verified delivery: 202 once its job is committed to the store (and for a
  * redelivery of an accepted one, which stores nothing new); 204 for events and actions that run
@@ -153,6 +154,14 @@ public final class WebhookServer implements AutoCloseable {
         send(ex, 401, "signature does not match");
         return;
       }
+      if (!isJson(ex.getRequestHeaders().getFirst("Content-Type"))) {
+        send(
+            ex,
+            415,
+            "Content-Type must be application/json: choose application/json as the content type"
+                + " in the webhook's settings on GitHub");
+        return;
+      }
       String event = ex.getRequestHeaders().getFirst("X-GitHub-Event");
       String delivery = ex.getRequestHeaders().getFirst("X-GitHub-Delivery");
       if (event == null || delivery == null) {
@@ -256,6 +265,12 @@ public final class WebhookServer implements AutoCloseable {
     while (dropped < max && (n = in.read(buffer)) > 0) {
       dropped += n;
     }
+  }
+
+  /** Whether a {@code Content-Type} header says JSON ({@code application/json}, any parameters). */
+  private static boolean isJson(String contentType) {
+    return contentType != null
+        && contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
   }
 
   /** Whether {@code header} is {@code sha256=<hex of HMAC-SHA256(secret, body)>}. */

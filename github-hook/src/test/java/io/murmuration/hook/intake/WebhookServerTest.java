@@ -147,6 +147,52 @@ class WebhookServerTest {
     assertTrue(store.recent(10).isEmpty());
   }
 
+  /**
+   * A webhook set to GitHub's other content type, {@code application/x-www-form-urlencoded}, sends
+   * the JSON as a form field; the answer says which setting to change.
+   */
+  @Test
+  void aDeliveryThatIsNotApplicationJsonIsAnswered415SayingToChooseJson() throws Exception {
+    byte[] form =
+        ("payload="
+                + java.net.URLEncoder.encode(fixture("push").toString(), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> r =
+        github.send(
+            HttpRequest.newBuilder(github.endpoint())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", Deliveries.newDeliveryId())
+                .header("X-Hub-Signature-256", Deliveries.sign(SECRET, form))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form))
+                .build());
+
+    assertEquals(415, r.statusCode(), r.body());
+    assertEquals(
+        "Content-Type must be application/json: choose application/json as the content type in"
+            + " the webhook's settings on GitHub",
+        r.body());
+    assertTrue(store.recent(10).isEmpty());
+  }
+
+  @Test
+  void jsonWithACharsetIsJson() throws Exception {
+    byte[] body = Deliveries.bytes(fixture("push"));
+
+    HttpResponse<String> r =
+        github.send(
+            HttpRequest.newBuilder(github.endpoint())
+                .header("Content-Type", "Application/JSON; charset=utf-8")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", Deliveries.newDeliveryId())
+                .header("X-Hub-Signature-256", Deliveries.sign(SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+
+    assertEquals(202, r.statusCode(), r.body());
+  }
+
   @Test
   void aPayloadWithoutItsRepositoryIsAnswered400() throws Exception {
     ObjectNode push = fixture("push");
