@@ -48,10 +48,12 @@ public final class HookService implements AutoCloseable {
 
   /**
    * Starts the service with {@code settings} (the keys of {@code docs/github.md}) and secrets from
-   * {@code env}; says on {@code out} where it listens and how it reports.
+   * {@code env}; says on {@code out} where it listens and how it reports. java.util.logging goes to
+   * the service's log from then on ({@link JdkLogging}).
    */
   public static HookService start(Config settings, Map<String, String> env, PrintStream out)
       throws IOException, SQLException {
+    JdkLogging.toSlf4j();
     Path dataDir = Path.of(settings.getString("data-dir")).toAbsolutePath();
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);

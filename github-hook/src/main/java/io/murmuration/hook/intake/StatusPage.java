@@ -11,7 +11,6 @@ import io.murmuration.hook.queue.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -106,9 +105,9 @@ final class StatusPage implements HttpHandler {
   @Override
   public void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      if (!ex.getRequestMethod().equals("GET")) {
-        ex.getResponseHeaders().set("Allow", "GET");
-        send(ex, 405, "text/plain", "GET only");
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(ex, 405, "text/plain", "GET or HEAD only");
         return;
       }
       String path = ex.getRequestURI().getRawPath();
@@ -228,6 +227,11 @@ final class StatusPage implements HttpHandler {
       return;
     }
     headers(ex, "text/plain");
+    if (ex.getRequestMethod().equals("HEAD")) {
+      ex.getResponseHeaders().set("Content-Length", Long.toString(Files.size(file)));
+      ex.sendResponseHeaders(200, -1);
+      return;
+    }
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       ex.sendResponseHeaders(200, 0); // chunked: a running step's log still grows
       try (OutputStream out = ex.getResponseBody()) {
@@ -292,8 +296,6 @@ final class StatusPage implements HttpHandler {
   private static void send(HttpExchange ex, int status, String type, String body)
       throws IOException {
     headers(ex, type);
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
+    HttpAnswer.send(ex, status, body);
   }
 }

@@ -1,5 +1,7 @@
 package io.murmuration.hook.intake;
 
+import static io.murmuration.hook.intake.HttpAnswer.send;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -285,15 +287,5 @@ public final class WebhookServer implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
-  }
-
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
-    if (body == null) {
-      ex.sendResponseHeaders(status, -1);
-      return;
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
   }
 }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,20 +138,20 @@ class CrashRecoveryTest {
     ((ObjectNode) push.get("repository")).put("clone_url", repo.dir().toString());
     List<String> hook = List.of("io.murmuration.hook.HookCommand", "--config", conf.toString());
 
-    Process first = launch("first", hook);
+    ServiceProcess first = launch("first", hook);
     long child;
     try {
-      Deliveries github = new Deliveries(announcedPort(first, "first"), SECRET);
+      Deliveries github = new Deliveries(first.announcedPort(), SECRET);
       assertEquals(202, github.send("push", push).statusCode());
       awaitFile(state.resolve("child.pid"));
       child = Long.parseLong(Files.readString(state.resolve("child.pid")).strip());
     } finally {
-      first.destroyForcibly(); // SIGKILL: the job's processes are orphaned, not stopped
-      first.waitFor();
+      first.process().destroyForcibly(); // SIGKILL: the job's processes are orphaned, not stopped
+      first.process().waitFor();
     }
     assertTrue(ProcessHandle.of(child).isPresent(), "the kill took the build's child with it");
 
-    Process second = launch("second", hook);
+    ServiceProcess second = launch("second", hook);
     try {
       awaitFile(state.resolve("verdict"));
       assertEquals(
@@ -160,53 +159,29 @@ class CrashRecoveryTest {
           Files.readString(state.resolve("verdict")).strip(),
           "the first attempt's child ran beside the second attempt");
     } finally {
-      second.destroy();
-      second.waitFor();
+      second.close();
       ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
 
   private Process launch(Path data, Path runs, String name) throws IOException {
     return launch(
-        name,
-        List.of(
-            CrashTestService.class.getName(),
-            data.toString(),
-            dir.resolve("port-" + name).toString(),
-            runs.toString(),
-            Long.toString(JOB_MILLIS)));
-  }
-
-  /** A JVM on this test's class path running {@code mainAndArgs}; output to service-NAME.log. */
-  private Process launch(String name, List<String> mainAndArgs) throws IOException {
-    List<String> command =
-        new ArrayList<>(
+            name,
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path")));
-    command.addAll(mainAndArgs);
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("MURM_WEBHOOK_SECRET", SECRET);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("service-" + name + ".log").toFile());
-    return pb.start();
+                CrashTestService.class.getName(),
+                data.toString(),
+                dir.resolve("port-" + name).toString(),
+                runs.toString(),
+                Long.toString(JOB_MILLIS)))
+        .process();
   }
 
-  /** The port {@code murm hook} says it listens on, once it says so. */
-  private int announcedPort(Process p, String name) throws Exception {
-    Pattern said = Pattern.compile("on port (\\d+)");
-    Path log = dir.resolve("service-" + name + ".log");
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      Matcher m = said.matcher(Files.readString(log));
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      assertTrue(p.isAlive(), "the service died: " + logs());
-      assertTrue(System.nanoTime() < deadline, "the service did not start: " + logs());
-      Thread.sleep(50);
-    }
+  /** A JVM running {@code mainAndArgs}, its output in service-NAME.log. */
+  private ServiceProcess launch(String name, List<String> mainAndArgs) throws IOException {
+    return ServiceProcess.start(
+        dir.resolve("service-" + name + ".log"),
+        Map.of("MURM_WEBHOOK_SECRET", SECRET),
+        mainAndArgs);
   }
 
   private void awaitFile(Path file) throws Exception {

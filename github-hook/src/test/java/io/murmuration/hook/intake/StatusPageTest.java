@@ -247,11 +247,19 @@ class StatusPageTest {
   }
 
   @Test
-  void onlyGetIsAnswered() throws Exception {
+  void onlyGetAndHeadAreAnswered() throws Exception {
     HttpRequest post =
         HttpRequest.newBuilder(uri("/")).POST(HttpRequest.BodyPublishers.ofString("x")).build();
+    HttpRequest head =
+        HttpRequest.newBuilder(uri("/jobs/" + ok + "/logs/01-fetch.log")).HEAD().build();
     try (HttpClient http = HttpClient.newHttpClient()) {
-      assertEquals(405, http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> refused = http.send(post, HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, refused.statusCode());
+      assertEquals("GET, HEAD", refused.headers().firstValue("Allow").orElse(""));
+      HttpResponse<String> log = http.send(head, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, log.statusCode());
+      assertEquals("", log.body());
+      assertEquals("16", log.headers().firstValue("Content-Length").orElse(""));
     }
   }
 
