@@ -40,6 +40,7 @@ final class StatusHtml {
       background:#888}
       .success{background:#1a7f37}.failure{background:#cf222e}.neutral{background:#6e7781}
       .cancelled{background:#9a6700}.action_required{background:#bf8700}
+      .summary table{margin:.5em 0}.summary code{background:#f6f6f6;padding:0 .2em}
       """;
 
   private StatusHtml() {}
@@ -113,7 +114,10 @@ final class StatusHtml {
     return h.toString();
   }
 
-  /** {@code GET /jobs/<id>}: the job's fields, its result summary as text, its step logs. */
+  /**
+   * {@code GET /jobs/<id>}: the job's fields with when it started and ended, its result summary
+   * rendered from markdown ({@link Markdown}), its step logs.
+   */
   static String details(StatusPage.Details d, Instant now) {
     Job j = d.job();
     boolean ongoing = j.state() != Job.State.DONE && j.state() != Job.State.CANCELLED;
@@ -141,6 +145,15 @@ final class StatusHtml {
               time(d.startedAt())
                   + (d.running() ? " (running for " + elapsed(d.startedAt(), now) + ")" : "")));
     }
+    if (d.finishedAt() != null) {
+      h.append(
+          row(
+              "finished",
+              time(d.finishedAt())
+                  + (d.startedAt() == null || d.startedAt().isAfter(d.finishedAt())
+                      ? ""
+                      : " (took " + elapsed(d.startedAt(), d.finishedAt()) + ")")));
+    }
     h.append("</table>\n<h2>Result</h2>\n<section id=\"result\">");
     JobResult r = d.result();
     if (r == null) {
@@ -150,9 +163,9 @@ final class StatusHtml {
           .append(verdict(r.conclusion()))
           .append(' ')
           .append(esc(r.title()))
-          .append("</p>\n<pre>")
-          .append(esc(r.summary()))
-          .append("</pre>");
+          .append("</p>\n<div class=\"summary\">\n")
+          .append(Markdown.toHtml(r.summary()))
+          .append("</div>");
     }
     h.append("</section>\n<h2>Step logs</h2>\n<section id=\"logs\">");
     if (d.logs().isEmpty()) {

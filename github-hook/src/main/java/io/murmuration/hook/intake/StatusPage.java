@@ -79,11 +79,15 @@ final class StatusPage implements HttpHandler {
   /** What the page shows, as of {@code at}. */
   record Status(Instant at, Running running, List<Job> queue, List<JobStore.Ended> results) {}
 
-  /** One job for its details page: the store's fields, its result if any, its step logs. */
+  /**
+   * One job for its details page: the store's fields, when its latest attempt started and when it
+   * ended (or nulls), its result if any, its step logs.
+   */
   record Details(
       Job job,
       int attempts,
       Instant startedAt,
+      Instant finishedAt,
       JobResult result,
       List<String> logs,
       boolean running) {}
@@ -166,6 +170,7 @@ final class StatusPage implements HttpHandler {
             job.get(),
             store.attempts(id),
             store.startedAt(id).orElse(null),
+            store.finishedAt(id).orElse(null),
             store.result(id).orElse(null),
             stepLogs(id),
             runningJob.getAsLong() == id));

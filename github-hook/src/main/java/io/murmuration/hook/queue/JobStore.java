@@ -337,8 +337,17 @@ public final class JobStore implements AutoCloseable {
 
   /** When the job's latest attempt started (it was claimed), or empty when it never ran. */
   public Optional<Instant> startedAt(long id) throws SQLException {
+    return time(id, "started_at");
+  }
+
+  /** When the job recorded its result, or empty when it has none. */
+  public Optional<Instant> finishedAt(long id) throws SQLException {
+    return time(id, "finished_at");
+  }
+
+  private Optional<Instant> time(long id, String column) throws SQLException {
     try (Connection c = connect();
-        PreparedStatement ps = c.prepareStatement("SELECT started_at FROM jobs WHERE id = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM jobs WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
