@@ -231,6 +231,8 @@ class HookServiceTest {
     String baseLog = Files.readString(jobDir.resolve("05-run-r1-base-1-one-to-one.log"));
     assertTrue(baseLog.contains("commit=" + base), baseLog);
     assertTrue(baseLog.contains("arm=base"), baseLog);
+    assertTrue(baseLog.contains("branch=main,"), baseLog);
+    assertTrue(runLog.contains("branch=faster-roster,"), runLog);
   }
 
   @Test

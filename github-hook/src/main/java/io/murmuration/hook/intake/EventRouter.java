@@ -106,7 +106,7 @@ final class EventRouter {
       return ignored("the default branch was deleted");
     }
     Job job =
-        newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha(p, "/after"), null, null)
+        newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha(p, "/after"), null, null, null)
             .withState(State.QUEUED);
     return stored(store.accept(job), null);
   }
@@ -139,7 +139,8 @@ final class EventRouter {
                 branch(p, "/pull_request/head/ref"),
                 sha(p, "/pull_request/head/sha"),
                 pr,
-                sha(p, "/pull_request/base/sha"))
+                sha(p, "/pull_request/base/sha"),
+                branch(p, "/pull_request/base/ref"))
             .withState(trusted ? State.QUEUED : State.AWAITING_APPROVAL);
     return stored(store.accept(job), pr);
   }
@@ -185,7 +186,8 @@ final class EventRouter {
               optional(p, first + "/head/ref", PayloadValues::branch),
               sha,
               pr,
-              optional(p, first + "/base/sha", PayloadValues::sha));
+              optional(p, first + "/base/sha", PayloadValues::sha),
+              optional(p, first + "/base/ref", PayloadValues::branch));
       return stored(store.accept(job.withState(State.QUEUED)), pr);
     }
     String defaultBranch = branch(p, "/repository/default_branch");
@@ -193,7 +195,7 @@ final class EventRouter {
       return ignored(
           "a re-run of a commit that is neither on a pull request nor the default branch");
     }
-    Job job = newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha, null, null);
+    Job job = newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha, null, null, null);
     return stored(store.accept(job.withState(State.QUEUED)), null);
   }
 
@@ -239,7 +241,8 @@ final class EventRouter {
       String branch,
       String sha,
       Integer pr,
-      String baseSha)
+      String baseSha,
+      String baseBranch)
       throws MalformedPayload {
     return new Job(
         0,
@@ -252,6 +255,7 @@ final class EventRouter {
         sha,
         pr,
         baseSha,
+        baseBranch,
         installation(p),
         sender(p),
         State.QUEUED,

@@ -131,7 +131,10 @@ final class StatusHtml {
         .append(row("pull request or branch", prOrBranch(j)))
         .append(row("commit", commitLink(j)))
         .append(
-            row("base commit", j.baseSha() == null ? "" : "<code>" + esc(j.baseSha()) + "</code>"))
+            row(
+                "base commit",
+                (j.baseSha() == null ? "" : "<code>" + esc(j.baseSha()) + "</code>")
+                    + (j.baseBranch() == null ? "" : " on " + esc(j.baseBranch()))))
         .append(row("default branch", esc(j.defaultBranch())))
         .append(row("clone URL", esc(j.cloneUrl())))
         .append(row("requested by", esc(j.requestedBy())))

@@ -87,12 +87,15 @@ final class RunnerCommand {
 
   /**
    * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.
+   * The branch is the one whose code runs: the pull request's base branch for an A/B gate's base
+   * arm (none when the event did not name it), else the job's branch.
    */
   static List<String> tags(Job job, String commit, String arm) {
     List<String> tags = new ArrayList<>();
     tags.add("repo=" + clean(job.repo()));
-    if (job.branch() != null) {
-      tags.add("branch=" + clean(job.branch()));
+    String branch = "base".equals(arm) ? job.baseBranch() : job.branch();
+    if (branch != null) {
+      tags.add("branch=" + clean(branch));
     }
     tags.add("commit=" + clean(commit));
     tags.add("trigger=" + job.trigger().tag);

@@ -47,7 +47,7 @@ public final class JobStore implements AutoCloseable {
 
   private static final String COLUMNS =
       "id, delivery_id, trigger_kind, repo, clone_url, default_branch, branch, sha, pr, base_sha,"
-          + " installation_id, requested_by, state, accepted_at";
+          + " base_branch, installation_id, requested_by, state, accepted_at";
 
   private final String url;
   private final String user;
@@ -433,8 +433,8 @@ public final class JobStore implements AutoCloseable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO jobs (delivery_id, trigger_kind, repo, clone_url, default_branch, branch,"
-                + " sha, pr, base_sha, installation_id, requested_by, state, accepted_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " sha, pr, base_sha, base_branch, installation_id, requested_by, state,"
+                + " accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             new String[] {"id"})) {
       ps.setString(1, job.deliveryId());
       ps.setString(2, job.trigger().name());
@@ -445,10 +445,11 @@ public final class JobStore implements AutoCloseable {
       ps.setString(7, job.sha());
       ps.setObject(8, job.pr(), Types.INTEGER);
       ps.setString(9, job.baseSha());
-      ps.setObject(10, job.installationId(), Types.BIGINT);
-      ps.setString(11, job.requestedBy());
-      ps.setString(12, job.state().name());
-      ps.setObject(13, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      ps.setString(10, job.baseBranch());
+      ps.setObject(11, job.installationId(), Types.BIGINT);
+      ps.setString(12, job.requestedBy());
+      ps.setString(13, job.state().name());
+      ps.setObject(14, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
@@ -495,6 +496,7 @@ public final class JobStore implements AutoCloseable {
         rs.getString("sha"),
         (Integer) rs.getObject("pr", Integer.class),
         rs.getString("base_sha"),
+        rs.getString("base_branch"),
         (Long) rs.getObject("installation_id", Long.class),
         rs.getString("requested_by"),
         State.valueOf(rs.getString("state")),
@@ -514,6 +516,7 @@ public final class JobStore implements AutoCloseable {
         j.sha(),
         j.pr(),
         j.baseSha(),
+        j.baseBranch(),
         j.installationId(),
         requestedBy,
         state,

@@ -382,6 +382,7 @@ class GitHubReporterTest {
         SHA,
         pr,
         pr == null ? null : "fedcba9876543210fedcba9876543210fedcba98",
+        pr == null ? null : "main",
         42L,
         "octocat",
         Job.State.RUNNING,

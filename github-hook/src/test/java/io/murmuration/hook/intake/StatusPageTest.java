@@ -400,6 +400,7 @@ class StatusPageTest {
         "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
         pr,
         null,
+        pr == null ? null : "main",
         null,
         "grace",
         state,

@@ -79,6 +79,7 @@ class WebhookServerTest {
     assertEquals("9f4b5c4a0e7c2a3d1b8e6f5a4c3b2a1908f7e6d5", job.sha());
     assertEquals(42, job.pr());
     assertEquals("6113728f27ae82c7b1a177c8d03f9e96e0adf246", job.baseSha());
+    assertEquals("main", job.baseBranch());
     assertEquals(57212345L, job.installationId());
     assertEquals("grace", job.requestedBy());
     assertEquals(1, wakeUps.get());
@@ -451,6 +452,7 @@ class WebhookServerTest {
     assertEquals(42, job.pr());
     assertEquals("9f4b5c4a0e7c2a3d1b8e6f5a4c3b2a1908f7e6d5", job.sha());
     assertEquals("faster-roster", job.branch());
+    assertEquals("main", job.baseBranch());
   }
 
   @Test

@@ -105,6 +105,7 @@ class AuthenticatedFetchTest {
         sha,
         null,
         null,
+        null,
         42L,
         "octocat",
         Job.State.RUNNING,

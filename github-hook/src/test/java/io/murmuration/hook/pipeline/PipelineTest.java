@@ -171,6 +171,7 @@ class PipelineTest {
         assertTrue(runLog.contains("commit=" + commit), runLog);
         assertTrue(runLog.contains("arm=" + arm), runLog);
         assertTrue(runLog.contains("pr=7"), runLog);
+        assertTrue(runLog.contains(arm.equals("base") ? "branch=main" : "branch=feature"), runLog);
       }
     }
     try (var runs = Files.list(jobDir.resolve("runs/head"))) {
@@ -356,6 +357,7 @@ class PipelineTest {
             null,
             null,
             null,
+            null,
             "alice",
             Job.State.RUNNING,
             Instant.now());
@@ -423,6 +425,7 @@ class PipelineTest {
             field.equals("sha") ? hostile : sha,
             7,
             field.equals("baseSha") ? hostile : sha,
+            "main",
             null,
             "alice",
             Job.State.RUNNING,
@@ -449,6 +452,7 @@ class PipelineTest {
         sha,
         pr,
         null,
+        pr == null ? null : "main",
         null,
         "alice",
         Job.State.RUNNING,
@@ -467,6 +471,7 @@ class PipelineTest {
         head,
         7,
         baseSha,
+        "main",
         null,
         "alice",
         Job.State.RUNNING,

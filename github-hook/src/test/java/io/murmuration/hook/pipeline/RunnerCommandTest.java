@@ -53,6 +53,46 @@ class RunnerCommandTest {
     assertEquals(false, run.hasMatchedOption("--influx"));
   }
 
+  @Test
+  void aGatesBaseArmIsTaggedWithTheBaseBranchAndItsHeadArmWithThePullRequestsBranch() {
+    Job job =
+        new Job(
+            2,
+            "delivery-2",
+            Job.Trigger.PULL_REQUEST,
+            "acme/chat",
+            "https://github.com/acme/chat.git",
+            "main",
+            "faster-roster",
+            "0123456789abcdef0123456789abcdef01234567",
+            42,
+            "fedcba9876543210fedcba9876543210fedcba98",
+            "release-2",
+            null,
+            "alice",
+            Job.State.RUNNING,
+            Instant.now());
+
+    assertEquals(
+        List.of(
+            "repo=acme/chat",
+            "branch=release-2",
+            "commit=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "trigger=pull_request",
+            "pr=42",
+            "arm=base"),
+        RunnerCommand.tags(job, "a".repeat(40), "base"));
+    assertEquals(
+        List.of(
+            "repo=acme/chat",
+            "branch=faster-roster",
+            "commit=0123456789abcdef0123456789abcdef01234567",
+            "trigger=pull_request",
+            "pr=42",
+            "arm=head"),
+        RunnerCommand.tags(job, job.sha(), "head"));
+  }
+
   private static Job job() {
     return new Job(
         1,
@@ -63,6 +103,7 @@ class RunnerCommandTest {
         "main",
         "main",
         "0123456789abcdef0123456789abcdef01234567",
+        null,
         null,
         null,
         null,
