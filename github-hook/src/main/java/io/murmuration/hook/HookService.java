@@ -117,7 +117,7 @@ public final class HookService implements AutoCloseable {
             worker::wake,
             id -> {
               worker.cancel(id);
-              pipeline.cancel();
+              pipeline.cancel(id);
             });
     out.printf(
         "murm hook: POST /webhook and the status page (GET /) on port %d; jobs in %s%n",

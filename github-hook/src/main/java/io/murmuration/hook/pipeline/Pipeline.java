@@ -37,8 +37,9 @@ import java.util.concurrent.CancellationException;
  * the service's side and ends it {@code neutral}. The server is stopped whatever happens.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
- * any other thread and stops the job in progress (its running command's whole process group) within
- * about a second, ending it with conclusion {@code cancelled}.
+ * any other thread and stops the job it names, if that is the job in progress (its running
+ * command's whole process group), within about a second, ending it with conclusion {@code
+ * cancelled}.
  */
 public final class Pipeline {
   /** Environment variables passed from the service to the commands; nothing else is. */
@@ -105,6 +106,10 @@ public final class Pipeline {
 
   private final Settings settings;
   private volatile boolean cancelled;
+
+  /** The id of the job {@link #run} runs, or -1; guarded by {@code this}. */
+  private long running = -1;
+
   private volatile String step = "start";
 
   /** Which round and arm of an A/B gate runs, for {@link #step}; empty otherwise. */
@@ -115,13 +120,15 @@ public final class Pipeline {
   }
 
   /**
-   * Stops the job in progress: its running command's process group is stopped within about a
-   * second, the server too, and {@link #run} returns conclusion {@code cancelled}. Has no effect
-   * when no job runs ({@link #run} clears the flag when it starts): the worker drops a cancelled
-   * job before it reaches {@code run}.
+   * Stops job {@code jobId} if it is the one in progress: its running command's process group is
+   * stopped within about a second, the server too, and {@link #run} returns conclusion {@code
+   * cancelled}. Has no effect on any other job, nor when no job runs: the caller learns that a job
+   * was superseded from the store, and by then the pipeline may have moved on to the next one.
    */
-  public void cancel() {
-    cancelled = true;
+  public synchronized void cancel(long jobId) {
+    if (running == jobId) {
+      cancelled = true;
+    }
   }
 
   /** The token to fetch with, or null; a token that cannot be had ends the fetch step. */
@@ -139,7 +146,20 @@ public final class Pipeline {
 
   /** Runs {@code job} to its end; never throws for what a repository or a step does. */
   public JobResult run(Job job) {
-    cancelled = false;
+    synchronized (this) {
+      running = job.id();
+      cancelled = false;
+    }
+    try {
+      return runSteps(job);
+    } finally {
+      synchronized (this) {
+        running = -1;
+      }
+    }
+  }
+
+  private JobResult runSteps(Job job) {
     step = "fetch";
     Workspace ws = Workspace.create(settings.workRoot(), job.id());
     int[] ports = freePorts();

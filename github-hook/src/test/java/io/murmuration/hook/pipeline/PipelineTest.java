@@ -327,7 +327,7 @@ class PipelineTest {
     }
 
     long t0 = System.nanoTime();
-    pipeline.cancel();
+    pipeline.cancel(6);
     JobResult result = running.get(10, TimeUnit.SECONDS);
 
     assertEquals("cancelled", result.conclusion());
