@@ -33,6 +33,9 @@ class CrashRecoveryTest {
   private static final Pattern JOB_ID = Pattern.compile("\"jobs\":\\[(\\d+)]");
   private static final long JOB_MILLIS = 400;
 
+  /** How long the first service's jobs last: longer than the test, so the kill lands in one. */
+  private static final long HELD_MILLIS = 600_000;
+
   @TempDir Path dir;
 
   @Test
@@ -41,7 +44,7 @@ class CrashRecoveryTest {
     Path runs = dir.resolve("runs.txt");
     Map<String, Long> accepted = new LinkedHashMap<>(); // delivery id → job id
 
-    Process first = launch(data, runs, "first");
+    Process first = launch(data, runs, "first", HELD_MILLIS); // its jobs last until the kill
     Deliveries github = new Deliveries(awaitPort(first, "first"), SECRET);
     for (int i = 0; i < 6; i++) {
       String delivery = Deliveries.newDeliveryId();
@@ -50,15 +53,14 @@ class CrashRecoveryTest {
       assertEquals(202, r.statusCode(), r.body());
       accepted.put(delivery, jobId(r));
     }
-    awaitLines(runs, "start ", 1);
-    Thread.sleep(JOB_MILLIS / 2); // in the middle of the first job
+    awaitLines(runs, "start ", 1); // the first job runs, and would for ten minutes
     first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
     first.waitFor();
     List<String> beforeKill = Files.readAllLines(runs);
     assertTrue(
         count(beforeKill, "end ") < accepted.size(), "the kill came too late: " + beforeKill);
 
-    Process second = launch(data, runs, "second");
+    Process second = launch(data, runs, "second", JOB_MILLIS);
     try {
       github = new Deliveries(awaitPort(second, "second"), SECRET);
       Map.Entry<String, Long> some = accepted.entrySet().iterator().next();
@@ -164,7 +166,7 @@ class CrashRecoveryTest {
     }
   }
 
-  private Process launch(Path data, Path runs, String name) throws IOException {
+  private Process launch(Path data, Path runs, String name, long jobMillis) throws IOException {
     return launch(
             name,
             List.of(
@@ -172,7 +174,7 @@ class CrashRecoveryTest {
                 data.toString(),
                 dir.resolve("port-" + name).toString(),
                 runs.toString(),
-                Long.toString(JOB_MILLIS)))
+                Long.toString(jobMillis)))
         .process();
   }
 
