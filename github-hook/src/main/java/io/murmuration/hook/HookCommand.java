@@ -69,6 +69,7 @@ public final class HookCommand implements Callable<Integer> {
             data-dir = "hook-data"
             max-body = 1MiB
             approval-labels = [loadtest]
+            clone-url-prefixes = []
             """);
     if (config == null) {
       return defaults.resolve();
@@ -85,6 +86,7 @@ public final class HookCommand implements Callable<Integer> {
               "database",
               "max-body",
               "approval-labels",
+              "clone-url-prefixes",
               "operator-configs",
               "influx",
               "grafana",

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -47,10 +48,12 @@ public final class HookService implements AutoCloseable {
 
   /**
    * Starts the service with {@code settings} (the keys of {@code docs/github.md}) and secrets from
-   * {@code env}; says on {@code out} where it listens and how it reports.
+   * {@code env}; says on {@code out} where it listens and how it reports. java.util.logging goes to
+   * the service's log from then on ({@link JdkLogging}).
    */
   public static HookService start(Config settings, Map<String, String> env, PrintStream out)
       throws IOException, SQLException {
+    JdkLogging.toSlf4j();
     Path dataDir = Path.of(settings.getString("data-dir")).toAbsolutePath();
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
@@ -103,7 +106,8 @@ public final class HookService implements AutoCloseable {
             listen(settings.getString("listen")),
             secret,
             (int) settings.getMemorySize("max-body").toBytes(),
-            new HashSet<>(settings.getStringList("approval-labels")));
+            new HashSet<>(settings.getStringList("approval-labels")),
+            List.copyOf(settings.getStringList("clone-url-prefixes")));
     WebhookServer web =
         WebhookServer.start(
             server,
@@ -113,7 +117,7 @@ public final class HookService implements AutoCloseable {
             worker::wake,
             id -> {
               worker.cancel(id);
-              pipeline.cancel();
+              pipeline.cancel(id);
             });
     out.printf(
         "murm hook: POST /webhook and the status page (GET /) on port %d; jobs in %s%n",

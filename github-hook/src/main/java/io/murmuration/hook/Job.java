@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param sha the commit under test (a pull request's head commit)
  * @param pr the pull request's number, or null for a push
  * @param baseSha the pull request's base commit, or null for a push
+ * @param baseBranch the pull request's base branch (the branch it would merge into), or null for a
+ *     push or when the event did not name it
  * @param installationId the GitHub App installation that sent the event, or null
  * @param requestedBy who caused it (GitHub login)
  * @param state where it stands
@@ -35,6 +37,7 @@ public record Job(
     String sha,
     Integer pr,
     String baseSha,
+    String baseBranch,
     Long installationId,
     String requestedBy,
     State state,
@@ -84,6 +87,7 @@ public record Job(
         sha,
         pr,
         baseSha,
+        baseBranch,
         installationId,
         requestedBy,
         newState,

@@ -135,10 +135,11 @@ class HookServiceTest {
         """
         listen = "127.0.0.1:0"
         data-dir = "%s"
+        clone-url-prefixes = ["%s/"]
         public-url = "https://tide.example/"
         grafana = "https://grafana.example"
         """
-            .formatted(tmp.resolve("hook")));
+            .formatted(tmp.resolve("hook"), tmp));
     HookCommand command = new HookCommand();
     command.config = conf.toFile();
     Map<String, String> env =
@@ -230,6 +231,8 @@ class HookServiceTest {
     String baseLog = Files.readString(jobDir.resolve("05-run-r1-base-1-one-to-one.log"));
     assertTrue(baseLog.contains("commit=" + base), baseLog);
     assertTrue(baseLog.contains("arm=base"), baseLog);
+    assertTrue(baseLog.contains("branch=main,"), baseLog);
+    assertTrue(runLog.contains("branch=faster-roster,"), runLog);
   }
 
   @Test
@@ -258,9 +261,10 @@ class HookServiceTest {
           """
           listen = "127.0.0.1:0"
           data-dir = "%s"
+          clone-url-prefixes = ["%s/"]
           influx = "%s"
           """
-              .formatted(tmp.resolve("hook"), influx.url()));
+              .formatted(tmp.resolve("hook"), tmp, influx.url()));
       HookCommand command = new HookCommand();
       command.config = conf.toFile();
       Path key = TestKeys.writePkcs8(TestKeys.rsa(), tmp.resolve("app.pem"));
@@ -306,6 +310,76 @@ class HookServiceTest {
               .query("SELECT * FROM \"event\" WHERE \"type\" = 'change_point'")
               .contains("\"c10\""),
           "the change point's event");
+    }
+  }
+
+  /**
+   * A newer push to a pull request cancels its older job; when that job is not the one the pipeline
+   * is running (another worker claimed it, or it ended meanwhile), the running job of another
+   * repository or branch goes on. Here the older job is claimed by the test itself while the
+   * service's pipeline runs a push job whose build waits for a file.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void supersedingAJobThePipelineDoesNotRunLeavesTheRunningJobAlone() throws Exception {
+    Path building = tmp.resolve("building");
+    Path go = tmp.resolve("go");
+    GitRepo repo = GitRepo.create(tmp.resolve("chatd"));
+    String sha =
+        repo.commit(
+            """
+            build = "touch %s; while [ ! -f %s ]; do sleep 0.05; done"
+            start = "exec sleep 600"
+            ready { tcp = "127.0.0.1:1", timeout = 1s }
+            scenarios = [ { scenario = one-to-one } ]
+            """
+                .formatted(building, go));
+    Path conf = tmp.resolve("hook.conf");
+    Files.writeString(
+        conf,
+        """
+        listen = "127.0.0.1:0"
+        data-dir = "%s"
+        clone-url-prefixes = ["%s/"]
+        """
+            .formatted(tmp.resolve("hook"), tmp));
+    HookCommand command = new HookCommand();
+    command.config = conf.toFile();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    try (HookService service =
+        HookService.start(
+            command.settings(),
+            Map.of("MURM_WEBHOOK_SECRET", SECRET),
+            new PrintStream(console, true))) {
+      ObjectNode push = fixture("push.json").put("after", sha);
+      push.with("repository").put("clone_url", repo.dir().toString());
+      assertEquals(202, deliver(service.port(), "push", push).statusCode());
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!Files.exists(building)) {
+        assertTrue(System.nanoTime() < deadline, "the push job never built:\n" + console);
+        Thread.sleep(50);
+      }
+      long running = service.store().running().get(0).id();
+      ObjectNode pr = fixture("pull_request_opened.json");
+      pr.with("repository").put("clone_url", repo.dir().toString());
+      pr.with("pull_request").with("head").put("sha", sha);
+      pr.with("pull_request").with("base").put("sha", sha);
+      assertEquals(202, deliver(service.port(), "pull_request", pr).statusCode());
+      long older = service.store().claim().orElseThrow().id(); // another worker's, say
+
+      pr.put("action", "synchronize");
+      assertEquals(202, deliver(service.port(), "pull_request", pr).statusCode());
+      Files.createFile(go);
+
+      assertEquals(Job.State.CANCELLED, service.store().job(older).orElseThrow().state());
+      while (service.store().job(running).orElseThrow().state() != Job.State.DONE) {
+        assertTrue(System.nanoTime() < deadline, "the push job never ended:\n" + console);
+        Thread.sleep(50);
+      }
+      JobResult result = service.store().result(running).orElseThrow();
+      assertEquals("failure", result.conclusion(), result.toString());
+      assertEquals("server did not become ready within 1 s", result.title());
     }
   }
 

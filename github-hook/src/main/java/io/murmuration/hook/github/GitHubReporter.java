@@ -15,7 +15,6 @@ import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHIssue;
 import org.kohsuke.github.GHIssueComment;
 import org.kohsuke.github.GHRepository;
-import org.kohsuke.github.GitHub;
 import org.kohsuke.github.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,13 +224,37 @@ public final class GitHubReporter implements Reporter {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
+  /**
+   * The job's repository, or null (logged) when GitHub cannot be reached or its answer is not
+   * usable: github-api builds the URLs of statuses, commits and check-run lists from the owner's
+   * login, and fails with a NullPointerException for an answer without {@code owner}.
+   */
   private GHRepository repository(Job job) {
+    GHRepository repo;
     try {
-      GitHub github = auth.client(job.installationId());
-      return github.getRepository(job.repo());
+      repo = auth.client(job.installationId()).getRepository(job.repo());
     } catch (IOException | RuntimeException e) {
       logFailure(job, "reach repository", e);
       return null;
+    }
+    if (!namesOwner(repo)) {
+      warn(
+          job,
+          "reach repository",
+          "GitHub's answer to GET /repos/"
+              + job.repo()
+              + " names no owner, so nothing can be reported there");
+      return null;
+    }
+    return repo;
+  }
+
+  /** Whether the repository answer had its {@code owner.login} (github-api reads it unchecked). */
+  private static boolean namesOwner(GHRepository repo) {
+    try {
+      return repo.getOwnerName() != null;
+    } catch (NullPointerException e) {
+      return false;
     }
   }
 
@@ -259,13 +282,16 @@ public final class GitHubReporter implements Reporter {
     } else {
       cause = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
-    String line = cause.replaceAll("\\s+", " ");
+    warn(job, what, cause);
+  }
+
+  private void warn(Job job, String what, String cause) {
     LOG.warn(
         "GitHub: could not {} for job {} ({}@{}): {}",
         what,
         job.id(),
         job.repo(),
         job.sha().substring(0, Math.min(7, job.sha().length())),
-        abbreviate(auth.redact(line), 300));
+        abbreviate(auth.redact(cause.replaceAll("\\s+", " ")), 300));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Job.State;
 import io.murmuration.hook.Job.Trigger;
+import io.murmuration.hook.PayloadValues;
 import io.murmuration.hook.queue.JobStore;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,9 +23,15 @@ import java.util.function.LongConsumer;
  *       waits for approval, and every new push to it waits again (approving one commit does not
  *       approve the next);
  *   <li>approval is a {@code /loadtest} comment from a trusted author, or adding one of the
- *       configured labels (GitHub lets only triagers and writers label);
+ *       configured labels (GitHub lets only triagers and writers label); a comment on a pull
+ *       request with nothing waiting runs its newest commit again, a label then does nothing;
  *   <li>{@code check_run rerequested} is trusted: only users with write access can re-run a check.
  * </ul>
+ *
+ * <p>Every payload value that reaches the store, and through it a command line or a path, is
+ * checked by {@link PayloadValues} first: a commit id, a branch, a repository name, a clone URL, a
+ * login, a number that breaks its rule makes the whole delivery a {@link MalformedPayload} (400)
+ * naming the field.
  */
 final class EventRouter {
   static final Set<String> TRUSTED = Set.of("OWNER", "MEMBER", "COLLABORATOR");
@@ -40,7 +47,10 @@ final class EventRouter {
     PONG
   }
 
-  /** The payload lacks a field its event always has: answered 400. */
+  /**
+   * The payload lacks a field its event always has, or a value breaks its rule: answered 400 with
+   * the message, one line naming the field.
+   */
   static final class MalformedPayload extends Exception {
     MalformedPayload(String message) {
       super(message);
@@ -49,18 +59,33 @@ final class EventRouter {
 
   private final JobStore store;
   private final Set<String> approvalLabels;
+  private final List<String> cloneUrlPrefixes;
   private final Runnable wake;
   private final LongConsumer cancelRunning;
 
+  /**
+   * @param cloneUrlPrefixes clone URLs accepted besides {@code https://} ones (see {@link
+   *     PayloadValues#cloneUrl})
+   */
   EventRouter(
-      JobStore store, Set<String> approvalLabels, Runnable wake, LongConsumer cancelRunning) {
+      JobStore store,
+      Set<String> approvalLabels,
+      List<String> cloneUrlPrefixes,
+      Runnable wake,
+      LongConsumer cancelRunning) {
     this.store = store;
     this.approvalLabels = Set.copyOf(approvalLabels);
+    this.cloneUrlPrefixes = List.copyOf(cloneUrlPrefixes);
     this.wake = wake;
     this.cancelRunning = cancelRunning;
   }
 
   Outcome route(String event, String deliveryId, JsonNode p) throws SQLException, MalformedPayload {
+    try {
+      PayloadValues.deliveryId("X-GitHub-Delivery", deliveryId);
+    } catch (PayloadValues.Invalid e) {
+      throw new MalformedPayload(e.getMessage());
+    }
     return switch (event) {
       case "ping" -> new Outcome(Kind.PONG, List.of(), "pong");
       case "push" -> push(deliveryId, p);
@@ -72,7 +97,7 @@ final class EventRouter {
   }
 
   private Outcome push(String deliveryId, JsonNode p) throws SQLException, MalformedPayload {
-    String defaultBranch = text(p, "/repository/default_branch");
+    String defaultBranch = branch(p, "/repository/default_branch");
     String ref = text(p, "/ref");
     if (!ref.equals("refs/heads/" + defaultBranch)) {
       return ignored("push to " + ref + ", not to the default branch");
@@ -81,7 +106,7 @@ final class EventRouter {
       return ignored("the default branch was deleted");
     }
     Job job =
-        newJob(deliveryId, Trigger.PUSH, p, defaultBranch, text(p, "/after"), null, null)
+        newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha(p, "/after"), null, null, null)
             .withState(State.QUEUED);
     return stored(store.accept(job), null);
   }
@@ -94,7 +119,11 @@ final class EventRouter {
       if (!approvalLabels.contains(label)) {
         return ignored("label " + label + " is not an approval label");
       }
-      return approved(store.approve(deliveryId, repo(p), pr, sender(p)), pr);
+      Optional<List<Job>> queued = store.approve(deliveryId, repo(p), pr, sender(p), false);
+      if (queued.isPresent() && queued.get().isEmpty()) {
+        return ignored("no job of pull request #" + pr + " awaits approval");
+      }
+      return approved(queued, pr);
     }
     if (!PR_RUN_ACTIONS.contains(action)) {
       return ignored("pull_request " + action + " runs nothing");
@@ -107,10 +136,11 @@ final class EventRouter {
                 deliveryId,
                 Trigger.PULL_REQUEST,
                 p,
-                text(p, "/pull_request/head/ref"),
-                text(p, "/pull_request/head/sha"),
+                branch(p, "/pull_request/head/ref"),
+                sha(p, "/pull_request/head/sha"),
                 pr,
-                text(p, "/pull_request/base/sha"))
+                sha(p, "/pull_request/base/sha"),
+                branch(p, "/pull_request/base/ref"))
             .withState(trusted ? State.QUEUED : State.AWAITING_APPROVAL);
     return stored(store.accept(job), pr);
   }
@@ -135,35 +165,37 @@ final class EventRouter {
       return ignored("/loadtest from " + association + " authors approves nothing");
     }
     int pr = number(p, "/issue/number");
-    return approved(store.approve(deliveryId, repo(p), pr, text(p, "/comment/user/login")), pr);
+    String by = valid(p, "/comment/user/login", PayloadValues::login);
+    return approved(store.approve(deliveryId, repo(p), pr, by, true), pr);
   }
 
   private Outcome checkRun(String deliveryId, JsonNode p) throws SQLException, MalformedPayload {
     if (!"rerequested".equals(text(p, "/action"))) {
       return ignored("check_run " + p.path("action").asText() + " runs nothing");
     }
-    String sha = text(p, "/check_run/head_sha");
+    String sha = sha(p, "/check_run/head_sha");
     JsonNode prs = p.at("/check_run/pull_requests");
     if (prs.isArray() && !prs.isEmpty()) {
-      JsonNode first = prs.get(0);
-      int pr = number(first, "/number");
+      String first = "/check_run/pull_requests/0";
+      int pr = number(p, first + "/number");
       Job job =
           newJob(
               deliveryId,
               Trigger.PULL_REQUEST,
               p,
-              first.at("/head/ref").asText(null),
+              optional(p, first + "/head/ref", PayloadValues::branch),
               sha,
               pr,
-              first.at("/base/sha").asText(null));
+              optional(p, first + "/base/sha", PayloadValues::sha),
+              optional(p, first + "/base/ref", PayloadValues::branch));
       return stored(store.accept(job.withState(State.QUEUED)), pr);
     }
-    String defaultBranch = text(p, "/repository/default_branch");
+    String defaultBranch = branch(p, "/repository/default_branch");
     if (!defaultBranch.equals(p.at("/check_run/check_suite/head_branch").asText(""))) {
       return ignored(
           "a re-run of a commit that is neither on a pull request nor the default branch");
     }
-    Job job = newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha, null, null);
+    Job job = newJob(deliveryId, Trigger.PUSH, p, defaultBranch, sha, null, null, null);
     return stored(store.accept(job.withState(State.QUEUED)), null);
   }
 
@@ -202,55 +234,103 @@ final class EventRouter {
     }
   }
 
-  private static Job newJob(
+  private Job newJob(
       String deliveryId,
       Trigger trigger,
       JsonNode p,
       String branch,
       String sha,
       Integer pr,
-      String baseSha)
+      String baseSha,
+      String baseBranch)
       throws MalformedPayload {
-    JsonNode installation = p.at("/installation/id");
     return new Job(
         0,
         deliveryId,
         trigger,
         repo(p),
-        text(p, "/repository/clone_url"),
-        text(p, "/repository/default_branch"),
+        valid(p, "/repository/clone_url", (f, v) -> PayloadValues.cloneUrl(f, v, cloneUrlPrefixes)),
+        branch(p, "/repository/default_branch"),
         branch,
         sha,
         pr,
         baseSha,
-        installation.isIntegralNumber() ? installation.asLong() : null,
+        baseBranch,
+        installation(p),
         sender(p),
         State.QUEUED,
         Instant.now());
   }
 
-  private static String repo(JsonNode p) throws MalformedPayload {
-    return text(p, "/repository/full_name");
+  /** A check of {@link PayloadValues}: the field's name and its value in, the value out. */
+  private interface Rule {
+    String check(String field, String value);
   }
 
-  private static String sender(JsonNode p) {
-    return p.at("/sender/login").asText(null);
+  private static String repo(JsonNode p) throws MalformedPayload {
+    return valid(p, "/repository/full_name", PayloadValues::repo);
+  }
+
+  private static String sha(JsonNode p, String pointer) throws MalformedPayload {
+    return valid(p, pointer, PayloadValues::sha);
+  }
+
+  private static String branch(JsonNode p, String pointer) throws MalformedPayload {
+    return valid(p, pointer, PayloadValues::branch);
+  }
+
+  /** The sender's login, or null when the payload names none. */
+  private static String sender(JsonNode p) throws MalformedPayload {
+    return optional(p, "/sender/login", PayloadValues::login);
+  }
+
+  /** The GitHub App installation, or null when the payload names none (a repository webhook). */
+  private static Long installation(JsonNode p) throws MalformedPayload {
+    JsonNode node = p.at("/installation/id");
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    if (!node.canConvertToLong() || !node.isIntegralNumber() || node.asLong() < 1) {
+      throw new MalformedPayload(field("/installation/id") + ": not a positive whole number");
+    }
+    return node.asLong();
+  }
+
+  /** The text at {@code pointer}, checked by {@code rule}. */
+  private static String valid(JsonNode p, String pointer, Rule rule) throws MalformedPayload {
+    String value = text(p, pointer);
+    try {
+      return rule.check(field(pointer), value);
+    } catch (PayloadValues.Invalid e) {
+      throw new MalformedPayload(e.getMessage());
+    }
+  }
+
+  /** Like {@link #valid}, but null when the payload has no value (or null) there. */
+  private static String optional(JsonNode p, String pointer, Rule rule) throws MalformedPayload {
+    JsonNode node = p.at(pointer);
+    return node.isMissingNode() || node.isNull() ? null : valid(p, pointer, rule);
   }
 
   private static String text(JsonNode p, String pointer) throws MalformedPayload {
     JsonNode node = p.at(pointer);
     if (!node.isTextual()) {
-      throw new MalformedPayload("no " + pointer + " in the payload");
+      throw new MalformedPayload(field(pointer) + ": missing, or not a string");
     }
     return node.asText();
   }
 
   private static int number(JsonNode p, String pointer) throws MalformedPayload {
     JsonNode node = p.at(pointer);
-    if (!node.canConvertToInt()) {
-      throw new MalformedPayload("no " + pointer + " in the payload");
+    if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
+      throw new MalformedPayload(field(pointer) + ": missing, or not a positive whole number");
     }
     return node.asInt();
+  }
+
+  /** {@code /pull_request/head/sha} → {@code pull_request.head.sha}, as messages name fields. */
+  private static String field(String pointer) {
+    return pointer.substring(1).replace('/', '.');
   }
 
   private static Outcome ignored(String why) {

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The HTML of the {@link StatusPage}: plain string building, one self-contained page each (inline
  * CSS, no script, no external asset, so it works offline and behind any proxy). Every value that
- * comes from a job passes through {@link #esc}, and every link to GitHub is built from
+ * comes from a job passes through {@link Html#escape}, and every link to GitHub is built from
  * percent-encoded parts, because repository names, branches and titles arrive in webhook payloads
  * and are untrusted.
  */
@@ -39,6 +39,7 @@ final class StatusHtml {
       background:#888}
       .success{background:#1a7f37}.failure{background:#cf222e}.neutral{background:#6e7781}
       .cancelled{background:#9a6700}.action_required{background:#bf8700}
+      .summary table{margin:.5em 0}.summary code{background:#f6f6f6;padding:0 .2em}
       """;
 
   private StatusHtml() {}
@@ -112,7 +113,10 @@ final class StatusHtml {
     return h.toString();
   }
 
-  /** {@code GET /jobs/<id>}: the job's fields, its result summary as text, its step logs. */
+  /**
+   * {@code GET /jobs/<id>}: the job's fields with when it started and ended, its result summary
+   * rendered from markdown ({@link Markdown}), its step logs.
+   */
   static String details(StatusPage.Details d, Instant now) {
     Job j = d.job();
     boolean ongoing = j.state() != Job.State.DONE && j.state() != Job.State.CANCELLED;
@@ -128,7 +132,8 @@ final class StatusHtml {
         .append(
             row(
                 "base commit",
-                j.baseSha() == null ? "" : "<code>" + Html.escape(j.baseSha()) + "</code>"))
+                (j.baseSha() == null ? "" : "<code>" + Html.escape(j.baseSha()) + "</code>")
+                    + (j.baseBranch() == null ? "" : " on " + Html.escape(j.baseBranch()))))
         .append(row("default branch", Html.escape(j.defaultBranch())))
         .append(row("clone URL", Html.escape(j.cloneUrl())))
         .append(row("requested by", Html.escape(j.requestedBy())))
@@ -142,6 +147,15 @@ final class StatusHtml {
               time(d.startedAt())
                   + (d.running() ? " (running for " + elapsed(d.startedAt(), now) + ")" : "")));
     }
+    if (d.finishedAt() != null) {
+      h.append(
+          row(
+              "finished",
+              time(d.finishedAt())
+                  + (d.startedAt() == null || d.startedAt().isAfter(d.finishedAt())
+                      ? ""
+                      : " (took " + elapsed(d.startedAt(), d.finishedAt()) + ")")));
+    }
     h.append("</table>\n<h2>Result</h2>\n<section id=\"result\">");
     JobResult r = d.result();
     if (r == null) {
@@ -151,9 +165,9 @@ final class StatusHtml {
           .append(verdict(r.conclusion()))
           .append(' ')
           .append(Html.escape(r.title()))
-          .append("</p>\n<pre>")
-          .append(Html.escape(r.summary()))
-          .append("</pre>");
+          .append("</p>\n<div class=\"summary\">\n")
+          .append(Markdown.toHtml(r.summary()))
+          .append("</div>");
     }
     h.append("</section>\n<h2>Step logs</h2>\n<section id=\"logs\">");
     if (d.logs().isEmpty()) {

@@ -11,7 +11,6 @@ import io.murmuration.hook.queue.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -80,11 +79,15 @@ final class StatusPage implements HttpHandler {
   /** What the page shows, as of {@code at}. */
   record Status(Instant at, Running running, List<Job> queue, List<JobStore.Ended> results) {}
 
-  /** One job for its details page: the store's fields, its result if any, its step logs. */
+  /**
+   * One job for its details page: the store's fields, when its latest attempt started and when it
+   * ended (or nulls), its result if any, its step logs.
+   */
   record Details(
       Job job,
       int attempts,
       Instant startedAt,
+      Instant finishedAt,
       JobResult result,
       List<String> logs,
       boolean running) {}
@@ -106,9 +109,9 @@ final class StatusPage implements HttpHandler {
   @Override
   public void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      if (!ex.getRequestMethod().equals("GET")) {
-        ex.getResponseHeaders().set("Allow", "GET");
-        send(ex, 405, "text/plain", "GET only");
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(ex, 405, "text/plain", "GET or HEAD only");
         return;
       }
       String path = ex.getRequestURI().getRawPath();
@@ -167,6 +170,7 @@ final class StatusPage implements HttpHandler {
             job.get(),
             store.attempts(id),
             store.startedAt(id).orElse(null),
+            store.finishedAt(id).orElse(null),
             store.result(id).orElse(null),
             stepLogs(id),
             runningJob.getAsLong() == id));
@@ -228,6 +232,11 @@ final class StatusPage implements HttpHandler {
       return;
     }
     headers(ex, "text/plain");
+    if (ex.getRequestMethod().equals("HEAD")) {
+      ex.getResponseHeaders().set("Content-Length", Long.toString(Files.size(file)));
+      ex.sendResponseHeaders(200, -1);
+      return;
+    }
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       ex.sendResponseHeaders(200, 0); // chunked: a running step's log still grows
       try (OutputStream out = ex.getResponseBody()) {
@@ -292,8 +301,6 @@ final class StatusPage implements HttpHandler {
   private static void send(HttpExchange ex, int status, String type, String body)
       throws IOException {
     headers(ex, type);
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
+    HttpAnswer.send(ex, status, body);
   }
 }

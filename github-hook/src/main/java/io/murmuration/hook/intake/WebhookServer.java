@@ -1,5 +1,7 @@
 package io.murmuration.hook.intake;
 
+import static io.murmuration.hook.intake.HttpAnswer.send;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * little: no {@code X-Hub-Signature-256} → 401 before the body is read; a declared or actual body
  * over the limit → 413 (at most limit + 1 bytes are ever kept); a signature that is not the
  * HMAC-SHA256 of the raw body → 401 (compared in constant time with {@link MessageDigest#isEqual},
- * so that timing does not reveal how much of a forged signature was right); then the body is
- * parsed: not JSON, or an event without its usual fields → 400.
+ * so that timing does not reveal how much of a forged signature was right); a {@code Content-Type}
+ * other than {@code application/json} (GitHub's form encoding, chosen by mistake) → 415 saying
+ * which setting to change; then the body is parsed: not JSON, an event without its usual fields, or
+ * a value that breaks its rule ({@link io.murmuration.hook.PayloadValues}: a commit id that is not
+ * 40 hex digits, a branch with a leading {@code -}…) → 400 with one line naming the field.
  *
  * <p>Answers to a verified delivery: 202 once its job is committed to the store (and for a
  * redelivery of an accepted one, which stores nothing new); 204 for events and actions that run
@@ -53,16 +59,19 @@ public final class WebhookServer implements AutoCloseable {
    * @param maxBodyBytes the largest body accepted; GitHub caps payloads at 25 MB, but the events
    *     used here are far below 1 MiB
    * @param approvalLabels pull request labels whose addition approves an untrusted pull request
+   * @param cloneUrlPrefixes clone URLs accepted besides {@code https://} ones, by prefix (local
+   *     mirrors; see {@link io.murmuration.hook.PayloadValues#cloneUrl})
    */
   public record Settings(
       InetSocketAddress address,
       WebhookSecret secret,
       int maxBodyBytes,
-      Set<String> approvalLabels) {
+      Set<String> approvalLabels,
+      List<String> cloneUrlPrefixes) {
     public static final int DEFAULT_MAX_BODY = 1 << 20;
 
     public static Settings of(InetSocketAddress address, WebhookSecret secret) {
-      return new Settings(address, secret, DEFAULT_MAX_BODY, Set.of("loadtest"));
+      return new Settings(address, secret, DEFAULT_MAX_BODY, Set.of("loadtest"), List.of());
     }
   }
 
@@ -103,7 +112,8 @@ public final class WebhookServer implements AutoCloseable {
     WebhookServer s =
         new WebhookServer(
             settings,
-            new EventRouter(store, settings.approvalLabels(), wake, cancelRunning),
+            new EventRouter(
+                store, settings.approvalLabels(), settings.cloneUrlPrefixes(), wake, cancelRunning),
             new StatusPage(store, jobsDir, runningJob));
     s.server.start();
     return s;
@@ -146,9 +156,17 @@ public final class WebhookServer implements AutoCloseable {
         send(ex, 401, "signature does not match");
         return;
       }
+      if (!isJson(ex.getRequestHeaders().getFirst("Content-Type"))) {
+        send(
+            ex,
+            415,
+            "Content-Type must be application/json: choose application/json as the content type"
+                + " in the webhook's settings on GitHub");
+        return;
+      }
       String event = ex.getRequestHeaders().getFirst("X-GitHub-Event");
       String delivery = ex.getRequestHeaders().getFirst("X-GitHub-Delivery");
-      if (event == null || delivery == null || delivery.isBlank() || delivery.length() > 100) {
+      if (event == null || delivery == null) {
         send(ex, 400, "missing X-GitHub-Event or X-GitHub-Delivery");
         return;
       }
@@ -186,10 +204,10 @@ public final class WebhookServer implements AutoCloseable {
     log.info(
         "delivery {} ({}): {} {} {}",
         delivery,
-        event,
+        oneLine(event),
         outcome.kind(),
         outcome.jobs(),
-        outcome.note());
+        oneLine(outcome.note()));
     switch (outcome.kind()) {
       case PONG -> send(ex, 200, "pong");
       case IGNORED -> send(ex, 204, null);
@@ -207,6 +225,12 @@ public final class WebhookServer implements AutoCloseable {
                 .toString());
       }
     }
+  }
+
+  /** {@code text} (which may quote a payload) as one line of at most 200 characters, for logs. */
+  private static String oneLine(String text) {
+    String line = text.replaceAll("\\p{Cntrl}", "?");
+    return line.length() <= 200 ? line : line.substring(0, 199) + "…";
   }
 
   /**
@@ -245,6 +269,12 @@ public final class WebhookServer implements AutoCloseable {
     }
   }
 
+  /** Whether a {@code Content-Type} header says JSON ({@code application/json}, any parameters). */
+  private static boolean isJson(String contentType) {
+    return contentType != null
+        && contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
+  }
+
   /** Whether {@code header} is {@code sha256=<hex of HMAC-SHA256(secret, body)>}. */
   static boolean signatureMatches(WebhookSecret secret, byte[] body, String header) {
     try {
@@ -257,15 +287,5 @@ public final class WebhookServer implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
-  }
-
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
-    if (body == null) {
-      ex.sendResponseHeaders(status, -1);
-      return;
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
   }
 }

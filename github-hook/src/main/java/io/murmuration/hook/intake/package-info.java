@@ -16,7 +16,7 @@
  *       commit; older runs of the same pull request that have not ended are cancelled (a running one
  *       is interrupted)</td><td>202</td></tr>
  *   <tr><td>{@code pull_request} labeled with an approval label</td><td>approves (see
- *       below)</td><td>202</td></tr>
+ *       below); 204 when nothing waits</td><td>202</td></tr>
  *   <tr><td>{@code issue_comment} created, {@code /loadtest} by OWNER, MEMBER or
  *       COLLABORATOR</td><td>approves (see below)</td><td>202</td></tr>
  *   <tr><td>{@code check_run} rerequested</td><td>a new run of that commit</td><td>202</td></tr>
@@ -30,9 +30,19 @@
  * outside the team must be looked at first. A pull request from a fork, or by an author GitHub does
  * not call OWNER, MEMBER or COLLABORATOR, is stored {@code AWAITING_APPROVAL}; each new push to it
  * waits again. Approving means a {@code /loadtest} comment by a trusted author or adding a
- * configured label: the waiting job is queued; when nothing waits, the newest known commit of that
- * pull request is run again (so {@code /loadtest} doubles as "re-run"). The per-repository
- * configuration is read from the default branch, never from the head under test.
+ * configured label: the waiting job is queued. When nothing waits, a {@code /loadtest} comment runs
+ * the newest known commit of that pull request again (so it doubles as "re-run"); a label does
+ * nothing (204), so labelling a pull request that already ran never runs it twice. The
+ * per-repository configuration is read from the default branch, never from the head under test.
+ *
+ * <h2>Payload values</h2>
+ *
+ * <p>Every value that reaches the store, and through it a command line or a path (commit ids,
+ * branches, the repository's name and clone URL, logins, numbers, the delivery id), is checked
+ * against a strict form by {@link io.murmuration.hook.PayloadValues} before anything is stored; a
+ * delivery with one value that breaks its rule is answered 400 with one line naming the field.
+ * Nothing is repaired: a value git would read as an option ({@code --upload-pack=…}) is refused,
+ * not quoted.
  *
  * <h2>Idempotency</h2>
  *

@@ -14,10 +14,10 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs the commands of one job, each in its own {@link ProcessGroup}, with the job's environment, a
- * time limit, and the job's cancel flag: a cancelled or timed-out command is stopped with its whole
- * group at once. Each command's line and exit status go into the step's log, before and after its
- * output.
+ * Runs the commands of one job, each in its own {@link ProcessGroup} recorded in the job's registry
+ * folder, with the job's environment, a time limit, and the job's cancel flag: a cancelled or
+ * timed-out command is stopped with its whole group at once. Each command's line and exit status go
+ * into the step's log, before and after its output.
  */
 final class Commands {
   /** How long a stopped command's group gets between SIGTERM and SIGKILL. */
@@ -25,21 +25,28 @@ final class Commands {
 
   private final Map<String, String> env;
   private final BooleanSupplier cancelled;
+  private final Path registry;
 
-  Commands(Map<String, String> env, BooleanSupplier cancelled) {
+  /**
+   * @param registry the folder where each running group is recorded ({@link
+   *     ProcessGroup#stopLeftovers})
+   */
+  Commands(Map<String, String> env, BooleanSupplier cancelled, Path registry) {
     this.env = Map.copyOf(env);
     this.cancelled = cancelled;
-  }
-
-  Map<String, String> env() {
-    return env;
+    this.registry = registry;
   }
 
   /** The same commands with {@code more} added to their environment (never to their logs). */
   Commands with(Map<String, String> more) {
     Map<String, String> all = new java.util.HashMap<>(env);
     all.putAll(more);
-    return new Commands(all, cancelled);
+    return new Commands(all, cancelled, registry);
+  }
+
+  /** The same commands, deaf to the cancel flag: for stopping the server after a cancel. */
+  Commands uncancellable() {
+    return new Commands(env, () -> false, registry);
   }
 
   /**
@@ -53,7 +60,8 @@ final class Commands {
   Integer run(List<String> command, Path dir, Path log, Path out, long deadlineNanos) {
     checkCancelled();
     note(log, "$ " + redact(String.join(" ", command)));
-    ProcessGroup group = ProcessGroup.start(command, dir, env, out == null ? log : out, log);
+    ProcessGroup group =
+        ProcessGroup.start(command, dir, env, out == null ? log : out, log, registry);
     try {
       Integer status = group.await(deadlineNanos, cancelled);
       if (status == null) {
@@ -76,17 +84,13 @@ final class Commands {
   ProcessGroup spawn(List<String> command, Path dir, Path log) {
     checkCancelled();
     note(log, "$ " + String.join(" ", command));
-    return ProcessGroup.start(command, dir, env, log, log);
+    return ProcessGroup.start(command, dir, env, log, log, registry);
   }
 
   void checkCancelled() {
     if (cancelled.getAsBoolean()) {
       throw new CancellationException("cancelled");
     }
-  }
-
-  boolean cancelled() {
-    return cancelled.getAsBoolean();
   }
 
   /** Appends a line, stamped with the time, to {@code log}. */

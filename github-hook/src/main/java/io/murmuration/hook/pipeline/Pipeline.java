@@ -2,6 +2,7 @@ package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.PayloadValues;
 import io.murmuration.hook.github.SummaryMarkdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,12 +32,14 @@ import java.util.concurrent.CancellationException;
  * scenarios, stop it, and do the same for the head — base, head, base, head… on the same machine,
  * so that drift of the machine lands on both arms alike. Each step logs to its own file in the
  * job's folder ({@link Workspace}) and has a time limit; a failing step ends the job with
- * conclusion {@code failure}, the step named and the tail of its log quoted — never silently. The
- * server is stopped whatever happens.
+ * conclusion {@code failure}, the step named and the tail of its log quoted — never silently —
+ * except a fetch that fails (an unreachable remote, a network error, no token), which is trouble of
+ * the service's side and ends it {@code neutral}. The server is stopped whatever happens.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
- * any other thread and stops the job in progress (its running command's whole process group) within
- * about a second, ending it with conclusion {@code cancelled}.
+ * any other thread and stops the job it names, if that is the job in progress (its running
+ * command's whole process group), within about a second, ending it with conclusion {@code
+ * cancelled}.
  */
 public final class Pipeline {
   /** Environment variables passed from the service to the commands; nothing else is. */
@@ -103,6 +106,10 @@ public final class Pipeline {
 
   private final Settings settings;
   private volatile boolean cancelled;
+
+  /** The id of the job {@link #run} runs, or -1; guarded by {@code this}. */
+  private long running = -1;
+
   private volatile String step = "start";
 
   /** Which round and arm of an A/B gate runs, for {@link #step}; empty otherwise. */
@@ -113,13 +120,15 @@ public final class Pipeline {
   }
 
   /**
-   * Stops the job in progress: its running command's process group is stopped within about a
-   * second, the server too, and {@link #run} returns conclusion {@code cancelled}. Has no effect
-   * when no job runs ({@link #run} clears the flag when it starts): the worker drops a cancelled
-   * job before it reaches {@code run}.
+   * Stops job {@code jobId} if it is the one in progress: its running command's process group is
+   * stopped within about a second, the server too, and {@link #run} returns conclusion {@code
+   * cancelled}. Has no effect on any other job, nor when no job runs: the caller learns that a job
+   * was superseded from the store, and by then the pipeline may have moved on to the next one.
    */
-  public void cancel() {
-    cancelled = true;
+  public synchronized void cancel(long jobId) {
+    if (running == jobId) {
+      cancelled = true;
+    }
   }
 
   /** The token to fetch with, or null; a token that cannot be had ends the fetch step. */
@@ -130,13 +139,27 @@ public final class Pipeline {
     try {
       return settings.fetchToken().forJob(job);
     } catch (java.io.IOException | RuntimeException e) {
-      throw new StepFailed("fetch", "no token to fetch " + job.repo() + ": " + e.getMessage(), log);
+      throw StepFailed.infrastructure(
+          "fetch", "no token to fetch " + job.repo() + ": " + e.getMessage(), log);
     }
   }
 
   /** Runs {@code job} to its end; never throws for what a repository or a step does. */
   public JobResult run(Job job) {
-    cancelled = false;
+    synchronized (this) {
+      running = job.id();
+      cancelled = false;
+    }
+    try {
+      return runSteps(job);
+    } finally {
+      synchronized (this) {
+        running = -1;
+      }
+    }
+  }
+
+  private JobResult runSteps(Job job) {
     step = "fetch";
     Workspace ws = Workspace.create(settings.workRoot(), job.id());
     int[] ports = freePorts();
@@ -145,7 +168,7 @@ public final class Pipeline {
             "MURM_SUT_PORT", Integer.toString(ports[0]),
             "MURM_SUT_HTTP_PORT", Integer.toString(ports[1]),
             "MURM_JOB_DIR", ws.dir.toString());
-    Commands commands = new Commands(environment(vars), () -> cancelled);
+    Commands commands = new Commands(environment(vars), () -> cancelled, ws.processes);
     RepoConfig config = null;
     try {
       Path fetchLog = ws.log("01-fetch.log");
@@ -175,6 +198,16 @@ public final class Pipeline {
       return ResultText.of(round(job, config, ws, commands, head, ""), settings.details());
     } catch (CancellationException e) {
       return cancelledResult();
+    } catch (PayloadValues.Invalid e) {
+      return new JobResult(
+          "neutral",
+          "refused: " + e.getMessage(),
+          "A value of the job is not safe to give to git or to use in a path, so nothing ran with"
+              + " it: `"
+              + e.getMessage()
+              + "`. The webhook refuses such values; this job came from elsewhere (an older job"
+              + " store, another writer). This says nothing about the commit.",
+          null);
     } catch (RepoConfig.Invalid e) {
       return new JobResult(
           "failure",
@@ -265,7 +298,7 @@ public final class Pipeline {
       }
       return outcomes;
     } finally {
-      stopServer(config, arm, ws.log("06-stop" + suffix + ".log"), server, roundCommands.env());
+      stopServer(config, arm, ws.log("06-stop" + suffix + ".log"), server, roundCommands);
     }
   }
 
@@ -282,7 +315,8 @@ public final class Pipeline {
   private RepoConfig readConfig(
       Job job, Workspace ws, Commands commands, Path log, Map<String, String> vars) {
     if (settings.operatorConfigs() != null) {
-      Path file = settings.operatorConfigs().resolve(job.repo() + ".conf");
+      Path file =
+          settings.operatorConfigs().resolve(PayloadValues.repo("job.repo", job.repo()) + ".conf");
       if (Files.isRegularFile(file)) {
         Commands.note(log, "configuration: the operator's " + file);
         try {
@@ -387,15 +421,13 @@ public final class Pipeline {
     List<String> command =
         RunnerCommand.of(
             job, config, run, arm.runs(), runId, settings.influxUrl(), arm.commit(), arm.name());
-    Map<String, String> env = new HashMap<>(commands.env());
+    Map<String, String> influx = new HashMap<>();
     for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
       if (System.getenv(name) != null) {
-        env.put(name, System.getenv(name));
+        influx.put(name, System.getenv(name));
       }
     }
-    Integer status =
-        new Commands(env, commands::cancelled)
-            .run(command, ws.dir, log, null, deadline(run.timeout()));
+    Integer status = commands.with(influx).run(command, ws.dir, log, null, deadline(run.timeout()));
     return ScenarioOutcome.read(run, status, log, arm.runs().resolve(runId));
   }
 
@@ -404,13 +436,13 @@ public final class Pipeline {
    * to whatever of the start command's group still runs. Runs also when the job was cancelled.
    */
   private void stopServer(
-      RepoConfig config, Arm arm, Path log, ProcessGroup server, Map<String, String> env) {
+      RepoConfig config, Arm arm, Path log, ProcessGroup server, Commands commands) {
     Duration grace = config == null ? Duration.ofSeconds(30) : config.stopTimeout();
     try {
       if (config != null && config.stop() != null && server.leaderAlive()) {
-        Commands stopCommands = new Commands(env, () -> false);
-        stopCommands.run(
-            List.of("bash", "-c", config.stop()), arm.checkout(), log, null, deadline(grace));
+        commands
+            .uncancellable()
+            .run(List.of("bash", "-c", config.stop()), arm.checkout(), log, null, deadline(grace));
         server.awaitGone(grace);
       }
     } finally {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How to load-test one repository: build and start its server at a commit, know when it is ready,
@@ -26,7 +27,11 @@ import java.util.Set;
  * replaces it. The keys are documented in docs/github.md, "Configuring a repository".
  *
  * <p>Every mistake is reported as one {@link Invalid} line naming the file and line, before any
- * command runs.
+ * command runs. The values that become arguments of the runner's command line (domain, targets,
+ * account patterns, parameters, assertions) are checked too: a domain and hosts of letters, digits,
+ * {@code .} and {@code -}, parameter names of letters, digits, {@code . _ -}, no leading {@code -}
+ * and no control character anywhere; the shell commands ({@code build}, {@code start}, {@code
+ * stop}, {@code ready.command}) are the repository's to choose.
  *
  * @param build shell command(s) run with {@code bash -c} in the checkout, or null for none
  * @param buildTimeout how long the build may take
@@ -87,6 +92,10 @@ public record RepoConfig(
           "timeout");
   private static final Set<String> GATE_KEYS =
       Set.of("rounds", "tolerance", "alpha", "max-lag", "max-error-rate");
+
+  private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9\\[][A-Za-z0-9.:\\[\\]-]*");
+  private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
   /**
    * When the server counts as ready: {@code tcp} accepts connections, or {@code command} exits 0.
@@ -179,6 +188,9 @@ public record RepoConfig(
       }
       if (x.hasPath("domain")) {
         domain = nonBlank(c, "xmpp.domain");
+        if (!DOMAIN.matcher(domain).matches()) {
+          throw at(c, "xmpp.domain", "not a domain name: letters, digits, '.' and '-' (not first)");
+        }
       }
     }
 
@@ -207,15 +219,22 @@ public record RepoConfig(
       if (!Set.of("register", "existing", "http-api").contains(mode)) {
         throw at(c, "accounts.mode", "'" + mode + "': use register, existing or http-api");
       }
-      String httpApi = a.hasPath("http-api") ? expand(a.getString("http-api"), vars) : null;
+      String httpApi =
+          a.hasPath("http-api")
+              ? argument(c, "accounts.http-api", expand(a.getString("http-api"), vars))
+              : null;
       if (mode.equals("http-api") && httpApi == null) {
         throw at(c, "accounts.mode", "http-api needs accounts.http-api, the API's base URL");
       }
       accounts =
           new Accounts(
               mode,
-              a.hasPath("username") ? a.getString("username") : accounts.username(),
-              a.hasPath("password") ? a.getString("password") : accounts.password(),
+              a.hasPath("username")
+                  ? argument(c, "accounts.username", a.getString("username"))
+                  : accounts.username(),
+              a.hasPath("password")
+                  ? argument(c, "accounts.password", a.getString("password"))
+                  : accounts.password(),
               httpApi);
     }
 
@@ -314,10 +333,16 @@ public record RepoConfig(
     Map<String, String> params = new LinkedHashMap<>();
     if (s.hasPath("params")) {
       for (Map.Entry<String, ConfigValue> p : s.getConfig("params").entrySet()) {
-        params.put(p.getKey(), String.valueOf(p.getValue().unwrapped()));
+        if (!PARAM_NAME.matcher(p.getKey()).matches()) {
+          throw at(s, "params", "parameter names are letters, digits, '.', '_' and '-'");
+        }
+        params.put(
+            p.getKey(),
+            argument(s, "params." + p.getKey(), String.valueOf(p.getValue().unwrapped())));
       }
     }
     List<String> asserts = s.hasPath("assert") ? s.getStringList("assert") : List.of();
+    asserts.forEach(a -> argument(s, "assert", a));
     Duration timeout =
         s.hasPath("timeout")
             ? positive(s, "timeout")
@@ -356,11 +381,28 @@ public record RepoConfig(
     return d;
   }
 
+  /**
+   * {@code value}, which becomes an argument of the runner's command line, when it has no control
+   * character (a newline, a NUL) and does not start with {@code -} (it would read as an option).
+   */
+  private static String argument(Config c, String path, String value) {
+    if (value.chars().anyMatch(Character::isISOControl)) {
+      throw at(c, path, "has a control character (a newline, a tab, a NUL)");
+    }
+    if (value.startsWith("-")) {
+      throw at(c, path, "starts with '-', which the runner would read as an option");
+    }
+    return value;
+  }
+
   private static String hostPort(Config c, String path, String text) {
     int colon = text.lastIndexOf(':');
     try {
       int port = Integer.parseInt(text.substring(colon + 1));
-      if (colon < 1 || port < 1 || port > 65535) {
+      if (colon < 1
+          || port < 1
+          || port > 65535
+          || !HOST.matcher(text.substring(0, colon)).matches()) {
         throw new NumberFormatException();
       }
       return text;

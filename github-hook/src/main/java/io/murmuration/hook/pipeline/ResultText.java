@@ -86,18 +86,26 @@ final class ResultText {
     return new JobResult(conclusion, title, md.toString(), runFolder);
   }
 
-  /** A build, start or ready step that failed: which, and the tail of its log. */
+  /**
+   * A step that failed: which, and the tail of its log; {@code failure}, or {@code neutral} when
+   * the trouble is the service's ({@link StepFailed#infrastructure}).
+   */
   static JobResult stepFailed(StepFailed e) {
     String md =
         "The **"
             + e.step
             + "** step failed: "
             + e.getMessage()
-            + ".\n\nLast lines of `"
+            + ".\n\n"
+            + (e.aboutTheCommit
+                ? ""
+                : "This is trouble of the service's machine or network, not a verdict on the"
+                    + " commit: re-run the check once it is fixed.\n\n")
+            + "Last lines of `"
             + e.log.getFileName()
             + "`:\n\n"
             + codeBlock(Commands.tail(e.log, Pipeline.TAIL_LINES));
-    return new JobResult("failure", e.getMessage(), md, null);
+    return new JobResult(e.aboutTheCommit ? "failure" : "neutral", e.getMessage(), md, null);
   }
 
   /** A markdown table row of {@code cells}. */

@@ -11,6 +11,9 @@ import java.util.Map;
  * main class {@code io.murmuration.cli.Murm}, so that the runner is exactly the version of the
  * service, in a process of its own that a cancel can stop and whose crash cannot take the service
  * down.
+ *
+ * <p>The scenario, the one positional argument, comes after {@code --}; the configuration's values
+ * cannot start with {@code -} ({@link RepoConfig} checks), so none can be read as an option.
  */
 final class RunnerCommand {
   private RunnerCommand() {}
@@ -35,7 +38,6 @@ final class RunnerCommand {
     c.add(System.getProperty("java.class.path"));
     c.add("io.murmuration.cli.Murm");
     c.add("run");
-    c.add(run.scenario());
     c.add("--target");
     c.add(String.join(",", config.targets()));
     c.add("--domain");
@@ -81,6 +83,8 @@ final class RunnerCommand {
       c.add("--influx");
       c.add(influxUrl);
     }
+    c.add("--");
+    c.add(run.scenario());
     return c;
   }
 
@@ -105,12 +109,15 @@ final class RunnerCommand {
 
   /**
    * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.
+   * The branch is the one whose code runs: the pull request's base branch for an A/B gate's base
+   * arm (none when the event did not name it), else the job's branch.
    */
   static List<String> tags(Job job, String commit, String arm) {
     List<String> tags = new ArrayList<>();
     tags.add("repo=" + clean(job.repo()));
-    if (job.branch() != null) {
-      tags.add("branch=" + clean(job.branch()));
+    String branch = "base".equals(arm) ? job.baseBranch() : job.branch();
+    if (branch != null) {
+      tags.add("branch=" + clean(branch));
     }
     tags.add("commit=" + clean(commit));
     tags.add("trigger=" + job.trigger().tag);

@@ -1,6 +1,7 @@
 package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
+import io.murmuration.hook.PayloadValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,32 +16,45 @@ import java.util.stream.Stream;
  * The folder of one job under the service's work root, {@code job-<id>/}: the checkout ({@code
  * src/}; for a pull request's A/B gate also the base's, {@code base/}), one log per step ({@code
  * 01-fetch.log}, {@code 02-build.log}, …), the configuration as read ({@code loadtest.conf}) and
- * the runner's run folders ({@code runs/}). A job that runs again (after a restart of the service)
- * starts from an empty folder.
+ * the runner's run folders ({@code runs/}), and the records of its running process groups ({@code
+ * processes/}). A job that runs again (after a restart of the service) starts from an empty folder,
+ * once the processes its previous attempt left running are stopped.
  *
  * <p>The checkout is {@code git init} + {@code git fetch URL SHA DEFAULT}: fetching the commit
  * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
  * reachable commit), and the default branch comes along for the configuration, which is read from
  * it and never from the commit under test.
+ *
+ * <p>The job's values reach git here, so they are checked here again ({@link PayloadValues}; a
+ * refused one throws {@link PayloadValues.Invalid} before any command runs), every positional
+ * argument comes after {@code --} (or {@code --end-of-options} where {@code --} would start paths),
+ * and git may use only the https, http and file transports ({@code GIT_ALLOW_PROTOCOL}).
  */
 final class Workspace {
   final Path dir;
   final Path checkout;
   final Path baseCheckout;
   final Path runs;
+  final Path processes;
 
   private Workspace(Path dir) {
     this.dir = dir;
     this.checkout = dir.resolve("src");
     this.baseCheckout = dir.resolve("base");
     this.runs = dir.resolve("runs");
+    this.processes = dir.resolve("processes");
   }
 
-  /** An empty {@code job-<id>} folder under {@code root}. */
+  /**
+   * An empty {@code job-<id>} folder under {@code root}. When the folder exists (the job runs again
+   * after the service was killed), the process groups recorded in it are stopped first ({@link
+   * ProcessGroup#stopLeftovers}): its old commands must not run beside the new ones.
+   */
   static Workspace create(Path root, long jobId) {
     Workspace w = new Workspace(root.resolve("job-" + jobId).toAbsolutePath());
     try {
       if (Files.exists(w.dir)) {
+        ProcessGroup.stopLeftovers(w.processes, Commands.STOP_GRACE);
         try (Stream<Path> all = Files.walk(w.dir)) {
           for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
@@ -49,6 +63,7 @@ final class Workspace {
       }
       Files.createDirectories(w.checkout);
       Files.createDirectories(w.runs);
+      Files.createDirectories(w.processes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the job folder " + w.dir, e);
     }
@@ -65,26 +80,30 @@ final class Workspace {
    * its output go to {@code log}. With a {@code token} (null: none) the fetch authenticates, for
    * private repositories.
    *
-   * @throws StepFailed when a git command fails or the time runs out
+   * @throws StepFailed when a git command fails or the time runs out ({@link
+   *     StepFailed#infrastructure}: a repository that cannot be fetched says nothing of the commit)
    */
   void fetch(Job job, Commands commands, Path log, long deadlineNanos, String token) {
-    String remoteRef = "refs/remotes/origin/" + job.defaultBranch();
-    git(commands, log, deadlineNanos, "init", "--quiet");
-    Map<String, String> auth = new java.util.HashMap<>(Map.of("GIT_TERMINAL_PROMPT", "0"));
-    if (token != null) {
-      auth.putAll(basicAuth(token));
-    }
-    Commands fetching = commands.with(auth); // never waits for a password prompt
-    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", job.cloneUrl()));
-    fetch.add(job.sha());
+    String url = PayloadValues.gitUrl("job.cloneUrl", job.cloneUrl());
+    String sha = PayloadValues.sha("job.sha", job.sha());
+    List<String> fetch = new java.util.ArrayList<>(List.of("fetch", "--no-tags", "--", url, sha));
     if (job.baseSha() != null) {
-      fetch.add(job.baseSha());
+      fetch.add(PayloadValues.sha("job.baseSha", job.baseSha()));
     }
     if (job.defaultBranch() != null) {
-      fetch.add("+refs/heads/" + job.defaultBranch() + ":" + remoteRef);
+      String branch = PayloadValues.branch("job.defaultBranch", job.defaultBranch());
+      fetch.add("+refs/heads/" + branch + ":refs/remotes/origin/" + branch);
     }
+    git(commands, log, deadlineNanos, "init", "--quiet");
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of("GIT_TERMINAL_PROMPT", "0", "GIT_ALLOW_PROTOCOL", "https:http:file"));
+    if (token != null) {
+      env.putAll(basicAuth(token));
+    }
+    Commands fetching = commands.with(env); // never waits for a password prompt
     git(fetching, log, deadlineNanos, fetch.toArray(String[]::new));
-    git(commands, log, deadlineNanos, "checkout", "--quiet", "--detach", job.sha());
+    git(commands, log, deadlineNanos, "switch", "--quiet", "--detach", "--end-of-options", sha);
   }
 
   /**
@@ -109,17 +128,23 @@ final class Workspace {
    * the default branch has no such file.
    */
   String configOnDefaultBranch(Job job, Commands commands, Path log, long deadlineNanos) {
-    String object = "origin/" + job.defaultBranch() + ":" + RepoConfig.PATH;
+    String branch = PayloadValues.branch("job.defaultBranch", job.defaultBranch());
+    String object = "origin/" + branch + ":" + RepoConfig.PATH;
     Path out = dir.resolve("loadtest.conf");
     Integer exists =
-        commands.run(List.of("git", "cat-file", "-e", object), checkout, log, null, deadlineNanos);
+        commands.run(
+            List.of("git", "cat-file", "-e", "--end-of-options", object),
+            checkout,
+            log,
+            null,
+            deadlineNanos);
     if (exists == null) {
-      throw new StepFailed("fetch", "reading the configuration took too long", log);
+      throw StepFailed.infrastructure("fetch", "reading the configuration took too long", log);
     }
     if (exists != 0) {
       return null;
     }
-    git(commands, log, out, deadlineNanos, "show", object);
+    git(commands, log, out, deadlineNanos, "show", "--end-of-options", object);
     try {
       return Files.readString(out, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -134,9 +159,18 @@ final class Workspace {
    */
   String mergeBase(Job job, Commands commands, Path log, long deadlineNanos) {
     Path out = dir.resolve("merge-base.txt");
-    git(commands, log, out, deadlineNanos, "merge-base", job.baseSha(), job.sha());
+    git(
+        commands,
+        log,
+        out,
+        deadlineNanos,
+        "merge-base",
+        "--",
+        PayloadValues.sha("job.baseSha", job.baseSha()),
+        PayloadValues.sha("job.sha", job.sha()));
     try {
-      return Files.readString(out, StandardCharsets.UTF_8).strip();
+      return PayloadValues.sha(
+          "git merge-base", Files.readString(out, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,8 +186,9 @@ final class Workspace {
         "add",
         "--quiet",
         "--detach",
+        "--",
         baseCheckout.toString(),
-        commit);
+        PayloadValues.sha("base commit", commit));
   }
 
   private void git(Commands commands, Path log, long deadlineNanos, String... args) {
@@ -166,10 +201,11 @@ final class Workspace {
             .toList();
     Integer status = commands.run(command, checkout, log, out, deadlineNanos);
     if (status == null) {
-      throw new StepFailed("fetch", "git " + args[0] + " did not finish in time", log);
+      throw StepFailed.infrastructure("fetch", "git " + args[0] + " did not finish in time", log);
     }
     if (status != 0) {
-      throw new StepFailed("fetch", "git " + args[0] + " failed (exit status " + status + ")", log);
+      throw StepFailed.infrastructure(
+          "fetch", "git " + args[0] + " failed (exit status " + status + ")", log);
     }
   }
 }

@@ -20,7 +20,9 @@
  *       MURM_} variables). A server's VM, a build's compilers, processes re-parented when their
  *       parent died: stopping the group (SIGTERM, then SIGKILL) stops them all, which is what makes
  *       cancel prompt and "the server is always stopped" true. Members are found in {@code /proc}
- *       (Linux only); zombies count as gone, since PID 1 may be slow to reap them.
+ *       (Linux only); zombies count as gone, since PID 1 may be slow to reap them. A killed service
+ *       cannot stop its groups (Java has no parent-death signal), so each group is recorded in the
+ *       job's folder while it runs and stopped before the job runs again.
  *   <li><b>The runner is a subprocess</b> on this JVM's own java and class path: the same version
  *       as the service, a crash or an out-of-memory in a run cannot take the service down, and a
  *       cancel stops it like any other step. Its exit code and {@code summary.json} are the whole

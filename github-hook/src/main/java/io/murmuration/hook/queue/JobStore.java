@@ -39,9 +39,15 @@ import java.util.Optional;
  */
 public final class JobStore implements AutoCloseable {
 
+  /** The {@code title} column's size (schema.sql); a longer title is stored cut. */
+  public static final int TITLE_MAX = 1000;
+
+  /** The {@code summary} column's size (schema.sql); a longer summary is stored cut. */
+  public static final int SUMMARY_MAX = 100_000;
+
   private static final String COLUMNS =
       "id, delivery_id, trigger_kind, repo, clone_url, default_branch, branch, sha, pr, base_sha,"
-          + " installation_id, requested_by, state, accepted_at";
+          + " base_branch, installation_id, requested_by, state, accepted_at";
 
   private final String url;
   private final String user;
@@ -129,12 +135,14 @@ public final class JobStore implements AutoCloseable {
 
   /**
    * Approves a pull request on behalf of delivery {@code deliveryId} (a {@code /loadtest} comment,
-   * a label): its jobs waiting for approval are queued; when none waits, a new queued copy of its
-   * newest job (same commit) is stored instead, so that {@code /loadtest} also means "run again".
-   * One transaction. Returns the jobs now queued (empty list: the store knows no job of that pull
-   * request), or empty when the delivery was seen before.
+   * a label): its jobs waiting for approval are queued. When none waits and {@code runAgain} is
+   * true (a {@code /loadtest} comment), a new queued copy of its newest job (same commit) is stored
+   * instead; when {@code runAgain} is false (a label), nothing is. One transaction. Returns the
+   * jobs now queued (empty list: nothing was queued, and the delivery is not recorded), or empty
+   * when the delivery was seen before.
    */
-  public Optional<List<Job>> approve(String deliveryId, String repo, int pr, String approvedBy)
+  public Optional<List<Job>> approve(
+      String deliveryId, String repo, int pr, String approvedBy, boolean runAgain)
       throws SQLException {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -156,14 +164,18 @@ public final class JobStore implements AutoCloseable {
             queued.add(job.withState(State.QUEUED));
           }
         }
-        if (waiting.isEmpty()) {
+        if (waiting.isEmpty() && runAgain) {
           List<Job> newest = select(c, "WHERE repo = ? AND pr = ? ORDER BY id DESC", repo, pr);
           if (!newest.isEmpty()) {
             Job again = copy(newest.get(0), 0, deliveryId, approvedBy, State.QUEUED, now);
             queued.add(insertJob(c, again, now));
           }
         }
-        c.commit();
+        if (queued.isEmpty()) {
+          c.rollback();
+        } else {
+          c.commit();
+        }
         return Optional.of(queued);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -201,7 +213,8 @@ public final class JobStore implements AutoCloseable {
   /**
    * Records the result of a running job and moves it to {@link State#DONE}. Returns false, and
    * records nothing, when the job is no longer running (cancelled meanwhile, or already finished):
-   * a job has at most one result.
+   * a job has at most one result. A title or summary longer than its column is stored cut, ending
+   * with "…" (GitHub gets the whole result from the worker, not from here).
    */
   public boolean finish(long id, JobResult result) throws SQLException {
     try (Connection c = connect();
@@ -211,8 +224,8 @@ public final class JobStore implements AutoCloseable {
                     + " summary = ? WHERE id = ? AND state = 'RUNNING'")) {
       ps.setObject(1, now());
       ps.setString(2, result.conclusion());
-      ps.setString(3, result.title());
-      ps.setString(4, result.summary());
+      ps.setString(3, cut(result.title(), TITLE_MAX));
+      ps.setString(4, cut(result.summary(), SUMMARY_MAX));
       ps.setLong(5, id);
       return ps.executeUpdate() == 1;
     }
@@ -324,8 +337,17 @@ public final class JobStore implements AutoCloseable {
 
   /** When the job's latest attempt started (it was claimed), or empty when it never ran. */
   public Optional<Instant> startedAt(long id) throws SQLException {
+    return time(id, "started_at");
+  }
+
+  /** When the job recorded its result, or empty when it has none. */
+  public Optional<Instant> finishedAt(long id) throws SQLException {
+    return time(id, "finished_at");
+  }
+
+  private Optional<Instant> time(long id, String column) throws SQLException {
     try (Connection c = connect();
-        PreparedStatement ps = c.prepareStatement("SELECT started_at FROM jobs WHERE id = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM jobs WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
@@ -411,8 +433,8 @@ public final class JobStore implements AutoCloseable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO jobs (delivery_id, trigger_kind, repo, clone_url, default_branch, branch,"
-                + " sha, pr, base_sha, installation_id, requested_by, state, accepted_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " sha, pr, base_sha, base_branch, installation_id, requested_by, state,"
+                + " accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             new String[] {"id"})) {
       ps.setString(1, job.deliveryId());
       ps.setString(2, job.trigger().name());
@@ -423,10 +445,11 @@ public final class JobStore implements AutoCloseable {
       ps.setString(7, job.sha());
       ps.setObject(8, job.pr(), Types.INTEGER);
       ps.setString(9, job.baseSha());
-      ps.setObject(10, job.installationId(), Types.BIGINT);
-      ps.setString(11, job.requestedBy());
-      ps.setString(12, job.state().name());
-      ps.setObject(13, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      ps.setString(10, job.baseBranch());
+      ps.setObject(11, job.installationId(), Types.BIGINT);
+      ps.setString(12, job.requestedBy());
+      ps.setString(13, job.state().name());
+      ps.setObject(14, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
@@ -473,6 +496,7 @@ public final class JobStore implements AutoCloseable {
         rs.getString("sha"),
         (Integer) rs.getObject("pr", Integer.class),
         rs.getString("base_sha"),
+        rs.getString("base_branch"),
         (Long) rs.getObject("installation_id", Long.class),
         rs.getString("requested_by"),
         State.valueOf(rs.getString("state")),
@@ -492,10 +516,15 @@ public final class JobStore implements AutoCloseable {
         j.sha(),
         j.pr(),
         j.baseSha(),
+        j.baseBranch(),
         j.installationId(),
         requestedBy,
         state,
         acceptedAt);
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static OffsetDateTime now() {

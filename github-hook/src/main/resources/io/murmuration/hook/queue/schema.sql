@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   sha VARCHAR(64) NOT NULL,
   pr INTEGER,
   base_sha VARCHAR(64),
+  base_branch VARCHAR(300),
   installation_id BIGINT,
   requested_by VARCHAR(100),
   state VARCHAR(20) NOT NULL,
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   conclusion VARCHAR(30),
   title VARCHAR(1000),
   summary VARCHAR(100000));
+
+-- added after the first release: stores made before it get the column here
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS base_branch VARCHAR(300);
 
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id);
 

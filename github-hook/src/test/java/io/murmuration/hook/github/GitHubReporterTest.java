@@ -320,6 +320,32 @@ class GitHubReporterTest {
   }
 
   @Test
+  void aRepositoryAnswerWithoutItsOwnerIsOneClearLineNotANullPointerException() throws Exception {
+    GitHubReporter reporter = new GitHubReporter(GitHubAuth.token(api(), PAT, "test"));
+    gh.stubFor(
+        get(REPO)
+            .willReturn(
+                okJson(
+                    "{\"id\":1,\"name\":\"chat\",\"full_name\":\"acme/chat\",\"url\":\""
+                        + gh.baseUrl()
+                        + REPO
+                        + "\"}")));
+
+    String log = stderrOf(() -> reporter.started(job(7, null), null));
+
+    List<String> lines = log.lines().filter(l -> l.contains("GitHub:")).toList();
+    assertEquals(1, lines.size(), log);
+    assertTrue(
+        lines
+            .get(0)
+            .endsWith(
+                "could not reach repository for job 7 (acme/chat@0123456): GitHub's answer to"
+                    + " GET /repos/acme/chat names no owner, so nothing can be reported there"),
+        log);
+    assertFalse(log.contains("NullPointerException"), log);
+  }
+
+  @Test
   void anUnreachableGitHubIsLoggedNotThrown() {
     GitHubReporter reporter =
         new GitHubReporter(GitHubAuth.token(URI.create("http://127.0.0.1:1"), PAT, "test"));
@@ -358,6 +384,7 @@ class GitHubReporterTest {
         SHA,
         pr,
         pr == null ? null : "fedcba9876543210fedcba9876543210fedcba98",
+        pr == null ? null : "main",
         42L,
         "octocat",
         Job.State.RUNNING,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.murmuration.hook.GitRepo;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Job.State;
 import io.murmuration.hook.queue.JobStore;
@@ -32,6 +33,9 @@ class CrashRecoveryTest {
   private static final Pattern JOB_ID = Pattern.compile("\"jobs\":\\[(\\d+)]");
   private static final long JOB_MILLIS = 400;
 
+  /** How long the first service's jobs last: longer than the test, so the kill lands in one. */
+  private static final long HELD_MILLIS = 600_000;
+
   @TempDir Path dir;
 
   @Test
@@ -40,7 +44,7 @@ class CrashRecoveryTest {
     Path runs = dir.resolve("runs.txt");
     Map<String, Long> accepted = new LinkedHashMap<>(); // delivery id → job id
 
-    Process first = launch(data, runs, "first");
+    Process first = launch(data, runs, "first", HELD_MILLIS); // its jobs last until the kill
     Deliveries github = new Deliveries(awaitPort(first, "first"), SECRET);
     for (int i = 0; i < 6; i++) {
       String delivery = Deliveries.newDeliveryId();
@@ -49,15 +53,14 @@ class CrashRecoveryTest {
       assertEquals(202, r.statusCode(), r.body());
       accepted.put(delivery, jobId(r));
     }
-    awaitLines(runs, "start ", 1);
-    Thread.sleep(JOB_MILLIS / 2); // in the middle of the first job
+    awaitLines(runs, "start ", 1); // the first job runs, and would for ten minutes
     first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
     first.waitFor();
     List<String> beforeKill = Files.readAllLines(runs);
     assertTrue(
         count(beforeKill, "end ") < accepted.size(), "the kill came too late: " + beforeKill);
 
-    Process second = launch(data, runs, "second");
+    Process second = launch(data, runs, "second", JOB_MILLIS);
     try {
       github = new Deliveries(awaitPort(second, "second"), SECRET);
       Map.Entry<String, Long> some = accepted.entrySet().iterator().next();
@@ -91,22 +94,104 @@ class CrashRecoveryTest {
     }
   }
 
-  private Process launch(Path data, Path runs, String name) throws IOException {
-    Path portFile = dir.resolve("port-" + name);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashTestService.class.getName(),
-            data.toString(),
-            portFile.toString(),
-            runs.toString(),
-            Long.toString(JOB_MILLIS));
-    pb.environment().put("MURM_WEBHOOK_SECRET", SECRET);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("service-" + name + ".log").toFile());
-    return pb.start();
+  /**
+   * A job's processes end with it: the real service ({@code murm hook}) is killed with SIGKILL
+   * while a job's build has a child running, which survives it (Java has no parent-death signal);
+   * after the restart, the job's second attempt finds that child gone when its own build starts.
+   * The build records it: the first attempt leaves {@code sleep 600} running, the second writes
+   * whether that process still runs.
+   */
+  @Test
+  void aKilledServicesJobProcessesAreStoppedBeforeTheJobRunsAgain() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    GitRepo repo = GitRepo.create(dir.resolve("origin"));
+    Files.writeString(
+        repo.dir().resolve("build.sh"),
+        """
+        if [ -f %1$s/child.pid ]; then  # a later attempt: does the first one's child still run?
+          st=$(cut -d' ' -f3 /proc/$(cat %1$s/child.pid)/stat 2>/dev/null)
+          if [ -n "$st" ] && [ "$st" != Z ]; then echo alive; else echo gone; fi > %1$s/verdict.tmp
+          mv %1$s/verdict.tmp %1$s/verdict
+        else
+          sleep 600 &
+          echo $! > %1$s/child.tmp && mv %1$s/child.tmp %1$s/child.pid
+          wait
+        fi
+        """
+            .formatted(state));
+    String sha =
+        repo.commit(
+            """
+            build = "bash build.sh"
+            start = "exec sleep 600"
+            ready { tcp = "127.0.0.1:1", timeout = 1s }
+            scenarios = [ { scenario = one-to-one } ]
+            """);
+    Path conf = dir.resolve("hook.conf");
+    Files.writeString(
+        conf,
+        """
+        listen = "127.0.0.1:0"
+        data-dir = "%s"
+        clone-url-prefixes = ["%s/"]
+        """
+            .formatted(dir.resolve("data"), dir));
+    ObjectNode push = fixture("push").put("after", sha);
+    ((ObjectNode) push.get("repository")).put("clone_url", repo.dir().toString());
+    List<String> hook = List.of("io.murmuration.hook.HookCommand", "--config", conf.toString());
+
+    ServiceProcess first = launch("first", hook);
+    long child;
+    try {
+      Deliveries github = new Deliveries(first.announcedPort(), SECRET);
+      assertEquals(202, github.send("push", push).statusCode());
+      awaitFile(state.resolve("child.pid"));
+      child = Long.parseLong(Files.readString(state.resolve("child.pid")).strip());
+    } finally {
+      first.process().destroyForcibly(); // SIGKILL: the job's processes are orphaned, not stopped
+      first.process().waitFor();
+    }
+    assertTrue(ProcessHandle.of(child).isPresent(), "the kill took the build's child with it");
+
+    ServiceProcess second = launch("second", hook);
+    try {
+      awaitFile(state.resolve("verdict"));
+      assertEquals(
+          "gone",
+          Files.readString(state.resolve("verdict")).strip(),
+          "the first attempt's child ran beside the second attempt");
+    } finally {
+      second.close();
+      ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private Process launch(Path data, Path runs, String name, long jobMillis) throws IOException {
+    return launch(
+            name,
+            List.of(
+                CrashTestService.class.getName(),
+                data.toString(),
+                dir.resolve("port-" + name).toString(),
+                runs.toString(),
+                Long.toString(jobMillis)))
+        .process();
+  }
+
+  /** A JVM running {@code mainAndArgs}, its output in service-NAME.log. */
+  private ServiceProcess launch(String name, List<String> mainAndArgs) throws IOException {
+    return ServiceProcess.start(
+        dir.resolve("service-" + name + ".log"),
+        Map.of("MURM_WEBHOOK_SECRET", SECRET),
+        mainAndArgs);
+  }
+
+  private void awaitFile(Path file) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(file)) {
+      assertTrue(System.nanoTime() < deadline, "no " + file.getFileName() + ": " + logs());
+      Thread.sleep(50);
+    }
   }
 
   /** The port the service wrote once listening. */

@@ -155,7 +155,59 @@ class StatusPageTest {
       assertTrue(page.contains("https://github.com/acme/%3Cscript%3Ealert%281%29%3C%2Fscript%3E/"));
     }
     String summary = section(get("/jobs/" + evil).body(), "result");
-    assertTrue(summary.contains("<pre>| scenario |\n" + EVIL_ESCAPED + "</pre>"), summary);
+    assertTrue(summary.contains("<p>| scenario |\n" + EVIL_ESCAPED + "</p>"), summary);
+  }
+
+  @Test
+  void aFinishedJobsPageShowsItsResultAsHtmlAndWhenItEnded() throws Exception {
+    String markdown =
+        """
+        ### one-to-one: success
+        | metric | base (median) | head (median) |
+        |---|--:|--:|
+        | ttd.p50 | 1.2 ms | **1.3 ms** |
+
+        **Absolute limits** (`assert`): held.
+        - ✅ `errors.total == 0` — measured 0
+
+        [Grafana: Compare](https://grafana.example/d/x?a=1&b=2) · [no](javascript:alert(1))
+
+        <details><summary>every run</summary>
+
+        ```text
+        </pre><script>alert(2)</script>
+        ```
+        </details>
+        """;
+    long id = store.accept(job("d7", "acme/chatd", "main", null, State.QUEUED)).get().id();
+    while (store.claim().orElseThrow().id() != id) {
+      // the older queued job is claimed first
+    }
+    store.finish(id, new JobResult("success", "fine", markdown, null));
+
+    String page = get("/jobs/" + id).body();
+
+    String result = section(page, "result");
+    for (String html :
+        List.of(
+            "<h3>one-to-one: success</h3>",
+            "<tr><th>metric</th><th style=\"text-align:right\">base (median)</th>",
+            "<td style=\"text-align:right\"><strong>1.3 ms</strong></td>",
+            "<p><strong>Absolute limits</strong> (<code>assert</code>): held.</p>",
+            "<ul>\n<li>✅ <code>errors.total == 0</code> — measured 0</li>\n</ul>",
+            "<a href=\"https://grafana.example/d/x?a=1&amp;b=2\">Grafana: Compare</a>",
+            "[no](javascript:alert(1))",
+            "<details><summary>every run</summary>",
+            "<pre><code>&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;\n</code></pre>\n</details>")) {
+      assertTrue(result.contains(html), html + " in\n" + result);
+    }
+    assertFalse(page.toLowerCase().contains("<script"), page);
+    assertFalse(page.contains("href=\"javascript"), page);
+    assertTrue(
+        page.matches(
+            "(?s).*<tr><th>finished</th><td>\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC"
+                + " \\(took \\d+s\\)</td></tr>.*"),
+        page);
   }
 
   @Test
@@ -247,11 +299,19 @@ class StatusPageTest {
   }
 
   @Test
-  void onlyGetIsAnswered() throws Exception {
+  void onlyGetAndHeadAreAnswered() throws Exception {
     HttpRequest post =
         HttpRequest.newBuilder(uri("/")).POST(HttpRequest.BodyPublishers.ofString("x")).build();
+    HttpRequest head =
+        HttpRequest.newBuilder(uri("/jobs/" + ok + "/logs/01-fetch.log")).HEAD().build();
     try (HttpClient http = HttpClient.newHttpClient()) {
-      assertEquals(405, http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> refused = http.send(post, HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, refused.statusCode());
+      assertEquals("GET, HEAD", refused.headers().firstValue("Allow").orElse(""));
+      HttpResponse<String> log = http.send(head, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, log.statusCode());
+      assertEquals("", log.body());
+      assertEquals("16", log.headers().firstValue("Content-Length").orElse(""));
     }
   }
 
@@ -346,6 +406,7 @@ class StatusPageTest {
         "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
         pr,
         null,
+        pr == null ? null : "main",
         null,
         "grace",
         state,

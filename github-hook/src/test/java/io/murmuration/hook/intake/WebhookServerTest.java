@@ -79,6 +79,7 @@ class WebhookServerTest {
     assertEquals("9f4b5c4a0e7c2a3d1b8e6f5a4c3b2a1908f7e6d5", job.sha());
     assertEquals(42, job.pr());
     assertEquals("6113728f27ae82c7b1a177c8d03f9e96e0adf246", job.baseSha());
+    assertEquals("main", job.baseBranch());
     assertEquals(57212345L, job.installationId());
     assertEquals("grace", job.requestedBy());
     assertEquals(1, wakeUps.get());
@@ -147,12 +148,72 @@ class WebhookServerTest {
     assertTrue(store.recent(10).isEmpty());
   }
 
+  /**
+   * A webhook set to GitHub's other content type, {@code application/x-www-form-urlencoded}, sends
+   * the JSON as a form field; the answer says which setting to change.
+   */
+  @Test
+  void aDeliveryThatIsNotApplicationJsonIsAnswered415SayingToChooseJson() throws Exception {
+    byte[] form =
+        ("payload="
+                + java.net.URLEncoder.encode(fixture("push").toString(), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> r =
+        github.send(
+            HttpRequest.newBuilder(github.endpoint())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", Deliveries.newDeliveryId())
+                .header("X-Hub-Signature-256", Deliveries.sign(SECRET, form))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form))
+                .build());
+
+    assertEquals(415, r.statusCode(), r.body());
+    assertEquals(
+        "Content-Type must be application/json: choose application/json as the content type in"
+            + " the webhook's settings on GitHub",
+        r.body());
+    assertTrue(store.recent(10).isEmpty());
+  }
+
+  @Test
+  void jsonWithACharsetIsJson() throws Exception {
+    byte[] body = Deliveries.bytes(fixture("push"));
+
+    HttpResponse<String> r =
+        github.send(
+            HttpRequest.newBuilder(github.endpoint())
+                .header("Content-Type", "Application/JSON; charset=utf-8")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", Deliveries.newDeliveryId())
+                .header("X-Hub-Signature-256", Deliveries.sign(SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+
+    assertEquals(202, r.statusCode(), r.body());
+  }
+
   @Test
   void aPayloadWithoutItsRepositoryIsAnswered400() throws Exception {
     ObjectNode push = fixture("push");
     push.remove("repository");
 
     assertEquals(400, github.send("push", push).statusCode());
+    assertTrue(store.recent(10).isEmpty());
+  }
+
+  @Test
+  void aSenderLoginTooLongForTheStoreIsA400NamingTheFieldNotA500() throws Exception {
+    ObjectNode push = fixture("push");
+    ((ObjectNode) push.get("sender")).put("login", "l".repeat(300));
+
+    HttpResponse<String> r = github.send("push", push);
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(
+        "sender.login: not a GitHub login (letters, digits, '-' and '_', at most 39 characters)",
+        r.body());
     assertTrue(store.recent(10).isEmpty());
   }
 
@@ -312,6 +373,20 @@ class WebhookServerTest {
   }
 
   @Test
+  void theApprovalLabelOnAPullRequestWithNothingWaitingRunsNothingAgain() throws Exception {
+    github.send("pull_request", fixture("pull_request_opened"));
+    Job ran = store.claim().orElseThrow();
+    store.finish(ran.id(), new JobResult("success", "ok", "ok", null));
+    ObjectNode labeled = fixture("pull_request_opened").put("action", "labeled");
+    labeled.putObject("label").put("name", "loadtest");
+
+    assertEquals(204, github.send("pull_request", labeled).statusCode());
+    assertEquals(List.of(ran.id()), store.recent(10).stream().map(Job::id).toList());
+    assertTrue(store.queued().isEmpty());
+    assertEquals(1, wakeUps.get());
+  }
+
+  @Test
   void anotherLabelApprovesNothing() throws Exception {
     github.send("pull_request", fixture("pull_request_fork_opened"));
     ObjectNode labeled = fixture("pull_request_fork_opened").put("action", "labeled");
@@ -377,6 +452,7 @@ class WebhookServerTest {
     assertEquals(42, job.pr());
     assertEquals("9f4b5c4a0e7c2a3d1b8e6f5a4c3b2a1908f7e6d5", job.sha());
     assertEquals("faster-roster", job.branch());
+    assertEquals("main", job.baseBranch());
   }
 
   @Test

@@ -73,7 +73,7 @@ class AuthenticatedFetchTest {
   void withTheTokenThePrivateRepositoryIsFetchedAndTheTokenStaysOutOfTheLog() throws Exception {
     Workspace ws = Workspace.create(tmp.resolve("work"), 1);
     Path log = ws.log("01-fetch.log");
-    ws.fetch(job(), commands(), log, deadline(), TOKEN);
+    ws.fetch(job(), commands(ws), log, deadline(), TOKEN);
 
     assertTrue(Files.exists(ws.checkout.resolve(RepoConfig.PATH)));
     String text = Files.readString(log);
@@ -89,7 +89,7 @@ class AuthenticatedFetchTest {
     StepFailed failed =
         assertThrows(
             StepFailed.class,
-            () -> ws.fetch(job(), commands(), ws.log("01-fetch.log"), deadline(), null));
+            () -> ws.fetch(job(), commands(ws), ws.log("01-fetch.log"), deadline(), null));
     assertEquals("fetch", failed.step);
   }
 
@@ -105,16 +105,18 @@ class AuthenticatedFetchTest {
         sha,
         null,
         null,
+        null,
         42L,
         "octocat",
         Job.State.RUNNING,
         Instant.now());
   }
 
-  private static Commands commands() {
+  private static Commands commands(Workspace ws) {
     return new Commands(
         Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("java.io.tmpdir")),
-        () -> false);
+        () -> false,
+        ws.processes);
   }
 
   private static long deadline() {

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The pipeline against real git repositories made by the test ({@code main} and a pull-request
@@ -32,7 +34,8 @@ class PipelineTest {
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRun() throws Exception {
+  void aRepositoryWhoseStartRunsEjabberdGetsASuccessWithTheNumbersOfItsRunEvenWithInfluxDown()
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String cp = System.getProperty("java.class.path");
     GitRepo repo = GitRepo.create(tmp.resolve("origin"));
@@ -50,7 +53,10 @@ class PipelineTest {
             """
                 .formatted(java, cp));
 
-    Pipeline pipeline = new Pipeline(Pipeline.Settings.of(tmp.resolve("work")));
+    // InfluxDB down is trouble of the service's side: the run still counts, its points are kept
+    String influxDown = "http://127.0.0.1:" + unusedPort();
+    Pipeline pipeline =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withInflux(influxDown));
     JobResult result = pipeline.run(job(1, repo, "main", sha, null));
 
     Path jobDir = tmp.resolve("work/job-1");
@@ -70,6 +76,7 @@ class PipelineTest {
     String runLog = Files.readString(jobDir.resolve("05-run-1-one-to-one.log"));
     assertTrue(runLog.contains("trigger=push"), runLog);
     assertTrue(runLog.contains("commit=" + sha), runLog);
+    assertTrue(runLog.contains("influx: "), runLog);
     assertTrue(Files.readString(jobDir.resolve("06-stop.log")).contains("server stopped"));
     String target = summary.replaceAll("(?s).*\"target\" : \"([^\"]+)\".*", "$1");
     int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -164,6 +171,7 @@ class PipelineTest {
         assertTrue(runLog.contains("commit=" + commit), runLog);
         assertTrue(runLog.contains("arm=" + arm), runLog);
         assertTrue(runLog.contains("pr=7"), runLog);
+        assertTrue(runLog.contains(arm.equals("base") ? "branch=main" : "branch=feature"), runLog);
       }
     }
     try (var runs = Files.list(jobDir.resolve("runs/head"))) {
@@ -319,7 +327,7 @@ class PipelineTest {
     }
 
     long t0 = System.nanoTime();
-    pipeline.cancel();
+    pipeline.cancel(6);
     JobResult result = running.get(10, TimeUnit.SECONDS);
 
     assertEquals("cancelled", result.conclusion());
@@ -327,6 +335,39 @@ class PipelineTest {
     assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5);
     long pid = Long.parseLong(Files.readString(pidFile).strip());
     assertFalse(running(pid), "the build still runs");
+  }
+
+  /**
+   * A remote that cannot be reached says nothing about the commit: the fetch step's failure is
+   * neutral, with the step named and the end of its log, never a failure blamed on the commit.
+   */
+  @Test
+  @Timeout(60)
+  void anUnreachableRemoteIsNeutralNotAFailureOfTheCommit() throws Exception {
+    Job job =
+        new Job(
+            9,
+            "delivery-9",
+            Job.Trigger.PUSH,
+            "acme/chat",
+            "https://127.0.0.1:" + unusedPort() + "/acme/chat.git",
+            "main",
+            "main",
+            "0123456789abcdef0123456789abcdef01234567",
+            null,
+            null,
+            null,
+            null,
+            "alice",
+            Job.State.RUNNING,
+            Instant.now());
+
+    JobResult result = new Pipeline(Pipeline.Settings.of(tmp.resolve("work"))).run(job);
+
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertEquals("git fetch failed (exit status 128)", result.title());
+    assertTrue(result.summary().contains("not a verdict on the commit"), result.summary());
+    assertTrue(result.summary().contains("Failed to connect"), result.summary());
   }
 
   @Test
@@ -346,6 +387,59 @@ class PipelineTest {
     assertEquals("no load-test configuration", result.title());
   }
 
+  /**
+   * A job that did not come through the webhook (an older store, another writer) with a value that
+   * git would read as an option, or that leaves the operator's folder: the pipeline refuses it
+   * before git or the file system sees it, and ends the job neutral naming the field.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sha", "baseSha", "defaultBranch", "cloneUrl", "repo"})
+  @Timeout(60)
+  void aHostileJobValueIsRefusedBeforeGitOrAPathSeesIt(String field) throws Exception {
+    Path canary = tmp.resolve("canary");
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit(
+            """
+            start = "exec sleep 600"
+            ready { tcp = "127.0.0.1:%d", timeout = 1s }
+            scenarios = [ { scenario = one-to-one } ]
+            """
+                .formatted(unusedPort()));
+    Path operator = Files.createDirectories(tmp.resolve("operator"));
+    Files.writeString(
+        tmp.resolve("evil.conf"),
+        "build = \"touch "
+            + canary
+            + "\"\nstart = \"true\"\nscenarios = [ { scenario = one-to-one } ]\n");
+    String hostile = field.equals("repo") ? "../evil" : "--upload-pack=touch " + canary;
+    Job job =
+        new Job(
+            8,
+            "delivery-8",
+            Job.Trigger.PULL_REQUEST,
+            field.equals("repo") ? hostile : "acme/chat",
+            field.equals("cloneUrl") ? hostile : repo.dir().toUri().toString(),
+            field.equals("defaultBranch") ? hostile : "main",
+            "feature",
+            field.equals("sha") ? hostile : sha,
+            7,
+            field.equals("baseSha") ? hostile : sha,
+            "main",
+            null,
+            "alice",
+            Job.State.RUNNING,
+            Instant.now());
+
+    JobResult result =
+        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withOperatorConfigs(operator))
+            .run(job);
+
+    assertFalse(Files.exists(canary), "the injected command ran");
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertTrue(result.title().startsWith("refused: job." + field + ": "), result.title());
+  }
+
   private static Job job(long id, GitRepo repo, String branch, String sha, Integer pr) {
     return new Job(
         id,
@@ -358,6 +452,7 @@ class PipelineTest {
         sha,
         pr,
         null,
+        pr == null ? null : "main",
         null,
         "alice",
         Job.State.RUNNING,
@@ -376,6 +471,7 @@ class PipelineTest {
         head,
         7,
         baseSha,
+        "main",
         null,
         "alice",
         Job.State.RUNNING,

@@ -151,4 +151,32 @@ class RepoConfigTest {
         error("start = run\nready.tcp = nowhere\nscenarios = [ { scenario = one-to-one } ]")
             .contains("is not HOST:PORT"));
   }
+
+  @Test
+  void valuesThatBecomeRunnerArgumentsAreCheckedWithTheirLine() {
+    String scenarios = "scenarios = [ { scenario = one-to-one } ]\n";
+    assertEquals(
+        "loadtest.conf:2: xmpp.domain: not a domain name: letters, digits, '.' and '-' (not first)",
+        error("start = \"run\"\nxmpp.domain = \"--influx=http://evil\"\n" + scenarios));
+    assertTrue(
+        error("start = \"run\"\nxmpp.target = \"-x:5222\"\n" + scenarios)
+            .startsWith("loadtest.conf:2: xmpp.target: '-x:5222' is not HOST:PORT"));
+    assertEquals(
+        "loadtest.conf:2: accounts.username: has a control character (a newline, a tab, a NUL)",
+        error("start = \"run\"\naccounts.username = \"user\\n{id}\"\n" + scenarios));
+    assertEquals(
+        "loadtest.conf:2: accounts.password: starts with '-', which the runner would read as an"
+            + " option",
+        error("start = \"run\"\naccounts.password = \"--influx=http://evil\"\n" + scenarios));
+    assertEquals(
+        "loadtest.conf:2: params: parameter names are letters, digits, '.', '_' and '-'",
+        error(
+            "start = \"run\"\nscenarios = [ { scenario = one-to-one,"
+                + " params { \"a=b -x\" = 1 } } ]\n"));
+    assertEquals(
+        "loadtest.conf:2: assert: has a control character (a newline, a tab, a NUL)",
+        error(
+            "start = \"run\"\nscenarios = [ { scenario = one-to-one,"
+                + " assert = [\"ttd.p99 < 5ms\\u0000\"] } ]\n"));
+  }
 }

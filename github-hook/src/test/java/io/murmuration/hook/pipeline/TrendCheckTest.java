@@ -237,6 +237,7 @@ class TrendCheckTest {
         null,
         null,
         null,
+        null,
         "octocat",
         Job.State.RUNNING,
         Instant.now());
@@ -254,6 +255,7 @@ class TrendCheckTest {
         j.sha(),
         j.pr(),
         j.baseSha(),
+        j.baseBranch(),
         j.installationId(),
         j.requestedBy(),
         j.state(),
