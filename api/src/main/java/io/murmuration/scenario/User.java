@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  *
  * <p>Every call is entered in the run's books of actions ({@code actions} in {@code summary.json}):
  * planned, done, or not done with the reason. What a user still owes when it ends is not done for
- * the reason it ended; a run with actions not done that no stop explains (a user that {@link
- * #finish}es with callbacks pending, a send while not connected) fails.
+ * the reason it ended (the run stopped, the user was removed or failed, or {@link #finish} was
+ * called first); a send while not connected is not done for that reason, and fails the run.
  */
 public interface User {
 

@@ -31,8 +31,11 @@ public final class Actions {
     USER_FAILED("user ended on an error", true),
     /** A coordinator group was handed out incomplete after its timeout; its action still ran. */
     GROUP_TIMED_OUT("group timed out incomplete", true),
-    /** The scenario finished its user while the action was still planned. */
-    USER_FINISHED("user finished before it", false),
+    /**
+     * The scenario finished its user while the action was still planned (a timeout that became
+     * moot, say): its own decision, shown but not failing.
+     */
+    USER_FINISHED("user finished before it", true),
     /** A send while the user was not connected. */
     NOT_CONNECTED("user not connected", false);
 

@@ -5,7 +5,9 @@ import io.murmuration.scenario.RunSetup;
 import io.murmuration.scenario.Scenario;
 import io.murmuration.scenario.User;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +23,9 @@ import java.util.SplittableRandom;
  *   <li>after a random offset within one interval (so buckets do not send in bursts), sends {@code
  *       messages} chat messages, one every {@code interval}, round-robin to its bucket neighbours,
  *       each under the run-wide {@code messages} throttle ({@code message_rate} per second in all);
- *   <li>stays online for {@code linger} to receive its neighbours' last messages, then logs out.
+ *   <li>stays online until it has received every message its neighbours send it (at most {@code
+ *       linger} after its own last message), then logs out: so nobody leaves while a slower
+ *       neighbour is still writing to it.
  * </ol>
  *
  * <p>The runner times every message it receives from the sender's intended send time (TTD).
@@ -54,7 +58,8 @@ public final class OneToOneChat implements Scenario {
       Param.ofDuration(
           "linger",
           Duration.ofSeconds(5),
-          "time online after the last message sent, to receive the others'");
+          "longest time online after the last message sent, waiting for the neighbours' messages"
+              + " (a user leaves as soon as it has them all)");
 
   static final String THROTTLE = "messages";
 
@@ -88,13 +93,38 @@ public final class OneToOneChat implements Scenario {
                         "bucket",
                         user.param(BUCKET_SIZE),
                         user.param(BUCKET_WAIT),
-                        bucket -> chat(user, neighbours(bucket, user.id())))));
+                        bucket -> chat(user, bucket))));
   }
 
-  private static void chat(User user, List<Integer> neighbours) {
-    Runnable leave = () -> user.after(user.param(LINGER), user::finish);
+  private static void chat(User user, List<Integer> bucket) {
+    List<Integer> neighbours = neighbours(bucket, user.id());
+    int messages = user.param(MESSAGES);
+    // the messages still to come from the neighbours, and whether this user has sent all of its own
+    int[] due = {expected(bucket, user.id(), messages)};
+    boolean[] sentAll = {false};
+    Runnable leaveOnceAllIn =
+        () -> {
+          if (sentAll[0] && due[0] <= 0) {
+            user.finish();
+          }
+        };
+    Set<String> from = new HashSet<>();
+    neighbours.forEach(n -> from.add(user.jid(n)));
+    user.onMessage(
+        m -> {
+          if (!m.delayed() && m.from() != null && from.contains(bare(m.from()))) {
+            due[0]--;
+            leaveOnceAllIn.run();
+          }
+        });
+    Runnable lastSent =
+        () -> {
+          sentAll[0] = true;
+          user.after(user.param(LINGER), user::finish);
+          leaveOnceAllIn.run();
+        };
     if (neighbours.isEmpty()) {
-      leave.run();
+      lastSent.run();
       return;
     }
     Duration interval = user.param(INTERVAL);
@@ -105,13 +135,36 @@ public final class OneToOneChat implements Scenario {
         () ->
             user.repeat(
                 () -> user.param(INTERVAL),
-                user.param(MESSAGES),
+                messages,
                 i -> {
                   int to = neighbours.get(i % neighbours.size());
                   user.throttled(
                       THROTTLE, () -> user.sendChat(to, "message " + i + " from " + user.id()));
                 },
-                leave));
+                lastSent));
+  }
+
+  /**
+   * How many of its {@code messages} each other member of {@code bucket} sends to {@code self}
+   * (round-robin over its own {@link #neighbours}), in all; 0 for an endless run.
+   */
+  static int expected(List<Integer> bucket, int self, int messages) {
+    int total = 0;
+    for (int other : bucket) {
+      if (other == self) {
+        continue;
+      }
+      List<Integer> to = neighbours(bucket, other);
+      for (int i = 0; i < messages; i++) {
+        total += to.get(i % to.size()) == self ? 1 : 0;
+      }
+    }
+    return total;
+  }
+
+  private static String bare(String jid) {
+    int slash = jid.indexOf('/');
+    return slash < 0 ? jid : jid.substring(0, slash);
   }
 
   /** The other members of the bucket, starting after this user so that writes spread evenly. */

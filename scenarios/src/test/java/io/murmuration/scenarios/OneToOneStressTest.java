@@ -17,12 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same small run, many times over, against a real ejabberd: every run must do exactly what it
- * planned — every login, presence and message done, every message received on time, exit 0.
+ * planned — every login, presence, step and message done (only the users' longest waits for their
+ * neighbours may end moot), every message received on time, exit 0.
  *
  * <p>The runs are made to race: all users log in at once over STARTTLS with SCRAM (so ejabberd is
  * busy while the first pairs start writing), pairs start writing as soon as both are there, and
  * each user writes within 50 ms. Before users waited for their presence to be reflected, about one
- * such run in ten lost a message to offline storage.
+ * such run in ten lost a message to offline storage (3 runs of 50). Before users waited for their
+ * neighbours' messages instead of a fixed linger, a loaded machine once lost a slow neighbour's
+ * messages to a user that had already left (1 run in 114, 12 messages, with other suites running
+ * beside it).
  */
 @ExtendWith(LocalServersExtension.class)
 class OneToOneStressTest {
@@ -72,7 +76,6 @@ class OneToOneStressTest {
             "-Pbucket_size=2",
             "-Pmessages=" + MESSAGES,
             "-Pinterval=50ms",
-            "-Plinger=300ms",
             "--runs-dir",
             runs.toString(),
             "--quiet");
@@ -94,7 +97,11 @@ class OneToOneStressTest {
       for (Iterator<Map.Entry<String, JsonNode>> it = s.get("actions").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> kind = it.next();
         JsonNode c = kind.getValue();
-        if (c.get("done").asLong() != c.get("planned").asLong()) {
+        // each user's linger is the longest wait for its neighbours' messages: moot once they are
+        // in
+        long moot =
+            kind.getKey().equals("after") ? c.at("/not_done/user finished before it").asLong() : 0;
+        if (c.get("done").asLong() + moot != c.get("planned").asLong()) {
           return kind.getKey() + " " + c;
         }
       }

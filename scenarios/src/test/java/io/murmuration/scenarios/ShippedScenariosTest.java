@@ -62,4 +62,17 @@ class ShippedScenariosTest {
         java.util.List.of(7, 3, 5), OneToOneChat.neighbours(java.util.List.of(3, 5, 9, 7), 9));
     assertEquals(java.util.List.of(), OneToOneChat.neighbours(java.util.List.of(4), 4));
   }
+
+  @Test
+  void aOneToOneUserKnowsHowManyMessagesItsNeighboursWillSendIt() {
+    java.util.List<Integer> bucket = java.util.List.of(1, 2, 3);
+    // 2 writes to 3, 1, 3, 1 and 3 writes to 1, 2, 1, 2: user 1 gets 2 + 2
+    assertEquals(4, OneToOneChat.expected(bucket, 1, 4));
+    for (int messages : new int[] {0, 1, 5, 7}) {
+      java.util.List<Integer> four = java.util.List.of(8, 3, 11, 5);
+      int all = four.stream().mapToInt(u -> OneToOneChat.expected(four, u, messages)).sum();
+      assertEquals(4 * messages, all, "every message sent is expected by exactly one user");
+    }
+    assertEquals(0, OneToOneChat.expected(java.util.List.of(4), 4, 9));
+  }
 }
