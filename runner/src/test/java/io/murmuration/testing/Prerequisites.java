@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The one way a test says it needs a real component that may be missing from the machine (a
  * browser, a database server, Linux's {@code /proc}). On a developer machine a missing component
- * skips the test, with the reason and the fix; in CI ({@code CI=true}, which {@code .ci/run} sets)
- * it fails the test, so that nothing is skipped silently where every component should be there.
+ * skips the test, with the reason and the fix; in CI ({@code CI} set to anything but empty, {@code
+ * false} or {@code 0}: {@code .ci/run} sets {@code CI=true}, other CI systems {@code CI=1}) it
+ * fails the test, so that nothing is skipped where every component should be there. As a second
+ * guard {@code .ci/run} fails the build when any test report records a skip.
  *
  * <pre>{@code
  * Prerequisites.require(
@@ -19,7 +21,7 @@ public final class Prerequisites {
   private Prerequisites() {}
 
   /**
-   * Returns when {@code present}; otherwise skips the test, or fails it under {@code CI=true}.
+   * Returns when {@code present}; otherwise skips the test, or fails it in CI.
    *
    * @param component what is missing, e.g. "chromium (/usr/bin/chromium)"
    * @param fix how to install it, e.g. "apt-get install -y chromium"
@@ -33,9 +35,17 @@ public final class Prerequisites {
       return;
     }
     String missing = component + " is missing: " + fix;
-    if ("true".equalsIgnoreCase(env.get("CI"))) {
+    if (inCi(env)) {
       Assertions.fail(missing + " (CI=true: a test must not skip for want of a component)");
     }
     Assumptions.abort(missing + " (skipped; with CI=true this fails)");
+  }
+
+  /**
+   * Whether {@code CI} says this is a CI machine: set, and not empty, {@code false} or {@code 0}.
+   */
+  static boolean inCi(Map<String, String> env) {
+    String ci = env.getOrDefault("CI", "").strip();
+    return !ci.isEmpty() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
   }
 }

@@ -37,6 +37,26 @@ class PrerequisitesTest {
   }
 
   @Test
+  void anyCiValueButFalseOrZeroCountsAsCi() {
+    for (String ci : new String[] {"true", "TRUE", "1", "yes", "gitlab"}) {
+      assertThrows(
+          AssertionFailedError.class,
+          () ->
+              Prerequisites.require(
+                  Map.of("CI", ci), "chromium", false, "apt-get install -y chromium"),
+          ci);
+    }
+    for (String ci : new String[] {"", " ", "false", "FALSE", "0"}) {
+      assertThrows(
+          TestAbortedException.class,
+          () ->
+              Prerequisites.require(
+                  Map.of("CI", ci), "chromium", false, "apt-get install -y chromium"),
+          ci);
+    }
+  }
+
+  @Test
   void aPresentComponentLetsTheTestRunEverywhere() {
     Prerequisites.require(Map.of("CI", "true"), "chromium", true, "apt-get install -y chromium");
     Prerequisites.require(Map.of(), "chromium", true, "apt-get install -y chromium");
