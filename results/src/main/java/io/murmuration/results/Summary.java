@@ -153,6 +153,16 @@ public record Summary(
       notDone = Collections.unmodifiableMap(new TreeMap<>(notDone == null ? Map.of() : notDone));
     }
 
+    /** Why the rest was not done: {@code run stopped 2, unaccounted for 1}; empty when none. */
+    public String reasons() {
+      List<String> why = new ArrayList<>();
+      notDone.forEach((reason, n) -> why.add(reason + " " + n));
+      if (unaccounted != 0) {
+        why.add("unaccounted for " + unaccounted);
+      }
+      return String.join(", ", why);
+    }
+
     /** Not done, whatever the reason. */
     public long notDoneTotal() {
       return notDone.values().stream().mapToLong(Long::longValue).sum();

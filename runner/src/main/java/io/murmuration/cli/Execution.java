@@ -12,6 +12,7 @@ import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
 import io.murmuration.results.ExitCode;
 import io.murmuration.results.GrafanaLink;
+import io.murmuration.results.RunId;
 import io.murmuration.results.Summary;
 import io.murmuration.xmpp.XmppTransport;
 import java.io.IOException;
@@ -19,12 +20,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -34,9 +31,6 @@ import java.util.stream.Collectors;
  * still writes the run folder.
  */
 final class Execution {
-  private static final DateTimeFormatter RUN_ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
   private final RunSettings settings;
   private final PrintStream out;
 
@@ -47,7 +41,7 @@ final class Execution {
 
   ExitCode execute() throws IOException, InterruptedException {
     String runId =
-        settings.runId() != null ? settings.runId() : newRunId(settings.scenario().name());
+        settings.runId() != null ? settings.runId() : RunId.next(settings.scenario().name());
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
       prepareAccounts();
       try {
@@ -255,16 +249,6 @@ final class Execution {
       out.println("run failed: " + summary.failure());
     }
     return ExitCode.of(summary.exit().code());
-  }
-
-  static String newRunId(String scenario) {
-    byte[] random = new byte[2];
-    ThreadLocalRandom.current().nextBytes(random);
-    return RUN_ID_TIME.format(Instant.now())
-        + "-"
-        + scenario
-        + "-"
-        + HexFormat.of().formatHex(random);
   }
 
   static String trim(double d) {

@@ -3,6 +3,7 @@ package io.murmuration.cli;
 import io.murmuration.accounts.Accounts;
 import io.murmuration.engine.LoadProfile;
 import io.murmuration.results.Assertion;
+import io.murmuration.results.RunId;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
@@ -237,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
     if (runId == null) {
       return null;
     }
-    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+    if (!RunId.isValid(runId)) {
       throw new SetupException(
           "--run-id '"
               + runId

@@ -59,17 +59,7 @@ final class SummaryText {
   /** {@code 28/30 (2 not done: run stopped 2)}. */
   private static String action(Summary.ActionCount c) {
     String text = c.done() + "/" + c.planned();
-    if (c.notDone().isEmpty() && c.unaccounted() == 0) {
-      return text;
-    }
-    String why =
-        c.notDone().entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue())
-            .collect(Collectors.joining(", "));
-    if (c.unaccounted() != 0) {
-      why += (why.isEmpty() ? "" : ", ") + "unaccounted for " + c.unaccounted();
-    }
-    return text + " (not done: " + why + ")";
+    return c.reasons().isEmpty() ? text : text + " (not done: " + c.reasons() + ")";
   }
 
   private static String timing(String name, Summary.Timing t) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -93,8 +94,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private final String ownJid;
   private final Api api = new Api();
 
-  /** Actions planned and neither done nor given up yet, by kind. */
-  private final Map<String, Integer> owed = new HashMap<>(4);
+  /** Actions planned and neither done nor given up yet, by kind (counts in a box of one). */
+  private final Map<String, int[]> owed = new HashMap<>(4);
+
+  /** {@code throttled:<name>} by throttle name: no string built per throttled action. */
+  private static final Map<String, String> THROTTLED_KINDS = new ConcurrentHashMap<>();
 
   private volatile boolean awaitingPresence;
   private Runnable afterPresence;
@@ -332,8 +336,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
                   : removed ? Actions.Reason.USER_REMOVED : Actions.Reason.USER_FINISHED;
       owed.forEach(
           (kind, n) -> {
-            if (n > 0) {
-              metrics.actions().notDone(kind, reason, n);
+            if (n[0] > 0) {
+              metrics.actions().notDone(kind, reason, n[0]);
             }
           });
       owed.clear();
@@ -344,19 +348,19 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   /** Enters {@code count} actions of {@code kind} as planned and owed by this user. */
   private void owe(String kind, int count) {
-    owed.merge(kind, count, Integer::sum);
+    owed.computeIfAbsent(kind, k -> new int[1])[0] += count;
     metrics.actions().planned(kind, count);
   }
 
   /** One owed action of {@code kind} was done. */
   private void paid(String kind) {
-    owed.merge(kind, -1, Integer::sum);
+    owed.get(kind)[0]--;
     metrics.actions().done(kind);
   }
 
   /** One owed action of {@code kind} will not be done, for {@code reason}. */
   private void forgone(String kind, Actions.Reason reason) {
-    owed.merge(kind, -1, Integer::sum);
+    owed.get(kind)[0]--;
     metrics.actions().notDone(kind, reason, 1);
   }
 
@@ -563,7 +567,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     @Override
     public void throttled(String throttle, Runnable action) {
       long slot = run.throttle().acquire(throttle, currentIntended);
-      String kind = THROTTLED + throttle;
+      String kind = THROTTLED_KINDS.computeIfAbsent(throttle, t -> THROTTLED + t);
       owe(kind, 1);
       if (slot == currentIntended) {
         paid(kind);

@@ -163,12 +163,6 @@ public final class ReportWriter {
     h.append("</tr></thead><tbody>");
     actions.forEach(
         (kind, c) -> {
-          StringBuilder why = new StringBuilder();
-          c.notDone()
-              .forEach((reason, n) -> why.append(esc(reason)).append(' ').append(n).append("; "));
-          if (c.unaccounted() != 0) {
-            why.append("unaccounted for ").append(c.unaccounted());
-          }
           h.append("<tr><td>")
               .append(esc(kind))
               .append("</td><td>")
@@ -178,7 +172,7 @@ public final class ReportWriter {
               .append("</td><td>")
               .append(count(c.notDoneTotal()))
               .append("</td><td>")
-              .append(why.toString().replaceAll("; $", ""))
+              .append(esc(c.reasons()))
               .append("</td></tr>");
         });
     h.append("</tbody></table>");

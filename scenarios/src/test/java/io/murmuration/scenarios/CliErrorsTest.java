@@ -86,6 +86,26 @@ class CliErrorsTest {
   }
 
   @Test
+  void aRunIdThatIsNotOneFolderNameOrIsTakenIsRefused(LocalEjabberd ejabberd) throws Exception {
+    String target = ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort();
+    for (String id : new String[] {"../escape", "-x", "a/b", "x".repeat(129)}) {
+      assertSetupError(
+          murmRun("one-to-one", "--target", target, "--accounts", "register", "--run-id", id),
+          "--run-id '" + id + "': use 1 to 128 letters, digits");
+    }
+    Files.createDirectory(runs.resolve("taken"));
+    Cli taken =
+        murmRun("one-to-one", "--target", target, "--accounts", "register", "--run-id", "taken");
+    assertEquals(2, taken.code(), taken.toString());
+    assertEquals(
+        "murm: --run-id taken: " + runs.resolve("taken") + " exists already: choose another id",
+        taken.err().strip());
+    try (var folders = Files.list(runs.resolve("taken"))) {
+      assertEquals(0, folders.count(), "the taken folder was written into");
+    }
+  }
+
+  @Test
   void anUnknownAssertionMetricListsTheKnownOnes() throws Exception {
     assertSetupError(
         murmRun("one-to-one", "--assert", "ttd.p98 < 5ms"), "unknown metric 'ttd.p98'");

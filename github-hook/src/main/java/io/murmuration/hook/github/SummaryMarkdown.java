@@ -3,10 +3,8 @@ package io.murmuration.hook.github;
 import io.murmuration.results.GrafanaLink;
 import io.murmuration.results.RunMetric;
 import io.murmuration.results.Summary;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +22,6 @@ import java.util.stream.Collectors;
  *     null: no report link
  */
 public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
-
-  /** Renders the run whose {@code summary.json} is {@code summaryJson}. */
-  public String render(Path summaryJson) throws IOException {
-    return render(Summary.read(summaryJson));
-  }
 
   /** Renders {@code s}, with its assertion outcomes when it has any. */
   public String render(Summary s) {
@@ -124,9 +117,12 @@ public record SummaryMarkdown(URI grafana, URI runsBaseUrl) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  /** As written in summary.json, without exponent or trailing zeros: 22.528, 0.8, 180.12. */
-  private static String number(double value) {
-    return number(BigDecimal.valueOf(value));
+  /** As written in summary.json, without exponent or trailing zeros: 22.528, 0.8, 180.12, 84. */
+  public static String number(Number value) {
+    return number(
+        value instanceof Double || value instanceof Float
+            ? BigDecimal.valueOf(value.doubleValue())
+            : BigDecimal.valueOf(value.longValue()));
   }
 
   private static String number(BigDecimal value) {

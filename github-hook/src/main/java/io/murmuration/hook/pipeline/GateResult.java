@@ -6,6 +6,7 @@ import io.murmuration.gate.Settings;
 import io.murmuration.gate.Verdict;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.github.SummaryMarkdown;
 import io.murmuration.results.ExitCode;
 import io.murmuration.results.GrafanaLink;
 import io.murmuration.results.RunMetric;
@@ -208,7 +209,7 @@ final class GateResult {
               .append(": `")
               .append(a.expression())
               .append("` measured ")
-              .append(a.measured() == null ? "nothing" : ScenarioOutcome.number(a.measured()));
+              .append(a.measured() == null ? "nothing" : SummaryMarkdown.number(a.measured()));
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
+import io.murmuration.results.RunId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,19 +94,9 @@ final class RunnerCommand {
    * 20261204-101500-j17-r2-head-1-one-to-one}. The job reads the run's folder by it.
    */
   static String runId(Job job, String scenario, String suffix, int index) {
-    return RUN_ID_TIME.format(java.time.Instant.now())
-        + "-j"
-        + job.id()
-        + suffix
-        + "-"
-        + (index + 1)
-        + "-"
-        + scenario.replaceAll("[^A-Za-z0-9._-]", "_");
+    return RunId.at(
+        java.time.Instant.now(), "j" + job.id() + suffix + "-" + (index + 1) + "-" + scenario);
   }
-
-  private static final java.time.format.DateTimeFormatter RUN_ID_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-          .withZone(java.time.ZoneOffset.UTC);
 
   /**
    * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.

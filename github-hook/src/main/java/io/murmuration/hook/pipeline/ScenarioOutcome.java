@@ -1,9 +1,9 @@
 package io.murmuration.hook.pipeline;
 
+import io.murmuration.hook.github.SummaryMarkdown;
 import io.murmuration.results.ExitCode;
 import io.murmuration.results.RunMetric;
 import io.murmuration.results.Summary;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,17 +118,6 @@ record ScenarioOutcome(
   /** A metric of the run as {@code summary.json} has it, or "–" when absent. */
   String value(RunMetric metric) {
     Number n = summary == null ? null : metric.of(summary);
-    return n == null ? "–" : number(n);
-  }
-
-  /** Without exponent or trailing zeros: 22.528, 0.8, 180. */
-  static String number(Number n) {
-    String plain =
-        (n instanceof Double || n instanceof Float
-                ? BigDecimal.valueOf(n.doubleValue())
-                : BigDecimal.valueOf(n.longValue()))
-            .stripTrailingZeros()
-            .toPlainString();
-    return plain.equals("-0") ? "0" : plain;
+    return n == null ? "–" : SummaryMarkdown.number(n);
   }
 }

@@ -65,7 +65,8 @@ class SummaryMarkdownTest {
 
   @Test
   void withoutGrafanaOrRunsUrlThereAreNoLinksAndNoAssertionList() throws Exception {
-    String text = new SummaryMarkdown(null, null).render(fixture());
+    String text =
+        new SummaryMarkdown(null, null).render(io.murmuration.results.Summary.read(fixture()));
 
     assertFalse(text.contains("](http"), text);
     assertFalse(text.contains("measured"), text);
