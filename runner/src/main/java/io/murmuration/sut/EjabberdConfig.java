@@ -15,6 +15,11 @@ final class EjabberdConfig {
    * are 4,096 (default 5: bursts of connects get reset), passwords are stored plain (with {@code
    * scram} storage every PLAIN login costs 4,096 HMAC rounds), {@code registration_timeout:
    * infinity} (default: one in-band registration per IP per 600 s).
+   *
+   * <p>What the shipped scenarios need is on: MUC (XEP-0045, rooms archived), MAM (XEP-0313, every
+   * message archived), PubSub with PEP (XEP-0060, XEP-0163; {@code mod_caps} for +notify), stream
+   * management (XEP-0198, sessions resumable for 300 s), and the HTTP listener serves WebSocket
+   * (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh} beside the HTTP API.
    */
   static String yaml(String domain, int c2sPort, int httpPort, Path pem, Path folder) {
     return """
@@ -44,6 +49,8 @@ final class EjabberdConfig {
             backlog: 4096
             request_handlers:
               /api: mod_http_api
+              /bosh: mod_bosh
+              /ws: ejabberd_http_ws
 
         auth_method: internal
         auth_password_format: plain
@@ -82,8 +89,23 @@ final class EjabberdConfig {
 
         modules:
           mod_admin_extra: {}
+          mod_bosh: {}
+          mod_caps: {}
           mod_disco: {}
           mod_http_api: {}
+          mod_mam:
+            default: always
+          mod_muc:
+            access_create: all
+            max_users: 10000
+            max_user_conferences: 1000
+            default_room_options:
+              mam: true
+          mod_pubsub:
+            plugins:
+              - flat
+              - pep
+            max_items_node: 1000
           mod_offline:
             access_max_user_messages: max_user_offline_messages
           mod_ping: {}
@@ -91,6 +113,8 @@ final class EjabberdConfig {
             access: register
             ip_access: trusted_network
           mod_roster: {}
+          mod_stream_mgmt:
+            resume_timeout: 300
         """
         .formatted(domain, c2sPort, httpPort, pem, folder);
   }
