@@ -1,6 +1,9 @@
 package io.murmuration.scenario;
 
-/** What {@link Scenario#init} can do: read parameters and declare the run's shared throttles. */
+/**
+ * What {@link Scenario#init} can do: read parameters, declare the run's shared throttles and the
+ * scenario's own metrics.
+ */
 public interface RunSetup {
 
   <T> T param(Param<T> param);
@@ -13,4 +16,14 @@ public interface RunSetup {
    * rate of 0 means no limit. The rate can change during the run ({@code throttle NAME RATE}).
    */
   void throttle(String name, double perSecond);
+
+  /**
+   * Declares a {@link Timer}: from then on users record into it, and it is reported with the
+   * runner's own metrics. Declaring one name twice, or a name the scenario uses for a counter, is
+   * an error.
+   */
+  Timer timer(String name, String description);
+
+  /** Declares a {@link Counter}, reported as a total and a rate; names as for {@link #timer}. */
+  Counter counter(String name, String description);
 }

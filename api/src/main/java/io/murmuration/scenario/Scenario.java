@@ -32,4 +32,11 @@ public interface Scenario {
    * User#finish()}.
    */
   void start(User user);
+
+  /**
+   * Once per run, after its last user has ended and before the results are written (amoc's {@code
+   * terminate}): release what {@link #init} prepared. A failure here is logged and counted as error
+   * {@code terminate}.
+   */
+  default void terminate(RunSetup run) {}
 }

@@ -1,9 +1,56 @@
 package io.murmuration.scenario;
 
 /**
- * A stanza handed to scenario code: its element name, the usual attributes and its XML.
+ * A stanza handed to scenario code: the usual attributes, and the whole {@link Element} to read
+ * anything else.
  *
  * @param kind {@code message}, {@code presence} or {@code iq}
- * @param type the {@code type} attribute, or {@code null}
+ * @param type the {@code type} attribute, or {@code null} for the default ({@code normal} messages
+ *     and {@code available} presences have a null type)
+ * @param element the stanza as received
+ * @param receivedAtNanos {@link System#nanoTime()} when its bytes were read
  */
-public record Stanza(String kind, String type, String id, String from, String to, String xml) {}
+public record Stanza(
+    String kind,
+    String type,
+    String id,
+    String from,
+    String to,
+    Element element,
+    long receivedAtNanos) {
+
+  /** The stanza as XML (written back from {@link #element()}). */
+  public String xml() {
+    return element.xml();
+  }
+
+  /** The bare JID of {@link #from()} (without {@code /resource}), or null. */
+  public String fromBare() {
+    if (from == null) {
+      return null;
+    }
+    int slash = from.indexOf('/');
+    return slash < 0 ? from : from.substring(0, slash);
+  }
+
+  /**
+   * The {@link TtdStamp} anywhere in this stanza (a message's child, a PubSub item's payload, a
+   * forwarded archive entry), or null when it carries none or a malformed one.
+   */
+  public TtdStamp stamp() {
+    Element ttd =
+        element.name().equals(TtdStamp.ELEMENT)
+            ? element
+            : element.find(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
+    return ttd == null ? null : TtdStamp.of(ttd);
+  }
+
+  /**
+   * True when the server marked it delivered late (XEP-0203 {@code <delay/>} on the stanza itself,
+   * e.g. offline storage, MUC history, a stream-management resend).
+   */
+  public boolean delayed() {
+    return element.child("delay", "urn:xmpp:delay") != null
+        || element.child("x", "jabber:x:delay") != null;
+  }
+}

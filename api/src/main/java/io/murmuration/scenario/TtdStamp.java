@@ -8,8 +8,40 @@ package io.murmuration.scenario;
  * System#nanoTime()}), so a late scheduler makes delivery look slower, never faster (no coordinated
  * omission). Because that clock means nothing in another process, the receiver only computes a
  * delay when {@code run} is its own run id.
+ *
+ * <p>Chat messages get it from the runner ({@link User#sendChat}, {@link User#sendGroupChat});
+ * scenario code that times other stanzas (a PubSub item, say) embeds {@link #xml()} of {@link
+ * User#stamp()} and times the arrival with {@link User#recordDelivery}.
  */
 public record TtdStamp(String runId, long intendedNanos) {
   public static final String ELEMENT = "ttd";
   public static final String NAMESPACE = "urn:murmuration:ttd:0";
+
+  /** The stamp read from a {@code <ttd/>} element, or null when an attribute is missing or bad. */
+  public static TtdStamp of(Element ttd) {
+    String run = ttd.attribute("run");
+    String t = ttd.attribute("t");
+    if (run == null || t == null) {
+      return null;
+    }
+    try {
+      return new TtdStamp(run, Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** This stamp as its XML element, to put inside a stanza. */
+  public String xml() {
+    // a run id is letters, digits and dashes (RunId), so it needs no escaping
+    return "<"
+        + ELEMENT
+        + " xmlns='"
+        + NAMESPACE
+        + "' run='"
+        + runId
+        + "' t='"
+        + intendedNanos
+        + "'/>";
+  }
 }

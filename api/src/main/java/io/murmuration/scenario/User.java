@@ -51,8 +51,57 @@ public interface User {
   /** Sends a chat message to user {@code toUserId}, stamped for time-to-delivery. */
   void sendChat(int toUserId, String body);
 
+  /**
+   * Sends a groupchat message to a MUC room (XEP-0045), stamped for time-to-delivery: each of the
+   * {@code recipients} occupants it reaches (the sender too, when the room reflects it) is one
+   * delivery, timed as a chat message's, and one that never arrives is lost.
+   */
+  void sendGroupChat(String roomJid, String body, int recipients);
+
   /** Sends one stanza given as XML. */
   void sendStanza(String xml);
+
+  /**
+   * Sends an IQ request given as XML (an {@code id} is added when it has none) and runs {@code
+   * then} with its {@link IqReply}: the response (result or error), or none after {@code timeout}.
+   * The round trip, from the current callback's intended time to the response's arrival, is
+   * recorded on {@code timer} (null: not recorded). An error response counts as error {@code
+   * iq-error} and no response as {@code iq-timeout} (both fail {@code errors.total == 0}), and the
+   * user goes on: {@code then} decides.
+   */
+  void iq(String xml, Duration timeout, Timer timer, Consumer<IqReply> then);
+
+  /**
+   * Records {@code nanos} on a timer declared in {@link Scenario#init}. Measure from {@link
+   * #intendedNanos()} (or a stanza's {@link Stanza#receivedAtNanos()}), not from a clock read
+   * inside a late callback, so runner delays are charged, not hidden.
+   */
+  void record(Timer timer, long nanos);
+
+  /**
+   * Times the arrival of a stanza that carries this run's {@link TtdStamp} (see {@link #stamp()}):
+   * records its receive time minus the stamp's intended time on {@code timer} and returns true;
+   * returns false, recording nothing, when it carries no stamp of this run or the server marked it
+   * delayed.
+   */
+  boolean recordDelivery(Timer timer, Stanza stanza);
+
+  /** Adds {@code n} to a counter declared in {@link Scenario#init}. */
+  void count(Counter counter, long n);
+
+  /** Adds one to a counter declared in {@link Scenario#init}. */
+  default void count(Counter counter) {
+    count(counter, 1);
+  }
+
+  /**
+   * The time the current callback was meant to run ({@link System#nanoTime()} scale): a scheduled
+   * step's slot, even when it ran late; the arrival time for a callback on something received.
+   */
+  long intendedNanos();
+
+  /** A time-to-delivery stamp for the current callback's intended time, to embed in a stanza. */
+  TtdStamp stamp();
 
   /**
    * Called for each message this user receives, after the runner has timed it. Optional: the runner
@@ -89,6 +138,45 @@ public interface User {
    */
   void coordinate(String name, int groupSize, Duration timeout, Consumer<List<Integer>> action);
 
+  /**
+   * Enables stream management with resumption (XEP-0198) on the connected stream, then runs {@code
+   * then}; from then on the server's acknowledgement requests are answered. A server that refuses
+   * ends the user with error {@code sm-failed}.
+   */
+  void enableResumption(Runnable then);
+
+  /**
+   * Cuts this user's connection abruptly (no closing of the stream, as a phone losing its network),
+   * stays away for {@code gap}, then reconnects, resumes the stream (XEP-0198) and runs {@code
+   * then}; the server resends what it had not seen acknowledged and what arrived for this user
+   * meanwhile. The resumption, from the reconnect's intended time to {@code <resumed/>}, is
+   * recorded on {@code timer} (null: not recorded). Needs {@link #enableResumption} first; a failed
+   * resumption ends the user with error {@code resume-failed}. Nothing may be sent during the gap
+   * (it would count as not done, user not connected).
+   */
+  void interrupt(Duration gap, Timer timer, Runnable then);
+
   /** Logs out and ends this user. */
   void finish();
+
+  /**
+   * Runs {@code steps} one after another, each when the previous one calls its {@code next}: a
+   * user's flow written top-down instead of nested callbacks.
+   *
+   * <pre>{@code
+   * user.flow(
+   *     user::connect,
+   *     user::sendPresence,
+   *     next -> user.coordinate("room", size, wait, members -> join(user, members)));
+   * }</pre>
+   */
+  default void flow(Step... steps) {
+    flowFrom(steps, 0);
+  }
+
+  private void flowFrom(Step[] steps, int at) {
+    if (at < steps.length) {
+      steps[at].run(() -> flowFrom(steps, at + 1));
+    }
+  }
 }

@@ -83,9 +83,11 @@ public record RunMetric(
     timer(l, "connect", "connect", Summary::connect, false);
     timer(l, "login", "login", Summary::login, false);
     timer(l, "lag", "lag", Summary::lag, false);
-    Summary.Messages none = new Summary.Messages(0, 0, 0, 0, null);
+    Summary.Messages none = new Summary.Messages(0, 0, 0, 0, 0, null);
     Function<Summary, Summary.Messages> m = s -> s.messages() == null ? none : s.messages();
     l.add(count("messages.sent", "messages sent", "sent", s -> m.apply(s).sent()));
+    l.add(
+        count("messages.expected", "deliveries expected", "expected", s -> m.apply(s).expected()));
     l.add(
         count("messages.received", "messages received on time", null, s -> m.apply(s).received()));
     l.add(count("messages.late", "messages late", "late", s -> m.apply(s).late()));

@@ -48,7 +48,10 @@ public record Summary(
     Map<String, Long> errors,
     @JsonProperty("errors_total") long errorsTotal,
     Map<String, ActionCount> actions,
-    Runner runner) {
+    Runner runner,
+    @JsonProperty("timers_ms") Map<String, Timing> timers,
+    Map<String, Long> counters,
+    @JsonProperty("metric_descriptions") Map<String, String> metricDescriptions) {
 
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
   public static final int SCHEMA_VERSION = 1;
@@ -64,6 +67,12 @@ public record Summary(
     errors = Collections.unmodifiableMap(new TreeMap<>(errors == null ? Map.of() : errors));
     actions = Collections.unmodifiableMap(new TreeMap<>(actions == null ? Map.of() : actions));
     assertions = assertions == null ? List.of() : List.copyOf(assertions);
+    timers = Collections.unmodifiableMap(new LinkedHashMap<>(timers == null ? Map.of() : timers));
+    counters =
+        Collections.unmodifiableMap(new LinkedHashMap<>(counters == null ? Map.of() : counters));
+    metricDescriptions =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(metricDescriptions == null ? Map.of() : metricDescriptions));
   }
 
   /**
@@ -134,7 +143,10 @@ public record Summary(
         errors,
         errorsTotal,
         actions,
-        runner);
+        runner,
+        timers,
+        counters,
+        metricDescriptions);
   }
 
   /**
@@ -180,12 +192,15 @@ public record Summary(
    * @param received arrived on time; each has a TTD sample
    * @param late arrived but not timed: marked delayed by the server (offline storage) or stamped by
    *     another run
-   * @param lost sent − received − late, at least 0: never arrived, or still in flight when the run
-   *     ended
-   * @param deliveredRatio (sent − lost) / sent; {@code null} when nothing was sent
+   * @param expected deliveries the sent messages should make: one per chat message, one per room
+   *     occupant a groupchat message reaches (so {@code sent} for one-to-one chat)
+   * @param lost expected − received − late, at least 0: never arrived, or still in flight when the
+   *     run ended
+   * @param deliveredRatio (expected − lost) / expected; {@code null} when nothing was sent
    */
   public record Messages(
       long sent,
+      long expected,
       long received,
       long late,
       long lost,
@@ -225,6 +240,24 @@ public record Summary(
       @JsonProperty("p99_9") Double p999,
       Double max) {
 
+    /** The statistics a path can name: {@code timers.<name>.p99}, {@code ttd.p99}. */
+    public static final List<String> STATS =
+        List.of("count", "mean", "p50", "p90", "p99", "p99_9", "max");
+
+    /** The statistic named as in {@link #STATS}, or null (unknown name, or no samples). */
+    public Number stat(String name) {
+      return switch (name) {
+        case "count" -> count;
+        case "mean" -> mean;
+        case "p50" -> p50;
+        case "p90" -> p90;
+        case "p99" -> p99;
+        case "p99_9" -> p999;
+        case "max" -> max;
+        default -> null;
+      };
+    }
+
     public static Timing of(Histogram nanos) {
       if (nanos.getTotalCount() == 0) {
         return new Timing(0, null, null, null, null, null, null);
@@ -257,6 +290,15 @@ public record Summary(
       return OptionalDouble.of(errors.getOrDefault(path.substring("errors.".length()), 0L));
     }
     int field = path.lastIndexOf('.');
+    if (path.startsWith(TIMERS) && field > TIMERS.length()) {
+      Timing t = timers.get(path.substring(TIMERS.length(), field));
+      Number value = t == null ? null : t.stat(path.substring(field + 1));
+      return value == null ? OptionalDouble.empty() : OptionalDouble.of(value.doubleValue());
+    }
+    if (path.startsWith(COUNTERS)) {
+      Long n = counters.get(path.substring(COUNTERS.length()));
+      return n == null ? OptionalDouble.empty() : OptionalDouble.of(n);
+    }
     if (path.startsWith("actions.") && field > "actions.".length()) {
       ActionCount c = actions.get(path.substring("actions.".length(), field));
       return switch (path.substring(field + 1)) {
@@ -268,6 +310,12 @@ public record Summary(
     }
     return OptionalDouble.empty();
   }
+
+  /** The prefix of a scenario timer's paths: {@code timers.<name>.p99}. */
+  public static final String TIMERS = "timers.";
+
+  /** The prefix of a scenario counter's path: {@code counters.<name>}. */
+  public static final String COUNTERS = "counters.";
 
   private static final List<String> ACTION_PATHS =
       List.of("actions.<kind>.planned", "actions.<kind>.done", "actions.<kind>.not_done");
@@ -281,6 +329,8 @@ public record Summary(
     RunMetric.values().forEach(m -> all.add(m.path()));
     all.add("errors.<kind>");
     all.addAll(ACTION_PATHS);
+    Timing.STATS.forEach(stat -> all.add(TIMERS + "<name>." + stat));
+    all.add(COUNTERS + "<name>");
     return List.copyOf(all);
   }
 
@@ -291,6 +341,10 @@ public record Summary(
     int field = path.lastIndexOf('.');
     return RunMetric.find(path) != null
         || (path.startsWith("errors.") && path.length() > "errors.".length())
+        || (path.startsWith(TIMERS)
+            && field > TIMERS.length()
+            && Timing.STATS.contains(path.substring(field + 1)))
+        || (path.startsWith(COUNTERS) && path.length() > COUNTERS.length())
         || (path.startsWith("actions.")
             && field > "actions.".length()
             && ACTION_PATHS.contains("actions.<kind>" + path.substring(field)));

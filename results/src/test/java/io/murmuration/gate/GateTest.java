@@ -39,7 +39,7 @@ class GateTest {
         null,
         List.of(),
         new Summary.Users(100, 100),
-        new Summary.Messages(100_000, 100_000, 0, 0, 1.0),
+        new Summary.Messages(100_000, 100_000, 100_000, 0, 0, 1.0),
         perS,
         ttd,
         none,
@@ -48,6 +48,9 @@ class GateTest {
         errors == 0 ? Map.of() : Map.of("timeout", errors),
         errors,
         Map.of(),
+        null,
+        null,
+        null,
         null);
   }
 

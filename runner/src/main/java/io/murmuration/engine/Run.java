@@ -2,12 +2,8 @@ package io.murmuration.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.murmuration.scenario.Param;
-import io.murmuration.scenario.RunSetup;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -17,9 +13,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A running load test: the handle the CLI (and tests) hold. {@link #start} runs the scenario's
- * {@code init}, then starts an actor system whose guardian is the {@link RunController}. The
- * run-time verbs (add and remove users, change a throttle or a parameter, stop) are the same ones a
- * cluster will offer.
+ * {@code init} (its metrics declared then, and no later), then starts an actor system whose
+ * guardian is the {@link RunController}. The run-time verbs (add and remove users, change a
+ * throttle or a parameter, stop) are the same ones a cluster will offer.
  */
 public final class Run implements AutoCloseable {
   private final RunPlan plan;
@@ -43,36 +39,16 @@ public final class Run implements AutoCloseable {
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
   public static Run start(RunPlan plan) {
-    Map<String, Double> throttles = new LinkedHashMap<>();
-    plan.scenario()
-        .init(
-            new RunSetup() {
-              @Override
-              public <T> T param(Param<T> param) {
-                return plan.params().get(param);
-              }
-
-              @Override
-              public int users() {
-                return plan.load().users();
-              }
-
-              @Override
-              public void throttle(String name, double perSecond) {
-                if (perSecond < 0) {
-                  throw new IllegalArgumentException(
-                      "throttle " + name + ": rate must be 0 (no limit) or more");
-                }
-                throttles.put(name, perSecond);
-              }
-            });
+    ScenarioSetup setup = new ScenarioSetup(plan);
+    plan.scenario().init(setup);
+    plan.metrics().scenario().freeze();
     CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
     PreciseTimer timer = new PreciseTimer();
     ActorSystem<RunController.Command> system =
         ActorSystem.create(
-            RunController.create(plan, throttles, timer, outcome), "murmuration", pekkoConfig());
+            RunController.create(plan, setup, timer, outcome), "murmuration", pekkoConfig());
     system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, List.copyOf(throttles.keySet()), system, outcome, timer);
+    return new Run(plan, List.copyOf(setup.throttles().keySet()), system, outcome, timer);
   }
 
   static Config pekkoConfig() {

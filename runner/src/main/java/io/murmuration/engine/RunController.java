@@ -97,6 +97,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private final CompletableFuture<Outcome> outcome;
   private final TimerScheduler<Command> timers;
   private final Metrics metrics;
+  private final ScenarioSetup setup;
   private final List<Wave> waves = new ArrayList<>();
   private final NavigableMap<Integer, ActorRef<UserActor.Command>> live = new TreeMap<>();
 
@@ -110,10 +111,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private long drainDeadline;
 
   static Behavior<Command> create(
-      RunPlan plan,
-      Map<String, Double> throttles,
-      PreciseTimer timer,
-      CompletableFuture<Outcome> outcome) {
+      RunPlan plan, ScenarioSetup setup, PreciseTimer timer, CompletableFuture<Outcome> outcome) {
     return Behaviors.setup(
         ctx -> {
           RunContext run =
@@ -126,10 +124,11 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   plan.transport(),
                   plan.metrics(),
                   timer,
-                  new Throttle(throttles),
+                  new Throttle(setup.throttles()),
                   ctx.spawn(Coordinator.create(), "coordinator"),
                   plan.xmpp().connectTimeout());
-          return Behaviors.withTimers(t -> new RunController(ctx, t, run, plan.load(), outcome));
+          return Behaviors.withTimers(
+              t -> new RunController(ctx, t, run, setup, plan.load(), outcome));
         });
   }
 
@@ -137,9 +136,11 @@ public final class RunController extends AbstractBehavior<RunController.Command>
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       RunContext run,
+      ScenarioSetup setup,
       LoadProfile load,
       CompletableFuture<Outcome> outcome) {
     super(context);
+    this.setup = setup;
     this.timers = timers;
     this.run = run;
     this.load = load;
@@ -287,16 +288,16 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   /**
-   * Drained when every live user has confirmed it sends no more and every sent message arrived (or
-   * the drain time is over): counting before the confirmations let a send that was already due slip
-   * in after the check, to a recipient then told to leave.
+   * Drained when every live user has confirmed it sends no more and every message sent was
+   * delivered as often as expected (or the drain time is over): counting before the confirmations
+   * let a send that was already due slip in after the check, to a recipient then told to leave.
    */
   private Behavior<Command> onDrainCheck() {
     if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
       return this;
     }
     boolean noMoreSends = quiesced.containsAll(live.keySet());
-    if ((noMoreSends && metrics.delivered() >= metrics.sent())
+    if ((noMoreSends && metrics.delivered() >= metrics.expected())
         || System.nanoTime() >= drainDeadline
         || live.isEmpty()) {
       timers.cancel(Tick.DRAIN_CHECK);
@@ -339,8 +340,12 @@ public final class RunController extends AbstractBehavior<RunController.Command>
 
   private Behavior<Command> complete() {
     timers.cancelAll();
+    String terminateFailure = terminateScenario();
     String shortfall = Actions.shortfall(metrics.actions().snapshot());
-    if (endedOnError.isEmpty() && shortfall != null) {
+    if (terminateFailure != null) {
+      state = State.FAILED;
+      outcome.complete(new Outcome(state, terminateFailure));
+    } else if (endedOnError.isEmpty() && shortfall != null) {
       getContext().getLog().warn("run {}: planned actions not done: {}", run.runId(), shortfall);
       state = State.FAILED;
       outcome.complete(new Outcome(state, "planned actions not done: " + shortfall));
@@ -357,5 +362,20 @@ public final class RunController extends AbstractBehavior<RunController.Command>
       outcome.complete(new Outcome(state, users + " users ended on errors (" + kinds + ")"));
     }
     return Behaviors.stopped();
+  }
+
+  /**
+   * The scenario's end-of-run hook, after the last user and before the outcome is known; returns
+   * why it failed, or null.
+   */
+  private String terminateScenario() {
+    try {
+      run.scenario().terminate(setup);
+      return null;
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("run {}: scenario terminate failed", run.runId(), e);
+      metrics.error("terminate");
+      return "scenario " + run.scenario().name() + " failed in terminate: " + e;
+    }
   }
 }

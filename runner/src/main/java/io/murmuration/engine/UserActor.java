@@ -3,9 +3,12 @@ package io.murmuration.engine;
 import io.murmuration.accounts.Accounts;
 import io.murmuration.metrics.Actions;
 import io.murmuration.metrics.Metrics;
+import io.murmuration.scenario.Counter;
 import io.murmuration.scenario.Incoming;
+import io.murmuration.scenario.IqReply;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.Stanza;
+import io.murmuration.scenario.Timer;
 import io.murmuration.scenario.TtdStamp;
 import io.murmuration.scenario.User;
 import io.murmuration.xmpp.XmppClient;
@@ -69,6 +72,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private record Lost(XmppException cause) implements Command {}
 
+  /** An IQ request of the scenario ended: a response, or a failure (time-out, not sent). */
+  private record IqDone(
+      Stanza response, Throwable failure, long intendedNanos, Timer timer, Consumer<IqReply> then)
+      implements Command {}
+
   private record Disconnected() implements Command {}
 
   /** The server reflected this user's available presence back to it. */
@@ -81,6 +89,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   static final String PRESENCE = "presence";
   static final String MESSAGE = "message";
   static final String STANZA = "stanza";
+  static final String IQ = "iq";
   static final String AFTER = "after";
   static final String REPEAT = "repeat";
   static final String THROTTLED = "throttled:";
@@ -152,6 +161,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
         .onMessage(Received.class, r -> handle(messageHandler, r.message()))
         .onMessage(ReceivedStanza.class, r -> handle(stanzaHandler, r.stanza()))
         .onMessage(Lost.class, this::onLost)
+        .onMessage(IqDone.class, this::onIqDone)
         .onMessage(Disconnected.class, d -> afterDisconnect())
         .onMessage(Available.class, a -> onAvailable())
         .onMessage(PresenceTimeout.class, this::onPresenceTimeout)
@@ -250,6 +260,34 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
             "the server did not reflect the available presence within "
                 + run.replyTimeout().toMillis()
                 + " ms"));
+  }
+
+  private Behavior<Command> onIqDone(IqDone done) {
+    if (leaving) {
+      return this; // the books close when the user ends
+    }
+    Throwable cause =
+        done.failure() instanceof CompletionException && done.failure().getCause() != null
+            ? done.failure().getCause()
+            : done.failure();
+    String kind = cause instanceof XmppException x ? x.kind() : cause == null ? null : "internal";
+    if (cause != null && !"iq-timeout".equals(kind)) {
+      forgone(IQ, Actions.Reason.NOT_CONNECTED); // never sent
+      metrics.error(kind);
+      return this;
+    }
+    paid(IQ);
+    long arrived = done.response() == null ? System.nanoTime() : done.response().receivedAtNanos();
+    IqReply reply = new IqReply(done.response(), arrived - done.intendedNanos());
+    if (reply.timedOut()) {
+      metrics.error("iq-timeout");
+    } else if (!reply.ok()) {
+      metrics.error("iq-error");
+    }
+    if (done.timer() != null) {
+      metrics.scenario().record(done.timer(), reply.roundTripNanos());
+    }
+    return guarded(arrived, () -> done.then().accept(reply));
   }
 
   private Behavior<Command> onLost(Lost lost) {
@@ -503,9 +541,73 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       boolean send = connected && !quiescing;
       if (send) {
         client.sendChat(run.jid(toUserId), body, new TtdStamp(run.runId(), currentIntended));
-        metrics.messageSent();
+        metrics.messageSent(1);
       }
       sendAction(MESSAGE, send);
+    }
+
+    @Override
+    public void sendGroupChat(String roomJid, String body, int recipients) {
+      boolean send = connected && !quiescing;
+      if (send) {
+        client.sendGroupChat(roomJid, body, new TtdStamp(run.runId(), currentIntended));
+        metrics.messageSent(recipients);
+      }
+      sendAction(MESSAGE, send);
+    }
+
+    @Override
+    public void iq(String xml, Duration timeout, Timer timer, Consumer<IqReply> then) {
+      owe(IQ, 1);
+      if (!connected || quiescing) {
+        forgone(IQ, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        return;
+      }
+      long intended = currentIntended;
+      getContext()
+          .pipeToSelf(
+              client.iq(xml, timeout),
+              (response, failure) -> new IqDone(response, failure, intended, timer, then));
+    }
+
+    @Override
+    public void record(Timer timer, long nanos) {
+      metrics.scenario().record(timer, nanos);
+    }
+
+    @Override
+    public boolean recordDelivery(Timer timer, Stanza stanza) {
+      TtdStamp stamp = stanza.stamp();
+      if (stamp == null || stanza.delayed() || !stamp.runId().equals(run.runId())) {
+        return false;
+      }
+      metrics.scenario().record(timer, stanza.receivedAtNanos() - stamp.intendedNanos());
+      return true;
+    }
+
+    @Override
+    public void count(Counter counter, long n) {
+      metrics.scenario().add(counter, n);
+    }
+
+    @Override
+    public long intendedNanos() {
+      return currentIntended;
+    }
+
+    @Override
+    public TtdStamp stamp() {
+      return new TtdStamp(run.runId(), currentIntended);
+    }
+
+    @Override
+    public void enableResumption(Runnable then) {
+      throw new UnsupportedOperationException("stream management is not in this runner yet");
+    }
+
+    @Override
+    public void interrupt(Duration gap, Timer timer, Runnable then) {
+      throw new UnsupportedOperationException("stream management is not in this runner yet");
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class Metrics {
 
   private final Recorder[] recorders = new Recorder[Timer.values().length];
   private final LongAdder sent = new LongAdder();
+  private final LongAdder expected = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final LongAdder late = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -49,6 +50,7 @@ public final class Metrics {
   private final AtomicInteger peakConnected = new AtomicInteger();
   private final AtomicInteger usersTarget = new AtomicInteger();
   private final Actions actions = new Actions();
+  private final ScenarioMetrics scenario = new ScenarioMetrics();
 
   public Metrics() {
     for (Timer t : Timer.values()) {
@@ -60,8 +62,10 @@ public final class Metrics {
     recorders[timer.ordinal()].recordValue(Math.min(Math.max(nanos, 0), HIGHEST_NANOS));
   }
 
-  public void messageSent() {
+  /** A timed message was sent, to be delivered {@code deliveries} times (a room's occupants). */
+  public void messageSent(int deliveries) {
     sent.increment();
+    expected.add(deliveries);
   }
 
   /** A timed message arrived on time: its TTD was recorded. */
@@ -90,6 +94,11 @@ public final class Metrics {
     usersTarget.set(target);
   }
 
+  /** The timers and counters the scenario declared. */
+  public ScenarioMetrics scenario() {
+    return scenario;
+  }
+
   /** The books of planned work. */
   public Actions actions() {
     return actions;
@@ -97,6 +106,11 @@ public final class Metrics {
 
   public long sent() {
     return sent.sum();
+  }
+
+  /** Deliveries the messages sent should make (see {@link #messageSent}). */
+  public long expected() {
+    return expected.sum();
   }
 
   /** Messages delivered, on time or late. */
@@ -122,13 +136,15 @@ public final class Metrics {
     return new Snapshot(
         interval,
         sent.sum(),
+        expected.sum(),
         received.sum(),
         late.sum(),
         errorTotals,
         connected.get(),
         peakConnected.get(),
         usersTarget.get(),
-        actions.snapshot());
+        actions.snapshot(),
+        scenario.snapshot());
   }
 
   /**
@@ -136,18 +152,23 @@ public final class Metrics {
    *
    * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start
    *     and end timestamps (epoch ms) set by HdrHistogram
+   * @param expected deliveries the sent messages should make: one per chat message, one per
+   *     occupant a groupchat message reaches
    * @param actions the {@link Actions} books so far, by kind
+   * @param scenario the scenario's own timers (interval) and counters (totals)
    */
   public record Snapshot(
       Histogram[] histograms,
       long sent,
+      long expected,
       long received,
       long late,
       Map<String, Long> errors,
       int usersConnected,
       int usersPeak,
       int usersTarget,
-      Map<String, Actions.Count> actions) {
+      Map<String, Actions.Count> actions,
+      ScenarioMetrics.Snapshot scenario) {
 
     public Histogram histogram(Timer timer) {
       return histograms[timer.ordinal()];

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +84,10 @@ public final class MetricsReporter implements AutoCloseable {
   private static final java.util.Set<Timer> WARMS_UP = java.util.EnumSet.of(Timer.TTD, Timer.LAG);
 
   private final Histogram[] totals = new Histogram[Timer.values().length];
+
+  /** The scenario's timers over the run, after warm-up, by name (sampling thread only). */
+  private final Map<String, Histogram> scenarioTotals = new LinkedHashMap<>();
+
   private final List<SeriesPoint> series = new ArrayList<>();
   private final RunnerHealth health;
   private Snapshot previous;
@@ -181,6 +186,8 @@ public final class MetricsReporter implements AutoCloseable {
                 failure,
                 previous,
                 timer -> totals[timer.ordinal()],
+                scenarioTotals,
+                metrics.scenario().descriptions(),
                 runner)
             .concluded(assertions);
     summary.write(runDir.resolve(SUMMARY_FILE));
@@ -192,6 +199,8 @@ public final class MetricsReporter implements AutoCloseable {
    * Computes the summary from the run's last snapshot (for the counters) and the per-timer totals;
    * not concluded yet (no exit, no assertions: see {@link Summary#concluded}).
    *
+   * @param scenarioTotals the scenario's timers over the run (after warm-up), by name
+   * @param descriptions the scenario's metrics, by name
    * @param runner the runner's own cost, from {@link RunnerHealth#summary}
    */
   static Summary summarise(
@@ -201,15 +210,19 @@ public final class MetricsReporter implements AutoCloseable {
       String failure,
       Metrics.Snapshot last,
       Function<Timer, Histogram> totals,
+      Map<String, Histogram> scenarioTotals,
+      Map<String, String> descriptions,
       Summary.Runner runner) {
     if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
       throw new IllegalArgumentException("state must be finished or failed: " + state);
     }
     double durationS = Summary.round3(Duration.between(run.startedAt(), endedAt).toNanos() / 1e9);
     long delivered = last.received() + last.late();
-    long lost = Math.max(0, last.sent() - delivered);
+    long lost = Math.max(0, last.expected() - delivered);
     Double ratio =
-        last.sent() == 0 ? null : Summary.round(1.0 * (last.sent() - lost) / last.sent(), 6);
+        last.expected() == 0
+            ? null
+            : Summary.round(1.0 * (last.expected() - lost) / last.expected(), 6);
     return new Summary(
         Summary.SCHEMA_VERSION,
         run.runId(),
@@ -226,7 +239,8 @@ public final class MetricsReporter implements AutoCloseable {
         null,
         List.of(),
         new Summary.Users(last.usersTarget(), last.usersPeak()),
-        new Summary.Messages(last.sent(), last.received(), last.late(), lost, ratio),
+        new Summary.Messages(
+            last.sent(), last.expected(), last.received(), last.late(), lost, ratio),
         durationS > 0 ? Summary.round3(delivered / durationS) : 0,
         Summary.Timing.of(totals.apply(Timer.TTD)),
         Summary.Timing.of(totals.apply(Timer.CONNECT)),
@@ -235,7 +249,16 @@ public final class MetricsReporter implements AutoCloseable {
         last.errors(),
         last.errorTotal(),
         actions(last.actions()),
-        runner);
+        runner,
+        timings(scenarioTotals),
+        last.scenario().counters(),
+        descriptions);
+  }
+
+  private static Map<String, Summary.Timing> timings(Map<String, Histogram> nanos) {
+    Map<String, Summary.Timing> all = new LinkedHashMap<>();
+    nanos.forEach((name, h) -> all.put(name, Summary.Timing.of(h)));
+    return all;
   }
 
   private static Map<String, Summary.ActionCount> actions(Map<String, Actions.Count> books) {
@@ -291,6 +314,17 @@ public final class MetricsReporter implements AutoCloseable {
             totals[timer.ordinal()].add(now.histogram(timer));
           }
         }
+        now.scenario()
+            .timers()
+            .forEach(
+                (name, h) -> {
+                  Histogram total =
+                      scenarioTotals.computeIfAbsent(
+                          name, n -> new Histogram(Metrics.HIGHEST_NANOS, 3));
+                  if (warm) {
+                    total.add(h);
+                  }
+                });
         intervalStartNanos = System.nanoTime();
         series.add(point);
         previous = now;
@@ -299,6 +333,9 @@ public final class MetricsReporter implements AutoCloseable {
         }
         for (Timer timer : Timer.values()) {
           histogramLog.append(timer.key, now.histogram(timer));
+        }
+        for (Map.Entry<String, Histogram> t : now.scenario().timers().entrySet()) {
+          histogramLog.append(Summary.TIMERS + t.getKey(), t.getValue());
         }
         histogramLog.flush();
         notifyListeners(point, now);

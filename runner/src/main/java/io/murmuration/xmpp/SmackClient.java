@@ -3,6 +3,8 @@ package io.murmuration.xmpp;
 import io.murmuration.scenario.Incoming;
 import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.TtdStamp;
+import io.murmuration.xmpp.lean.Xml;
+import io.murmuration.xmpp.lean.XmlElement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
@@ -186,13 +188,19 @@ final class SmackClient implements XmppClient {
 
   @Override
   public void sendChat(String toJid, String body, TtdStamp stamp) {
+    sendMessage(toJid, Message.Type.chat, body, stamp);
+  }
+
+  @Override
+  public void sendGroupChat(String roomJid, String body, TtdStamp stamp) {
+    sendMessage(roomJid, Message.Type.groupchat, body, stamp);
+  }
+
+  private void sendMessage(String toJid, Message.Type type, String body, TtdStamp stamp) {
     send(
         () -> {
           var message =
-              StanzaBuilder.buildMessage()
-                  .to(JidCreate.from(toJid))
-                  .ofType(Message.Type.chat)
-                  .setBody(body);
+              StanzaBuilder.buildMessage().to(JidCreate.from(toJid)).ofType(type).setBody(body);
           if (stamp != null) {
             message.addExtension(new SmackTtdElement(stamp));
           }
@@ -227,9 +235,26 @@ final class SmackClient implements XmppClient {
         () ->
             connection
                 .sendIqRequestAsync(request, timeoutMillis)
-                .onSuccess(response -> done.complete(toStanza(response)))
-                .onError(e -> done.completeExceptionally(SmackErrors.iq(e, where, timeoutMillis))));
+                .onSuccess(response -> complete(done, response))
+                .onError(
+                    e -> {
+                      if (e instanceof XMPPException.XMPPErrorException error
+                          && error.getStanza() != null) {
+                        complete(done, error.getStanza());
+                      } else {
+                        done.completeExceptionally(SmackErrors.iq(e, where, timeoutMillis));
+                      }
+                    }));
     return done;
+  }
+
+  private static void complete(
+      CompletableFuture<Stanza> done, org.jivesoftware.smack.packet.Stanza response) {
+    try {
+      done.complete(toStanza(response, System.nanoTime()));
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+    }
   }
 
   @Override
@@ -367,7 +392,9 @@ final class SmackClient implements XmppClient {
     }
     if (stanza instanceof Message message
         && message.getBody() != null
-        && (message.getType() == Message.Type.chat || message.getType() == Message.Type.normal)) {
+        && (message.getType() == Message.Type.chat
+            || message.getType() == Message.Type.normal
+            || message.getType() == Message.Type.groupchat)) {
       TtdStamp stamp =
           message.getExtensionElement(TtdStamp.ELEMENT, TtdStamp.NAMESPACE)
                   instanceof SmackTtdElement ttd
@@ -379,11 +406,12 @@ final class SmackClient implements XmppClient {
       listener.onMessage(new Incoming(from, message.getBody(), stamp, delayed, receivedAtNanos));
       return;
     }
-    listener.onStanza(toStanza(stanza));
+    listener.onStanza(toStanza(stanza, receivedAtNanos));
   }
 
   /** A received stanza as scenarios see it; {@code type} is null for Smack's defaults. */
-  private static Stanza toStanza(org.jivesoftware.smack.packet.Stanza stanza) {
+  private static Stanza toStanza(
+      org.jivesoftware.smack.packet.Stanza stanza, long receivedAtNanos) {
     String kind;
     String type;
     if (stanza instanceof Message message) {
@@ -402,6 +430,38 @@ final class SmackClient implements XmppClient {
         stanza.getStanzaId(),
         stanza.getFrom() == null ? null : stanza.getFrom().toString(),
         stanza.getTo() == null ? null : stanza.getTo().toString(),
-        stanza.toXML().toString());
+        element(stanza, kind, type),
+        receivedAtNanos);
+  }
+
+  /**
+   * The stanza as an element tree, parsed from Smack's XML. Smack writes some stanzas back
+   * malformed (an error IQ carrying a child it could not parse); then the tree holds the stanza's
+   * addressing and its error only.
+   */
+  private static XmlElement element(
+      org.jivesoftware.smack.packet.Stanza stanza, String kind, String type) {
+    try {
+      return XmlElement.parse(stanza.toXML().toString());
+    } catch (IllegalArgumentException malformed) {
+      StringBuilder xml = new StringBuilder("<").append(kind).append(" xmlns='jabber:client'");
+      attribute(xml, "type", type);
+      attribute(xml, "id", stanza.getStanzaId());
+      attribute(xml, "from", stanza.getFrom() == null ? null : stanza.getFrom().toString());
+      attribute(xml, "to", stanza.getTo() == null ? null : stanza.getTo().toString());
+      xml.append('>');
+      if (stanza.getError() != null) {
+        xml.append(stanza.getError().toXML());
+      }
+      return XmlElement.parse(xml.append("</").append(kind).append('>').toString());
+    }
+  }
+
+  private static void attribute(StringBuilder xml, String name, String value) {
+    if (value != null) {
+      xml.append(' ').append(name).append("='");
+      Xml.escapeAttribute(xml, value);
+      xml.append('\'');
+    }
   }
 }

@@ -38,6 +38,9 @@ public interface XmppClient {
    */
   void sendChat(String toJid, String body, TtdStamp stamp);
 
+  /** Sends a groupchat message to a MUC room, stamped like {@link #sendChat}. */
+  void sendGroupChat(String roomJid, String body, TtdStamp stamp);
+
   /**
    * Sends one stanza given as XML, as it is.
    *
@@ -47,7 +50,8 @@ public interface XmppClient {
 
   /**
    * Sends an IQ request given as XML (its {@code id} attribute is kept if present) and completes
-   * with the response, or exceptionally with kind {@code iq-timeout} or {@code iq-error}.
+   * with the response, of type result or error, or exceptionally with kind {@code iq-timeout} (no
+   * response within {@code timeout}) or {@code send} (not connected).
    */
   CompletionStage<Stanza> iq(String xml, Duration timeout);
 
@@ -67,7 +71,7 @@ public interface XmppClient {
         };
 
     /**
-     * A chat or normal message with a body arrived; {@code receivedAtNanos} is {@link
+     * A chat, normal or groupchat message with a body arrived; {@code receivedAtNanos} is {@link
      * System#nanoTime()} on arrival.
      */
     void onMessage(Incoming message);

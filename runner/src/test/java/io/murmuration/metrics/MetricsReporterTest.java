@@ -96,14 +96,14 @@ class MetricsReporterTest {
         metrics.record(Timer.TTD, 900_000_000);
         metrics.record(Timer.LAG, 800_000_000);
         metrics.record(Timer.CONNECT, 5_000_000);
-        metrics.messageSent();
+        metrics.messageSent(1);
         metrics.messageReceived();
       }
       Thread.sleep(450); // past the warm-up, and past the interval in which it ended
       for (int i = 0; i < 100; i++) {
         metrics.record(Timer.TTD, 2_000_000);
         metrics.record(Timer.LAG, 100_000);
-        metrics.messageSent();
+        metrics.messageSent(1);
         metrics.messageReceived();
       }
       Summary s = reporter.finish(Summary.FINISHED, null, java.util.List.of());
@@ -129,7 +129,7 @@ class MetricsReporterTest {
       metrics.userConnected();
       metrics.userDisconnected();
       for (int i = 0; i < 1000; i++) {
-        metrics.messageSent();
+        metrics.messageSent(1);
         if (i < 900) {
           metrics.messageReceived();
           metrics.record(Timer.TTD, 1_000_000);
@@ -142,7 +142,7 @@ class MetricsReporterTest {
       metrics.error("stream_error");
       summary = reporter.finish(Summary.FINISHED, null, java.util.List.of());
     }
-    assertEquals(new Summary.Messages(1000, 900, 50, 50, 0.95), summary.messages());
+    assertEquals(new Summary.Messages(1000, 1000, 900, 50, 50, 0.95), summary.messages());
     assertEquals(new Summary.Users(3, 3), summary.users());
     assertEquals(Map.of("stream_error", 1L, "timeout", 2L), summary.errors());
     assertEquals(3, summary.errorsTotal());
@@ -208,7 +208,7 @@ class MetricsReporterTest {
                     () -> {
                       awaitQuietly(start);
                       for (int i = 1; i <= perThread; i++) {
-                        metrics.messageSent();
+                        metrics.messageSent(1);
                         metrics.record(Timer.TTD, i * 1_000L);
                         metrics.messageReceived();
                         if (i % 10_000 == 0) {
@@ -242,7 +242,7 @@ class MetricsReporterTest {
   @Test
   void closingWithoutFinishLeavesAFailedInterruptedRunFolder() throws Exception {
     try (MetricsReporter reporter = reporter(null)) {
-      metrics.messageSent();
+      metrics.messageSent(1);
     }
     Summary summary = Summary.read(dir.resolve("summary.json"));
     assertEquals(Summary.FAILED, summary.state());

@@ -49,7 +49,7 @@ class RunnerHealthTest {
       Thread burner = Thread.ofPlatform().name("burner").start(() -> burnCpu(SECOND / 2));
       burner.join();
       for (int i = 0; i < 2000; i++) {
-        metrics.messageSent();
+        metrics.messageSent(1);
         metrics.messageReceived();
       }
       Thread.sleep(150);
@@ -188,7 +188,17 @@ class RunnerHealthTest {
       histograms[t.ordinal()] = new Histogram(3);
     }
     return new Snapshot(
-        histograms, received + late, received, late, Map.of(), users, 10, 10, Map.of());
+        histograms,
+        received + late,
+        received + late,
+        received,
+        late,
+        Map.of(),
+        users,
+        10,
+        10,
+        Map.of(),
+        ScenarioMetrics.Snapshot.EMPTY);
   }
 
   private static void await(CountDownLatch latch) {

@@ -73,6 +73,8 @@ public final class SampleRun {
     }
     Snapshot previous = null;
     long sent = 0;
+    long pongs = 0;
+    Histogram pingTotal = new Histogram(Metrics.HIGHEST_NANOS, 3);
     long received = 0;
     long late = 0;
     Map<String, Long> errors = new TreeMap<>();
@@ -122,6 +124,12 @@ public final class SampleRun {
               (long) (6e6 * Math.exp(random.nextGaussian() * 0.4)));
         }
       }
+      Histogram ping = new Histogram(Metrics.HIGHEST_NANOS, 3);
+      for (int i = 0; i < 20; i++) {
+        ping.recordValue((long) (0.3e6 * Math.exp(random.nextGaussian() * 0.5)));
+      }
+      pingTotal.add(ping);
+      pongs += 20;
       for (int i = 0; i < 100; i++) {
         interval[Timer.LAG.ordinal()].recordValue(
             (long) (0.2e6 * Math.exp(random.nextGaussian() * (spike ? 1.5 : 0.7))));
@@ -136,6 +144,7 @@ public final class SampleRun {
           new Snapshot(
               interval,
               sent,
+              sent,
               received,
               late,
               new TreeMap<>(errors),
@@ -146,7 +155,9 @@ public final class SampleRun {
                   "login",
                   new Actions.Count(TARGET, TARGET, java.util.Map.of()),
                   "message",
-                  new Actions.Count(sent, sent, java.util.Map.of())));
+                  new Actions.Count(sent, sent, java.util.Map.of())),
+              new ScenarioMetrics.Snapshot(
+                  java.util.Map.of("ping_rtt", ping), java.util.Map.of("pongs", pongs)));
       clock[0] = s;
       clock[1] +=
           (long) (1e9 * (spike ? 1.9 : 0.15 + 0.6 * users / TARGET + random.nextDouble() / 20));
@@ -166,6 +177,9 @@ public final class SampleRun {
             null,
             previous,
             t -> totals[t.ordinal()],
+            java.util.Map.of("ping_rtt", pingTotal),
+            java.util.Map.of(
+                "ping_rtt", "round trip of a XEP-0199 ping", "pongs", "pings answered"),
             health.summary(previous.usersPeak(), previous.received() + previous.late()));
   }
 

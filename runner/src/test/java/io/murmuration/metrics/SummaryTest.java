@@ -31,7 +31,7 @@ class SummaryTest {
   @Test
   void lostIsSentMinusReceivedMinusLate() {
     Summary s = summary(1000, 950, 30, Map.of());
-    assertEquals(new Summary.Messages(1000, 950, 30, 20, 0.98), s.messages());
+    assertEquals(new Summary.Messages(1000, 1000, 950, 30, 20, 0.98), s.messages());
     assertEquals(9.8, s.messagesPerS(), "delivered (received + late) per second");
   }
 
@@ -52,12 +52,19 @@ class SummaryTest {
   @Test
   void everyListedPathHasAValueInARunWithSamplesOfEveryTimer() {
     Summary s = SampleRun.shared().summary;
-    for (String path : Summary.metricPaths()) {
+    for (String listed : Summary.metricPaths()) {
+      // the sample run's scenario declares timer ping_rtt and counter pongs
+      String path =
+          listed
+              .replace("timers.<name>", "timers.ping_rtt")
+              .replace("counters.<name>", "counters.pongs");
       if (!path.equals("errors.<kind>")) {
         assertTrue(s.metric(path).isPresent(), path);
       }
       assertTrue(Summary.isMetricPath(path), path);
     }
+    assertTrue(s.metric("timers.undeclared.p99").isEmpty());
+    assertTrue(s.metric("counters.undeclared").isEmpty());
   }
 
   @Test
@@ -176,7 +183,15 @@ class SummaryTest {
         IllegalArgumentException.class,
         () ->
             MetricsReporter.summarise(
-                RUN, END, "passed", null, snapshot(0, 0, 0, Map.of()), t -> empty(), null));
+                RUN,
+                END,
+                "passed",
+                null,
+                snapshot(0, 0, 0, Map.of()),
+                t -> empty(),
+                Map.of(),
+                Map.of(),
+                null));
   }
 
   @Test
@@ -214,7 +229,10 @@ class SummaryTest {
             "errors",
             "errors_total",
             "actions",
-            "runner"),
+            "runner",
+            "timers_ms",
+            "counters",
+            "metric_descriptions"),
         top);
     assertEquals(1, json.get("schema_version").asInt());
     assertEquals("2025-06-01T10:00:00Z", json.get("started_at").asText());
@@ -223,7 +241,7 @@ class SummaryTest {
         List.of("count", "mean", "p50", "p90", "p99", "p99_9", "max"),
         iterable(json.get("ttd_ms").fieldNames()));
     assertEquals(
-        List.of("sent", "received", "late", "lost", "delivered_ratio"),
+        List.of("sent", "expected", "received", "late", "lost", "delivered_ratio"),
         iterable(json.get("messages").fieldNames()));
     assertEquals(
         List.of(
@@ -273,6 +291,8 @@ class SummaryTest {
         null,
         snapshot(sent, received, late, errors),
         t -> t == Timer.TTD ? ttd : empty(),
+        Map.of(),
+        Map.of(),
         runner);
   }
 
@@ -281,7 +301,18 @@ class SummaryTest {
     for (Timer t : Timer.values()) {
       histograms[t.ordinal()] = empty();
     }
-    return new Snapshot(histograms, sent, received, late, errors, 0, 10, 10, Map.of());
+    return new Snapshot(
+        histograms,
+        sent,
+        sent,
+        received,
+        late,
+        errors,
+        0,
+        10,
+        10,
+        Map.of(),
+        ScenarioMetrics.Snapshot.EMPTY);
   }
 
   private static Histogram empty() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.scenario.Incoming;
+import io.murmuration.scenario.IqReply;
 import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.TtdStamp;
 import io.murmuration.sut.LocalEjabberd;
@@ -345,12 +346,16 @@ abstract class XmppTransportContractTest {
                   WAIT));
       assertTrue(info.xml().contains("urn:xmpp:ping"), info.xml());
 
-      XmppException error =
-          Await.failure(
+      Stanza error =
+          Await.done(
               alice.iq(
                   "<iq type='get' to='localhost'><query xmlns='urn:murmuration:test:unknown'/></iq>",
                   WAIT));
-      assertEquals("iq-error", error.kind(), error.getMessage());
+      assertEquals("error", error.type(), error.xml());
+      assertEquals(
+          "service-unavailable",
+          new IqReply(error, 0).error(),
+          "the condition, read from the view");
 
       // bob's client passes the request on and, like a busy peer, never answers it
       String bobFull = jid(ejabberd, id + 1) + "/murm";

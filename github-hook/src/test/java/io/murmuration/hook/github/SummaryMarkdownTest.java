@@ -94,7 +94,7 @@ class SummaryMarkdownTest {
             null,
             List.of(),
             new Summary.Users(10, 0),
-            new Summary.Messages(0, 0, 0, 0, null),
+            new Summary.Messages(0, 0, 0, 0, 0, null),
             0,
             none,
             none,
@@ -103,6 +103,9 @@ class SummaryMarkdownTest {
             Map.of(),
             0,
             Map.of(),
+            null,
+            null,
+            null,
             null);
 
     String text =

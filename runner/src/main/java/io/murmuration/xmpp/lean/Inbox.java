@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a ready session does with the stanzas it receives, as the Smack client does: messages with a
- * body go to {@link XmppClient.Listener#onMessage} (with their {@link TtdStamp}, whether they were
- * delayed, and the receive time of their bytes); IQ responses complete the pending {@link
- * XmppClient#iq} request with their id and go nowhere else; server pings and disco#info requests
- * are answered; every other stanza, IQ requests included, goes to {@link
- * XmppClient.Listener#onStanza}.
+ * body (chat, normal or groupchat) go to {@link XmppClient.Listener#onMessage} (with their {@link
+ * TtdStamp}, whether they were delayed, and the receive time of their bytes); IQ responses (result
+ * or error) complete the pending {@link XmppClient#iq} request with their id and go nowhere else;
+ * server pings and disco#info requests are answered; every other stanza, IQ requests included, goes
+ * to {@link XmppClient.Listener#onStanza}.
  *
  * <p>Not thread-safe: one per client, used on its event loop.
  */
@@ -57,7 +57,7 @@ final class Inbox {
     if (id == null) {
       id = "murm-" + (++nextId);
       request.addAttribute(null, "id", id);
-      out = request.toXml();
+      out = request.xml();
     }
     String key = id;
     long millis = timeout.toMillis();
@@ -95,8 +95,8 @@ final class Inbox {
     try {
       switch (stanza.name) {
         case "message" -> message(stanza, receivedAtNanos);
-        case "iq" -> iq(stanza, reply);
-        case "presence" -> listener.onStanza(toStanza(stanza));
+        case "iq" -> iq(stanza, receivedAtNanos, reply);
+        case "presence" -> listener.onStanza(toStanza(stanza, receivedAtNanos));
         default -> {} // nonzas of features we never enable
       }
     } catch (RuntimeException e) {
@@ -107,18 +107,22 @@ final class Inbox {
   private void message(XmlElement message, long receivedAtNanos) {
     XmlElement body = message.child("body", Xml.CLIENT);
     String type = message.attribute("type");
-    if (body != null && (type == null || type.equals("chat") || type.equals("normal"))) {
+    if (body != null
+        && (type == null
+            || type.equals("chat")
+            || type.equals("normal")
+            || type.equals("groupchat"))) {
       boolean delayed =
           message.child("delay", Xml.DELAY) != null || message.child("x", Xml.LEGACY_DELAY) != null;
       listener.onMessage(
           new Incoming(
               message.attribute("from"), body.text(), stamp(message), delayed, receivedAtNanos));
     } else {
-      listener.onStanza(toStanza(message));
+      listener.onStanza(toStanza(message, receivedAtNanos));
     }
   }
 
-  private void iq(XmlElement iq, Consumer<String> reply) {
+  private void iq(XmlElement iq, long receivedAtNanos, Consumer<String> reply) {
     String type = iq.attribute("type");
     String id = iq.attribute("id");
     if ("result".equals(type) || "error".equals(type)) {
@@ -127,14 +131,7 @@ final class Inbox {
         return; // a late response, or one to a request of ours that wanted none
       }
       request.timer().cancel(false);
-      if ("result".equals(type)) {
-        request.done().complete(toStanza(iq));
-      } else {
-        request
-            .done()
-            .completeExceptionally(
-                new XmppException("iq-error", "IQ error: " + StreamErrors.stanzaErrorWithText(iq)));
-      }
+      request.done().complete(toStanza(iq, receivedAtNanos));
       return;
     }
     String from = iq.attribute("from");
@@ -145,7 +142,7 @@ final class Inbox {
         reply.accept(Xml.iq("result", id, from, discoInfo(iq.child("query", Xml.DISCO_INFO))));
       }
     }
-    listener.onStanza(toStanza(iq));
+    listener.onStanza(toStanza(iq, receivedAtNanos));
   }
 
   /** What this client supports: being pinged and being asked this. */
@@ -166,20 +163,11 @@ final class Inbox {
   /** The stamp of a message, or null when it has none or a malformed one. */
   private static TtdStamp stamp(XmlElement message) {
     XmlElement ttd = message.child(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
-    if (ttd == null) {
-      return null;
-    }
-    String run = ttd.attribute("run");
-    String t = ttd.attribute("t");
-    try {
-      return run == null || t == null ? null : new TtdStamp(run, Long.parseLong(t));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return ttd == null ? null : TtdStamp.of(ttd);
   }
 
   /** A received stanza as scenarios see it; {@code type} is null for the defaults. */
-  static Stanza toStanza(XmlElement stanza) {
+  static Stanza toStanza(XmlElement stanza, long receivedAtNanos) {
     String type = stanza.attribute("type");
     if (stanza.name.equals("message") && "normal".equals(type)) {
       type = null;
@@ -192,6 +180,7 @@ final class Inbox {
         stanza.attribute("id"),
         stanza.attribute("from"),
         stanza.attribute("to"),
-        stanza.toXml());
+        stanza,
+        receivedAtNanos);
   }
 }

@@ -71,11 +71,20 @@ final class LeanClient implements XmppClient {
 
   @Override
   public void sendChat(String toJid, String body, TtdStamp stamp) {
+    sendMessage(toJid, "chat", body, stamp);
+  }
+
+  @Override
+  public void sendGroupChat(String roomJid, String body, TtdStamp stamp) {
+    sendMessage(roomJid, "groupchat", body, stamp);
+  }
+
+  private void sendMessage(String toJid, String type, String body, TtdStamp stamp) {
     if (toJid == null || toJid.isBlank() || body == null) {
       listener.onSendFailed(new XmppException("send", who + ": send failed: no recipient or body"));
       return;
     }
-    send(Xml.chat(toJid, body, stamp));
+    send(Xml.chat(toJid, type, body, stamp));
   }
 
   /**

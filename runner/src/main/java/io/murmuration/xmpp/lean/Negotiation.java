@@ -210,7 +210,7 @@ final class Negotiation {
     XmlElement mechanisms = features.child("mechanisms", Xml.SASL);
     boolean offered = false;
     if (mechanisms != null) {
-      for (XmlElement mechanism : mechanisms.children()) {
+      for (XmlElement mechanism : mechanisms.elements()) {
         offered |= mechanism.text().trim().equals(settings.sasl());
       }
     }
@@ -290,7 +290,7 @@ final class Negotiation {
         step = Step.FEATURES;
         link.restartStream();
       } else if (element.is("failure", Xml.SASL)) {
-        XmlElement condition = element.children().isEmpty() ? null : element.children().get(0);
+        XmlElement condition = element.elements().isEmpty() ? null : element.elements().get(0);
         link.failed(
             authFailure(
                 (condition == null ? "failure" : condition.name) + " (" + settings.sasl() + ")"));

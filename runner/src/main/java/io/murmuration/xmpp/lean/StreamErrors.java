@@ -17,7 +17,7 @@ final class StreamErrors {
 
   /** The defined condition of a {@code <stream:error/>}, e.g. {@code conflict}. */
   static String condition(XmlElement streamError) {
-    for (XmlElement child : streamError.children()) {
+    for (XmlElement child : streamError.elements()) {
       if (child.namespace.equals(STREAM_ERRORS) && !child.name.equals("text")) {
         return child.name;
       }
@@ -34,7 +34,7 @@ final class StreamErrors {
     if (error == null) {
       return "";
     }
-    for (XmlElement child : error.children()) {
+    for (XmlElement child : error.elements()) {
       if (child.namespace.equals(Xml.STANZAS) && !child.name.equals("text")) {
         return child.name;
       }

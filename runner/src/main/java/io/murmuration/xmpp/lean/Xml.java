@@ -10,7 +10,7 @@ import io.murmuration.scenario.TtdStamp;
  *
  * <p>Stateless and thread-safe.
  */
-final class Xml {
+public final class Xml {
   static final String STREAMS = "http://etherx.jabber.org/streams";
   static final String CLIENT = "jabber:client";
   static final String TLS = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -38,12 +38,15 @@ final class Xml {
         .toString();
   }
 
-  /** A chat message with a body and, unless {@code stamp} is null, the {@code <ttd/>} element. */
-  static String chat(String to, String body, TtdStamp stamp) {
+  /**
+   * A message of {@code type} ({@code chat} or {@code groupchat}) with a body and, unless {@code
+   * stamp} is null, the {@code <ttd/>} element.
+   */
+  static String chat(String to, String type, String body, TtdStamp stamp) {
     StringBuilder xml = new StringBuilder(160 + body.length());
     xml.append("<message to='");
     escapeAttribute(xml, to);
-    xml.append("' type='chat'><body>");
+    xml.append("' type='").append(type).append("'><body>");
     escapeText(xml, body);
     xml.append("</body>");
     if (stamp != null) {
@@ -83,7 +86,7 @@ final class Xml {
     escape(out, text, false);
   }
 
-  static void escapeAttribute(StringBuilder out, String value) {
+  public static void escapeAttribute(StringBuilder out, String value) {
     escape(out, value, true);
   }
 

@@ -1,5 +1,6 @@
 package io.murmuration.xmpp.lean;
 
+import io.murmuration.scenario.Element;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,15 +8,15 @@ import java.util.List;
  * A parsed XML element: its local name, namespace, attributes and content (child elements and text,
  * in document order). Small and mutable while {@link StreamParser} builds it, then only read.
  *
- * <p>{@link #toXml()} writes it back as XML that means the same as what arrived: every element
- * whose namespace differs from its parent's declares it as the default namespace ({@code
- * xmlns='…'}), so prefixes of the original are not kept, except {@code xml:} on attributes (e.g.
- * {@code xml:lang}). The result is the same however the bytes were split when they arrived.
+ * <p>{@link #xml()} writes it back as XML that means the same as what arrived: every element whose
+ * namespace differs from its parent's declares it as the default namespace ({@code xmlns='…'}), so
+ * prefixes of the original are not kept, except {@code xml:} on attributes (e.g. {@code xml:lang}).
+ * The result is the same however the bytes were split when they arrived.
  *
  * <p>Not thread-safe; an element is built and read on one connection's event loop, and may be
  * handed to another thread once complete.
  */
-final class XmlElement {
+public final class XmlElement implements Element {
   private static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
 
   final String name;
@@ -50,8 +51,27 @@ final class XmlElement {
     }
   }
 
-  /** The value of the attribute without namespace named {@code name}, or {@code null}. */
-  String attribute(String name) {
+  /**
+   * Parses a string holding exactly one element (a stanza as another XMPP library wrote it).
+   *
+   * @throws IllegalArgumentException when it is not one well-formed element
+   */
+  public static XmlElement parse(String xml) {
+    return StreamParser.parseElement(xml);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public String attribute(String name) {
     for (int i = 0; i < attributes.size(); i += 2) {
       if (attributes.get(i).equals(name)) {
         return attributes.get(i + 1);
@@ -60,8 +80,8 @@ final class XmlElement {
     return null;
   }
 
-  /** The first child element with this local name and namespace, or {@code null}. */
-  XmlElement child(String name, String namespace) {
+  @Override
+  public XmlElement child(String name, String namespace) {
     for (Object item : content) {
       if (item instanceof XmlElement element
           && element.name.equals(name)
@@ -72,13 +92,23 @@ final class XmlElement {
     return null;
   }
 
-  /** The first child element with this local name in this element's namespace, or {@code null}. */
-  XmlElement child(String name) {
-    return child(name, namespace);
+  @Override
+  public XmlElement child(String name) {
+    for (Object item : content) {
+      if (item instanceof XmlElement element && element.name.equals(name)) {
+        return element;
+      }
+    }
+    return null;
   }
 
-  /** The child elements, in order. */
-  List<XmlElement> children() {
+  @Override
+  public List<Element> children() {
+    return List.copyOf(elements());
+  }
+
+  /** The child elements, in order, as this package reads them. */
+  List<XmlElement> elements() {
     List<XmlElement> children = new ArrayList<>(content.size());
     for (Object item : content) {
       if (item instanceof XmlElement element) {
@@ -88,8 +118,8 @@ final class XmlElement {
     return children;
   }
 
-  /** The text directly inside this element (not in children), or {@code ""}. */
-  String text() {
+  @Override
+  public String text() {
     StringBuilder text = new StringBuilder();
     for (Object item : content) {
       if (item instanceof String s) {
@@ -104,8 +134,8 @@ final class XmlElement {
     return this.name.equals(name) && this.namespace.equals(namespace);
   }
 
-  /** This element as XML, declaring its namespace. */
-  String toXml() {
+  @Override
+  public String xml() {
     StringBuilder xml = new StringBuilder(256);
     write(xml, null);
     return xml.toString();
@@ -142,6 +172,6 @@ final class XmlElement {
 
   @Override
   public String toString() {
-    return toXml();
+    return xml();
   }
 }

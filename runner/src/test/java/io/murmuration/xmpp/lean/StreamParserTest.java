@@ -122,7 +122,7 @@ class StreamParserTest {
   @Test
   void parsesOneElementAndRefusesFragments() {
     XmlElement iq = StreamParser.parseElement("<iq type='get'><query xmlns='q'/></iq>");
-    assertEquals("<iq type='get'><query xmlns='q'/></iq>", iq.toXml());
+    assertEquals("<iq type='get'><query xmlns='q'/></iq>", iq.xml());
     assertThrows(IllegalArgumentException.class, () -> StreamParser.parseElement("<a/><b/>"));
     assertThrows(IllegalArgumentException.class, () -> StreamParser.parseElement("<a>"));
     assertThrows(IllegalArgumentException.class, () -> StreamParser.parseElement("text"));
@@ -131,7 +131,7 @@ class StreamParserTest {
   @Test
   void escapesWhatItSendsSoThatItParsesBackToTheSameText() {
     String body = "a < b && c > 'd' \"e\" \u0001 😀 ]]>";
-    String xml = Xml.chat("x@y", body, new TtdStamp("r'un", 7));
+    String xml = Xml.chat("x@y", "chat", body, new TtdStamp("r'un", 7));
     XmlElement message = StreamParser.parseElement(xml);
     assertEquals("a < b && c > 'd' \"e\" \uFFFD 😀 ]]>", message.child("body", "").text());
     assertEquals("r'un", message.child("ttd", TtdStamp.NAMESPACE).attribute("run"));
@@ -170,7 +170,7 @@ class StreamParserTest {
     @Override
     public void element(XmlElement element) {
       parsed.add(element);
-      elements.add(element.toXml());
+      elements.add(element.xml());
       onElement.accept(element);
     }
 
