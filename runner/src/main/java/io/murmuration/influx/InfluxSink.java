@@ -103,6 +103,7 @@ public final class InfluxSink implements MetricsReporter.IntervalListener {
       }
       List<String> end = new ArrayList<>();
       end.add(points.run(summary));
+      end.addAll(points.runScenarioMetrics(summary));
       end.add(
           points.event(
               "run_end",

@@ -4,6 +4,7 @@ import io.murmuration.metrics.Metrics;
 import io.murmuration.metrics.Metrics.Snapshot;
 import io.murmuration.metrics.Metrics.Timer;
 import io.murmuration.metrics.SeriesPoint;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -16,6 +17,7 @@ import org.HdrHistogram.Histogram;
  */
 final class IntervalWindow {
   private final Histogram[] histograms = new Histogram[Timer.values().length];
+  private final Map<String, Histogram> scenarioTimers = new LinkedHashMap<>();
   private final Snapshot before;
   private Snapshot last;
   private SeriesPoint lastPoint;
@@ -36,6 +38,14 @@ final class IntervalWindow {
     for (Timer timer : Timer.values()) {
       histograms[timer.ordinal()].add(snapshot.histogram(timer));
     }
+    snapshot
+        .scenario()
+        .timers()
+        .forEach(
+            (name, h) ->
+                scenarioTimers
+                    .computeIfAbsent(name, n -> new Histogram(Metrics.HIGHEST_NANOS, 3))
+                    .add(h));
     seconds += point.intervalS();
     if (point.cpuCores() == null) {
       cpuKnown = false;
@@ -87,6 +97,27 @@ final class IntervalWindow {
   long delivered() {
     long received = last.received() - (before == null ? 0 : before.received());
     return received + late();
+  }
+
+  /** The scenario's timers over the window, by name, in declaration order. */
+  Map<String, Histogram> scenarioTimers() {
+    return scenarioTimers;
+  }
+
+  /** The scenario's counters: what each added in the window, by name. */
+  Map<String, Long> scenarioCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    last.scenario()
+        .counters()
+        .forEach(
+            (name, total) ->
+                counts.put(
+                    name,
+                    total
+                        - (before == null
+                            ? 0
+                            : before.scenario().counters().getOrDefault(name, 0L))));
+    return counts;
   }
 
   /** Errors in the window by kind, kinds without errors left out. */

@@ -22,6 +22,10 @@ final class LinePoints {
   static final String ERRORS = "errors";
   static final String RUN = "run";
   static final String EVENT = "event";
+  static final String TIMER = "timer";
+  static final String COUNTER = "counter";
+  static final String RUN_TIMER = "run_timer";
+  static final String RUN_COUNTER = "run_counter";
 
   private final Map<String, String> tags;
 
@@ -71,6 +75,24 @@ final class LinePoints {
                 lines.add(
                     line(
                         point(ERRORS, window.endMs()).tag("kind", kind).addField("count", count))));
+    window
+        .scenarioTimers()
+        .forEach(
+            (name, h) -> {
+              Point.Builder t = point(TIMER, window.endMs()).tag("name", name);
+              timer(t, null, h, true);
+              lines.add(line(t));
+            });
+    window
+        .scenarioCounts()
+        .forEach(
+            (name, count) ->
+                lines.add(
+                    line(
+                        point(COUNTER, window.endMs())
+                            .tag("name", name)
+                            .addField("count", count)
+                            .addField("per_s", count / window.seconds()))));
     return lines;
   }
 
@@ -95,6 +117,32 @@ final class LinePoints {
     return line(p);
   }
 
+  /**
+   * The {@code run_timer} and {@code run_counter} points: at the end of the run, one per timer and
+   * counter the scenario declared, tagged with its {@code name}.
+   */
+  List<String> runScenarioMetrics(Summary s) {
+    long at = s.endedAt().toEpochMilli();
+    List<String> lines = new ArrayList<>();
+    s.timers()
+        .forEach(
+            (name, t) -> {
+              Point.Builder p = point(RUN_TIMER, at).tag("name", name).addField("count", t.count());
+              for (String stat : Summary.Timing.STATS) {
+                Number value = t.stat(stat);
+                if (value != null && !stat.equals("count")) {
+                  p.addField(stat.replace("p99_9", "p999") + "_ms", value.doubleValue());
+                }
+              }
+              lines.add(line(p));
+            });
+    s.counters()
+        .forEach(
+            (name, n) ->
+                lines.add(line(point(RUN_COUNTER, at).tag("name", name).addField("total", n))));
+    return lines;
+  }
+
   /** An {@code event} point (an annotation) of {@code type} at {@code at}. */
   String event(String type, Instant at, String title, String text) {
     return line(
@@ -108,19 +156,23 @@ final class LinePoints {
     return Point.measurement(measurement).time(epochMs, TimeUnit.MILLISECONDS).tag(tags);
   }
 
-  private static void timer(Point.Builder p, String name, Histogram h, boolean withTail) {
-    p.addField(name + "_count", h.getTotalCount());
+  /**
+   * A timer's fields, each named {@code <prefix>_<field>}, or just {@code <field>} (prefix null).
+   */
+  private static void timer(Point.Builder p, String prefix, Histogram h, boolean withTail) {
+    String pre = prefix == null ? "" : prefix + "_";
+    p.addField(pre + "count", h.getTotalCount());
     if (h.getTotalCount() == 0) {
       return;
     }
-    p.addField(name + "_p50_ms", ms(h.getValueAtPercentile(50)));
+    p.addField(pre + "p50_ms", ms(h.getValueAtPercentile(50)));
     if (withTail) {
-      p.addField(name + "_p90_ms", ms(h.getValueAtPercentile(90)));
+      p.addField(pre + "p90_ms", ms(h.getValueAtPercentile(90)));
     }
-    p.addField(name + "_p99_ms", ms(h.getValueAtPercentile(99)));
+    p.addField(pre + "p99_ms", ms(h.getValueAtPercentile(99)));
     if (withTail) {
-      p.addField(name + "_p999_ms", ms(h.getValueAtPercentile(99.9)));
-      p.addField(name + "_max_ms", ms(h.getMaxValue()));
+      p.addField(pre + "p999_ms", ms(h.getValueAtPercentile(99.9)));
+      p.addField(pre + "max_ms", ms(h.getMaxValue()));
     }
   }
 

@@ -3,17 +3,22 @@ package io.murmuration.metrics;
 import java.io.Console;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
  * The progress line in the terminal:
  *
- * <pre>  12s  users 1500/2000  msg/s 980  ttd p50 0.80 ms  p99 4.10 ms  errors 0</pre>
+ * <pre>
+ *   12s  users 1500/2000  msg/s 980  ttd p50 0.80 ms  p99 4.10 ms  errors 0  ping_rtt p99 1.20 ms  pongs 5400
+ * </pre>
  *
  * <p>Elapsed time, users connected/target, delivered messages per second and TTD percentiles since
- * the previous line, errors since the start. On an interactive terminal the line is redrawn in
- * place every interval; elsewhere (CI logs, pipes) a full line is printed every {@link
+ * the previous line, errors since the start; then each timer the scenario declared (its p99 since
+ * the previous line) and each counter (its total). On an interactive terminal the line is redrawn
+ * in place every interval; elsewhere (CI logs, pipes) a full line is printed every {@link
  * #LINE_EVERY}, covering the intervals since the previous one.
  */
 public final class LiveView {
@@ -29,6 +34,8 @@ public final class LiveView {
   private int windowTicks;
   private SeriesPoint last;
   private long lastErrors;
+  private final Map<String, Histogram> windowTimers = new LinkedHashMap<>();
+  private Map<String, Long> lastCounters = Map.of();
   private int lastLength;
 
   LiveView(PrintStream out, boolean inPlace, Duration interval) {
@@ -58,8 +65,20 @@ public final class LiveView {
   }
 
   /** Adds one interval; prints when a line is due. */
-  void update(SeriesPoint point, Histogram ttdInterval, long errorsTotal) {
+  void update(
+      SeriesPoint point,
+      Histogram ttdInterval,
+      long errorsTotal,
+      ScenarioMetrics.Snapshot scenario) {
     windowTtd.add(ttdInterval);
+    scenario
+        .timers()
+        .forEach(
+            (name, h) ->
+                windowTimers
+                    .computeIfAbsent(name, n -> new Histogram(Metrics.HIGHEST_NANOS, 3))
+                    .add(h));
+    lastCounters = scenario.counters();
     windowDelivered += point.deliveredPerS() * point.intervalS();
     windowSeconds += point.intervalS();
     windowTicks++;
@@ -85,13 +104,14 @@ public final class LiveView {
   private void print() {
     String line =
         line(
-            last.t(),
-            last.users(),
-            last.usersTarget(),
-            windowSeconds > 0 ? windowDelivered / windowSeconds : 0,
-            SeriesPoint.percentile(windowTtd, 50),
-            SeriesPoint.percentile(windowTtd, 99),
-            lastErrors);
+                last.t(),
+                last.users(),
+                last.usersTarget(),
+                windowSeconds > 0 ? windowDelivered / windowSeconds : 0,
+                SeriesPoint.percentile(windowTtd, 50),
+                SeriesPoint.percentile(windowTtd, 99),
+                lastErrors)
+            + scenarioPart();
     if (inPlace) {
       out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
       lastLength = line.length();
@@ -100,6 +120,7 @@ public final class LiveView {
     }
     out.flush();
     windowTtd.reset();
+    windowTimers.values().forEach(Histogram::reset);
     windowDelivered = 0;
     windowSeconds = 0;
     windowTicks = 0;
@@ -123,6 +144,20 @@ public final class LiveView {
         ms(ttdP50Ms),
         ms(ttdP99Ms),
         errors);
+  }
+
+  /** The scenario's timers (p99 over the window) and counters (totals), in declaration order. */
+  private String scenarioPart() {
+    StringBuilder part = new StringBuilder();
+    windowTimers.forEach(
+        (name, h) ->
+            part.append("  ")
+                .append(name)
+                .append(" p99 ")
+                .append(ms(SeriesPoint.percentile(h, 99)))
+                .append(" ms"));
+    lastCounters.forEach((name, n) -> part.append("  ").append(name).append(' ').append(n));
+    return part.toString();
   }
 
   private static String ms(Double value) {

@@ -329,7 +329,7 @@ public final class MetricsReporter implements AutoCloseable {
         series.add(point);
         previous = now;
         if (live != null) {
-          live.update(point, now.histogram(Timer.TTD), now.errorTotal());
+          live.update(point, now.histogram(Timer.TTD), now.errorTotal(), now.scenario());
         }
         for (Timer timer : Timer.values()) {
           histogramLog.append(timer.key, now.histogram(timer));

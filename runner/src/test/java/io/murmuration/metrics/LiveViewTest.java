@@ -40,7 +40,7 @@ class LiveViewTest {
   void outsideATerminalOneLineCoversFiveSecondsOfIntervals() {
     LiveView view = new LiveView(out, false, Duration.ofSeconds(1));
     for (int s = 1; s <= 12; s++) {
-      view.update(point(s, 100), ttd(s * 1_000_000L), 0);
+      view.update(point(s, 100), ttd(s * 1_000_000L), 0, ScenarioMetrics.Snapshot.EMPTY);
     }
     view.end();
     String[] lines = text().split("\n");
@@ -55,13 +55,32 @@ class LiveViewTest {
   @Test
   void onATerminalTheLineIsRedrawnInPlaceEveryInterval() {
     LiveView view = new LiveView(out, true, Duration.ofSeconds(1));
-    view.update(point(1, 1000), ttd(2_000_000), 12);
-    view.update(point(2, 5), new Histogram(3), 12);
+    view.update(point(1, 1000), ttd(2_000_000), 12, ScenarioMetrics.Snapshot.EMPTY);
+    view.update(point(2, 5), new Histogram(3), 12, ScenarioMetrics.Snapshot.EMPTY);
     view.end();
     String first = LiveView.line(1, 7, 9, 1000, 2.0, 2.0, 12);
     String second = LiveView.line(2, 7, 9, 5, null, null, 12);
     String padding = " ".repeat(first.length() - second.length());
     assertEquals("\r" + first + "\r" + second + padding + "\n", text());
+  }
+
+  @Test
+  void theScenariosTimersShowTheirP99OverTheLineAndItsCountersTheirTotals() {
+    LiveView view = new LiveView(out, false, Duration.ofSeconds(1));
+    for (int s = 1; s <= 5; s++) {
+      // ping_rtt: one sample of s ms per second, so p99 over the five seconds is 5 ms
+      view.update(
+          point(s, 100),
+          ttd(1_000_000),
+          0,
+          new ScenarioMetrics.Snapshot(
+              Map.of("ping_rtt", ttd(s * 1_000_000L)), Map.of("pongs", 10L * s)));
+    }
+    view.end();
+    assertEquals(
+        "   5s  users 7/9  msg/s 100  ttd p50 1.00 ms  p99 1.00 ms  errors 0"
+            + "  ping_rtt p99 5.00 ms  pongs 50\n",
+        text());
   }
 
   private static SeriesPoint point(double t, double deliveredPerS) {

@@ -1,8 +1,10 @@
 package io.murmuration.scenarios;
 
+import io.murmuration.scenario.Counter;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.RunSetup;
 import io.murmuration.scenario.Scenario;
+import io.murmuration.scenario.Timer;
 import io.murmuration.scenario.User;
 import java.time.Duration;
 import java.util.HashSet;
@@ -28,7 +30,9 @@ import java.util.SplittableRandom;
  *       neighbour is still writing to it.
  * </ol>
  *
- * <p>The runner times every message it receives from the sender's intended send time (TTD).
+ * <p>The runner times every message it receives from the sender's intended send time (TTD). The
+ * scenario's own metrics: timer {@code bucket_wait} (joining a bucket to its start) and counter
+ * {@code bucket_short} (users whose bucket started incomplete).
  */
 public final class OneToOneChat implements Scenario {
 
@@ -78,22 +82,37 @@ public final class OneToOneChat implements Scenario {
     return List.of(BUCKET_SIZE, BUCKET_WAIT, MESSAGES, INTERVAL, MESSAGE_RATE, LINGER);
   }
 
+  private Timer bucketWait;
+  private Counter bucketsShort;
+
   @Override
   public void init(RunSetup run) {
     run.throttle(THROTTLE, run.param(MESSAGE_RATE));
+    bucketWait =
+        run.timer("bucket_wait", "from joining a bucket to its start (full, or at bucket_wait)");
+    bucketsShort =
+        run.counter("bucket_short", "users whose bucket started incomplete, after bucket_wait");
   }
 
   @Override
   public void start(User user) {
-    user.connect(
-        () ->
-            user.sendPresence(
-                () ->
-                    user.coordinate(
-                        "bucket",
-                        user.param(BUCKET_SIZE),
-                        user.param(BUCKET_WAIT),
-                        bucket -> chat(user, bucket))));
+    user.flow(
+        user::connect,
+        user::sendPresence,
+        next -> {
+          long joined = user.intendedNanos();
+          user.coordinate(
+              "bucket",
+              user.param(BUCKET_SIZE),
+              user.param(BUCKET_WAIT),
+              bucket -> {
+                user.record(bucketWait, System.nanoTime() - joined);
+                if (bucket.size() < user.param(BUCKET_SIZE)) {
+                  user.count(bucketsShort);
+                }
+                chat(user, bucket);
+              });
+        });
   }
 
   private static void chat(User user, List<Integer> bucket) {

@@ -62,7 +62,9 @@ class OneToOneRunTest {
             "--assert",
             "messages.lost == 0",
             "--assert",
-            "ttd.count == 200");
+            "ttd.count == 200",
+            "--assert",
+            "timers.bucket_wait.count == 40");
     assertEquals(0, run.code(), run.toString());
     JsonNode s = run.summary();
     assertEquals("finished", s.get("state").asText());
@@ -76,6 +78,12 @@ class OneToOneRunTest {
     assertEquals(40, s.at("/connect_ms/count").asLong());
     assertEquals(40, s.at("/login_ms/count").asLong());
     assertEquals(0, s.get("errors_total").asLong());
+    assertEquals(200, s.at("/messages/expected").asLong());
+    assertEquals(40, s.at("/timers_ms/bucket_wait/count").asLong(), "every user waited once");
+    assertTrue(s.at("/timers_ms/bucket_wait/max").asDouble() > 0, s.toString());
+    assertEquals(0, s.at("/counters/bucket_short").asLong(), "every bucket filled");
+    assertTrue(s.at("/metric_descriptions/bucket_wait").asText().startsWith("from joining"));
+    assertTrue(run.out().contains("assert timers.bucket_wait.count == 40"), run.out());
     Path folder = run.runFolder();
     assertTrue(Files.size(folder.resolve("metrics.hlog")) > 0);
     assertTrue(Files.readString(folder.resolve("report.html")).contains("one-to-one"));
