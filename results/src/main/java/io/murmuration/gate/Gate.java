@@ -30,7 +30,7 @@ public final class Gate {
       refusal = refusal(head, settings);
     }
     List<Comparison> comparisons = new ArrayList<>();
-    for (Metric m : Metric.values()) {
+    for (Metric m : settings.metrics()) {
       double[] b = values(base, m);
       double[] h = values(head, m);
       if (refusal != null && (b.length == 0 || h.length == 0)) {
@@ -106,9 +106,14 @@ public final class Gate {
             settings.maxErrorRate(),
             s.errorsTotal());
       }
-      for (Metric m : Metric.values()) {
+      for (Metric m : settings.metrics()) {
         if (m.of(s).isEmpty()) {
-          return run + " has no " + m.key + " (no message was delivered)";
+          return run
+              + " has no "
+              + m.key
+              + (Metric.values().contains(m)
+                  ? " (no message was delivered)"
+                  : " (the scenario recorded no sample)");
         }
       }
     }

@@ -1,13 +1,16 @@
 package io.murmuration.gate;
 
-import java.util.EnumMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * How {@link Gate} judges: tolerances per metric, significance, bootstrap size and seed, and the
  * bounds beyond which it refuses to judge at all.
  *
- * @param tolerances relative tolerance per metric (0.05 = 5 %); metrics not named use their default
+ * @param tolerances relative tolerance per metric (0.05 = 5 %); metrics not named use their
+ *     default; a scenario timer named here is compared too
  * @param alpha significance level of the Mann–Whitney test
  * @param confidence level of the bootstrap interval (0.95)
  * @param resamples bootstrap resamples
@@ -25,12 +28,17 @@ public record Settings(
     double maxErrorRate) {
 
   public Settings {
-    EnumMap<Metric, Double> all = new EnumMap<>(Metric.class);
+    Map<Metric, Double> all = new LinkedHashMap<>();
     for (Metric m : Metric.values()) {
       all.put(m, m.defaultTolerance);
     }
     all.putAll(tolerances);
-    tolerances = Map.copyOf(all);
+    tolerances = Collections.unmodifiableMap(all);
+  }
+
+  /** The metrics compared: {@link Metric#values()}, then the scenario timers a tolerance names. */
+  public List<Metric> metrics() {
+    return List.copyOf(tolerances.keySet());
   }
 
   public static Settings defaults() {

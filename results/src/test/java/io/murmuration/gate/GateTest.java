@@ -20,6 +20,18 @@ class GateTest {
 
   static Summary run(
       String id, double p50, double p99, double perS, double lagP99, long errors, String state) {
+    return run(id, p50, p99, perS, lagP99, errors, state, null);
+  }
+
+  static Summary run(
+      String id,
+      double p50,
+      double p99,
+      double perS,
+      double lagP99,
+      long errors,
+      String state,
+      Map<String, Summary.Timing> timers) {
     Summary.Timing ttd = new Summary.Timing(100_000, p50 * 1.2, p50, p99 * 0.8, p99, p99, p99 * 2);
     Summary.Timing lag = new Summary.Timing(1000, 0.2, 0.2, 0.5, lagP99, lagP99, lagP99);
     Summary.Timing none = new Summary.Timing(0, null, null, null, null, null, null);
@@ -49,7 +61,7 @@ class GateTest {
         errors,
         Map.of(),
         null,
-        null,
+        timers,
         null,
         null);
   }
@@ -72,7 +84,7 @@ class GateTest {
   }
 
   private static Comparison metric(Report r, Metric m) {
-    return r.comparisons().stream().filter(c -> c.metric() == m).findFirst().orElseThrow();
+    return r.comparisons().stream().filter(c -> c.metric().equals(m)).findFirst().orElseThrow();
   }
 
   @Test
@@ -201,6 +213,64 @@ class GateTest {
     assertEquals(Verdict.NEUTRAL, p50.verdict());
     assertTrue(
         p50.reason().endsWith("but p = 0.100 ≥ 0.05; 3 runs per arm: add rounds"), p50.reason());
+  }
+
+  /** n runs of a scenario timer {@code join} whose p99 is {@code p99Ms} with 2 % noise. */
+  private static Gate.Arm withJoinTimer(String name, int n, double p99Ms, Random r) {
+    List<Summary> runs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double p99 = p99Ms * (1 + 0.02 * r.nextGaussian());
+      Map<String, Summary.Timing> timers =
+          p99Ms == 0
+              ? Map.of("join", new Summary.Timing(0, null, null, null, null, null, null))
+              : Map.of("join", new Summary.Timing(500, p99 / 3, p99 / 4, p99 / 2, p99, p99, p99));
+      runs.add(run(name + i, 0.85, 22.5, 830, 1.2, 0, Summary.FINISHED, timers));
+    }
+    return new Gate.Arm(name, runs);
+  }
+
+  @Test
+  void aScenarioTimerIsComparedOnceAToleranceNamesItAndThirtyPercentSlowerFails() {
+    Metric join = Metric.byKey("timers.join.p99");
+    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001);
+    Random r = new Random(5);
+    Gate.Arm base = withJoinTimer("base", 8, 10, r);
+    Gate.Arm head = withJoinTimer("head", 8, 13, r);
+
+    Report report = Gate.compare(base, head, named);
+    assertEquals(Verdict.FAILURE, metric(report, join).verdict(), report.toString());
+    assertEquals(Verdict.SUCCESS, metric(report, Metric.TTD_P99).verdict(), "TTD did not change");
+    assertEquals(Verdict.FAILURE, report.verdict());
+    assertEquals("ms", join.unit);
+    assertTrue(join.lowerIsBetter);
+
+    Report unnamed = Gate.compare(base, head, defaults());
+    assertTrue(
+        unnamed.comparisons().stream().noneMatch(c -> c.metric().key.startsWith("timers.")),
+        "only named timers are compared");
+    assertEquals(Verdict.SUCCESS, unnamed.verdict());
+  }
+
+  @Test
+  void aRunWithoutSamplesOfANamedTimerIsNotJudged() {
+    Metric join = Metric.byKey("timers.join.p99");
+    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001);
+    Random r = new Random(6);
+    Report report =
+        Gate.compare(withJoinTimer("base", 5, 10, r), withJoinTimer("head", 5, 0, r), named);
+    assertEquals(Verdict.NEUTRAL, report.verdict());
+    assertTrue(report.reason().contains("has no timers.join.p99"), report.reason());
+  }
+
+  @Test
+  void scenarioTimerStatisticsAreComparableButCountsAndCountersAreNot() {
+    assertEquals("timers.ping_rtt.p99_9", Metric.byKey("timers.ping_rtt.p99_9").key);
+    assertEquals(Metric.byKey("timers.a.p50"), Metric.byKey("timers.a.p50"));
+    assertEquals(null, Metric.byKey("timers.ping_rtt.count"));
+    assertEquals(null, Metric.byKey("timers.ping_rtt"));
+    assertEquals(null, Metric.byKey("timers.ping_rtt.p42"));
+    assertEquals(null, Metric.byKey("counters.pongs"));
+    assertEquals(Metric.TTD_P99, Metric.byKey("ttd.p99"));
   }
 
   private static Settings defaults() {

@@ -13,12 +13,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -128,16 +126,13 @@ final class CompareCommand implements Callable<Integer> {
     if (resamples < 100) {
       throw new SetupException("--resamples " + resamples + ": expected at least 100");
     }
-    Map<Metric, Double> tol = new EnumMap<>(Metric.class);
+    Map<Metric, Double> tol = new LinkedHashMap<>();
     for (String t : tolerances) {
       String[] kv = t.split("=", 2);
       Metric m = Metric.byKey(kv[0].trim());
       if (kv.length != 2 || m == null) {
         throw new SetupException(
-            "--tolerance "
-                + t
-                + ": expected METRIC=PERCENT with METRIC one of "
-                + Arrays.stream(Metric.values()).map(x -> x.key).collect(Collectors.joining(", ")));
+            "--tolerance " + t + ": expected METRIC=PERCENT with METRIC one of " + Metric.known());
       }
       try {
         tol.put(m, Settings.parseTolerance(kv[1]));

@@ -106,6 +106,9 @@ public final class ReportWriter {
     saturation(h, s.runner(), series);
     h.append("<div class=\"cols\"><div><h2>Messages</h2><table><tbody>");
     h.append(tr("sent", count(m.sent())));
+    if (m.expected() != m.sent()) {
+      h.append(tr("deliveries expected (one per room occupant)", count(m.expected())));
+    }
     h.append(tr("received on time (timed)", count(m.received())));
     h.append(tr("late (delayed or other run, not timed)", count(m.late())));
     h.append(tr("lost or in flight at end", count(m.lost())));
@@ -126,7 +129,35 @@ public final class ReportWriter {
     timingRow(h, "connect", s.connect());
     timingRow(h, "login", s.login());
     timingRow(h, "scheduling lag", s.lag());
+    s.timers()
+        .forEach(
+            (name, t) ->
+                timingRow(
+                    h,
+                    "<span title=\""
+                        + esc(s.metricDescriptions().getOrDefault(name, ""))
+                        + "\">"
+                        + esc(name)
+                        + "</span>",
+                    t));
     h.append("</tbody></table>");
+    if (!s.counters().isEmpty()) {
+      h.append("<h2>Counters</h2><table><thead><tr><th></th><th>total</th><th>per second</th>");
+      h.append("<th>meaning</th></tr></thead><tbody>");
+      s.counters()
+          .forEach(
+              (name, n) ->
+                  h.append("<tr><td>")
+                      .append(esc(name))
+                      .append("</td><td>")
+                      .append(count(n))
+                      .append("</td><td>")
+                      .append(s.durationS() > 0 ? num(Summary.round3(n / s.durationS())) : "–")
+                      .append("</td><td>")
+                      .append(esc(s.metricDescriptions().getOrDefault(name, "")))
+                      .append("</td></tr>"));
+      h.append("</tbody></table>");
+    }
     assertionsTable(h, s.assertions());
     actionsTable(h, s.actions());
     return h.toString();

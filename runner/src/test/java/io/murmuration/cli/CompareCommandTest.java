@@ -39,7 +39,8 @@ class CompareCommandTest {
         "lag_ms" : { "count" : 18000, "mean" : 0.274, "p50" : 0.201, "p90" : 0.512, "p99" : %.3f, "p99_9" : 3.676, "max" : 18.661 },
         "errors" : { "connect_refused" : 6, "timeout" : 37 },
         "errors_total" : 43,
-        "runner" : null
+        "runner" : null,
+        "timers_ms" : { "join" : { "count" : 500, "mean" : 3.1, "p50" : 2.5, "p90" : 5.2, "p99" : %.3f, "p99_9" : 12.4, "max" : 15.0 } }
       }
       """;
 
@@ -60,7 +61,8 @@ class CompareCommandTest {
               832.312 * perS * wobble,
               0.846 * ttd * wobble,
               22.528 * ttd * wobble,
-              lag));
+              lag,
+              10.0 * ttd * wobble));
     }
     return parent;
   }
@@ -152,6 +154,26 @@ class CompareCommandTest {
   }
 
   @Test
+  void aScenarioTimerNamedInAToleranceGetsItsOwnRowAndCanFailTheComparison() throws IOException {
+    Path base = arm("base", 8, 1, 1, 1.236);
+    Path head = arm("head", 8, 1.3, 1, 1.236);
+    Cli r =
+        Cli.murm(
+            "compare",
+            "--base",
+            base.toString(),
+            "--head",
+            head.toString(),
+            "--tolerance",
+            "timers.join.p99=10%");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(
+        r.out().lines().anyMatch(l -> l.startsWith("timers.join.p99") && l.endsWith("failure")),
+        r.out());
+    assertTrue(r.out().contains("timers.join.p99 (tolerance 10 %)"), r.out());
+  }
+
+  @Test
   void badInputIsOneLineAndExitCodeTwo() throws IOException {
     Path base = arm("base", 3, 1, 1, 1);
     Path empty = Files.createDirectories(dir.resolve("empty"));
@@ -163,7 +185,7 @@ class CompareCommandTest {
         Cli.murm("compare", "--base", dir.resolve("nope").toString(), "--head", base.toString()));
     assertError(
         "murm: --tolerance ttd.p95=5%: expected METRIC=PERCENT with METRIC one of ttd.p50,"
-            + " ttd.p99, messages_per_s",
+            + " ttd.p99, messages_per_s or a scenario timer's timers.<name>.p50|p90|p99|p99_9|mean|max",
         Cli.murm(
             "compare",
             "--base",

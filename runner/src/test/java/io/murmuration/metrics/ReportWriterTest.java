@@ -110,6 +110,23 @@ class ReportWriterTest {
   }
 
   @Test
+  void showsTheScenariosTimersAmongTheTimingsAndItsCountersWithTheirMeaning() {
+    Summary.Timing ping = run.summary.timers().get("ping_rtt");
+    assertTrue(
+        html.contains(
+            "<tr><td><span title=\"round trip of a XEP-0199 ping\">ping_rtt</span></td><td>"
+                + String.format(java.util.Locale.ROOT, "%,d", ping.count())),
+        html);
+    assertTrue(html.contains("<h2>Counters</h2>"), html);
+    assertTrue(
+        html.contains(
+            "<tr><td>pongs</td><td>"
+                + String.format(java.util.Locale.ROOT, "%,d", run.summary.counters().get("pongs"))),
+        html);
+    assertTrue(html.contains("<td>pings answered</td>"), html);
+  }
+
+  @Test
   void showsTheWholeRunPercentileTable() {
     for (String p : List.of("min", "p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99", "max")) {
       assertTrue(html.contains("<tr><td>" + p + "</td>"), p);

@@ -11,8 +11,6 @@ import io.murmuration.gate.Settings;
 import io.murmuration.scenario.ScenarioCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,7 +266,7 @@ public record RepoConfig(
       throw at(root, "gate.rounds", "must be 0 (head only) to 100, not " + rounds);
     }
     Settings d = Settings.defaults();
-    Map<Metric, Double> tolerances = new EnumMap<>(Metric.class);
+    Map<Metric, Double> tolerances = new LinkedHashMap<>();
     if (g.hasPath("tolerance")) {
       for (Map.Entry<String, ConfigValue> t : g.getConfig("tolerance").entrySet()) {
         String key = t.getKey().replace("\"", "");
@@ -280,7 +278,7 @@ public record RepoConfig(
                   + ": gate.tolerance: unknown metric '"
                   + key
                   + "'; known: "
-                  + String.join(", ", Arrays.stream(Metric.values()).map(x -> x.key).toList()));
+                  + Metric.known());
         }
         try {
           tolerances.put(m, Settings.parseTolerance(String.valueOf(t.getValue().unwrapped())));

@@ -60,7 +60,7 @@ class RepoConfigTest {
             scenarios = [ { scenario = one-to-one, duration = 60s, warm-up = 10s } ]
             gate {
               rounds = 8
-              tolerance { ttd.p99 = 15%, messages_per_s = 0.02 }
+              tolerance { ttd.p99 = 15%, messages_per_s = 0.02, timers.muc_join.p99 = 20% }
               alpha = 0.01
               max-lag = 25ms
               max-error-rate = 0.01
@@ -71,6 +71,11 @@ class RepoConfigTest {
     assertEquals(0.15, g.tolerance(io.murmuration.gate.Metric.TTD_P99), 1e-12);
     assertEquals(0.02, g.tolerance(io.murmuration.gate.Metric.MESSAGES_PER_S), 1e-12);
     assertEquals(0.05, g.tolerance(io.murmuration.gate.Metric.TTD_P50), 1e-12, "default kept");
+    assertEquals(
+        0.20,
+        g.tolerance(io.murmuration.gate.Metric.byKey("timers.muc_join.p99")),
+        1e-12,
+        "a scenario timer named is compared too");
     assertEquals(0.01, g.alpha(), 1e-12);
     assertEquals(25.0, g.maxLagMs(), 1e-12);
     assertEquals(0.01, g.maxErrorRate(), 1e-12);
@@ -90,7 +95,7 @@ class RepoConfigTest {
     String head = "start = \"run\"\nscenarios = [ { scenario = one-to-one } ]\n";
     assertEquals(
         "loadtest.conf:3: gate.tolerance: unknown metric 'ttd.p95'; known: ttd.p50, ttd.p99,"
-            + " messages_per_s",
+            + " messages_per_s or a scenario timer's timers.<name>.p50|p90|p99|p99_9|mean|max",
         error(head + "gate { tolerance { ttd.p95 = 5% } }\n"));
     assertEquals(
         "loadtest.conf:3: gate.tolerance.ttd.p50: expected a percentage above 0 and below 100,"
