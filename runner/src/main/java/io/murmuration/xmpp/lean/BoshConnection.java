@@ -49,7 +49,10 @@ import javax.xml.stream.XMLStreamException;
  * those given while all are busy are queued and sent together in the next body. Every body carries
  * the next {@code rid}. After SASL success the stream restart is a body with {@code
  * xmpp:restart='true'} and nothing else. {@link #closeStream()} sends {@code type='terminate'}
- * (with anything still queued); its answer counts as the server's end of stream.
+ * (with anything still queued) once the server has answered every request that carried stanzas (an
+ * empty request makes it answer the one it holds): ejabberd 23 may drop or delay a stanza whose
+ * request is still open when the session ends. The terminate's answer counts as the server's end of
+ * stream.
  *
  * <p><b>Losing the session.</b> An HTTP status other than 200, a connection closed while it carries
  * a request, a request unanswered for {@code wait} + {@value #MARGIN_SECONDS} s, or a {@code
@@ -89,6 +92,7 @@ final class BoshConnection implements Connection, StreamParser.Handler {
   private int requests = 1; // until the server says
   private int waitSeconds = WAIT_SECONDS;
   private int inFlight;
+  private int payloadInFlight;
   private boolean restartPending;
   private boolean terminatePending;
   private boolean terminateSent;
@@ -184,7 +188,7 @@ final class BoshConnection implements Connection, StreamParser.Handler {
       try {
         loop.execute(this::close);
       } catch (RejectedExecutionException e) {
-        connections.forEach(HttpConnection::drop); // the loop is gone: its channels with it
+        List.copyOf(connections).forEach(HttpConnection::drop); // the loop is gone: drop them
       }
       return;
     }
@@ -192,10 +196,9 @@ final class BoshConnection implements Connection, StreamParser.Handler {
       return;
     }
     ended = true;
-    for (HttpConnection connection : connections) {
-      connection.drop();
-    }
+    List<HttpConnection> all = new ArrayList<>(connections); // each leaves the list as it closes
     connections.clear();
+    all.forEach(HttpConnection::drop);
     queued.clear();
     Throwable why = cause;
     loop.execute(() -> owner.closed(this, why)); // after the caller is done, as a channel would
@@ -226,6 +229,12 @@ final class BoshConnection implements Connection, StreamParser.Handler {
                 .append("'/>")
                 .toString());
       } else if (terminatePending) {
+        if (payloadInFlight > 0) { // terminate only once the server has answered every stanza
+          if (inFlight == payloadInFlight) {
+            send(bodyStart(0).append("/>").toString()); // makes it answer the one it holds
+          }
+          return;
+        }
         terminateSent = true;
         terminating = send(withPayload(bodyStart(64).append(" type='terminate'")));
       } else if (!queued.isEmpty()) {
@@ -259,23 +268,26 @@ final class BoshConnection implements Connection, StreamParser.Handler {
    * connection that carries it.
    */
   private HttpConnection send(String body) {
+    boolean payload = !body.endsWith("/>");
     inFlight++;
+    payloadInFlight += payload ? 1 : 0;
     for (HttpConnection connection : connections) {
       if (!connection.busy) {
-        connection.post(body);
+        connection.post(body, payload);
         return connection;
       }
     }
     HttpConnection fresh = new HttpConnection();
     connections.add(fresh);
     fresh.open();
-    fresh.post(body);
+    fresh.post(body, payload);
     return fresh;
   }
 
   /** A response arrived: parses its body, hands on what it holds, and sends what is due. */
   private void answered(FullHttpResponse response, HttpConnection from, long readAtNanos) {
     inFlight--;
+    payloadInFlight -= from.payload ? 1 : 0;
     receivedAtNanos = readAtNanos;
     if (!response.status().equals(HttpResponseStatus.OK)) {
       fail(new IOException("HTTP " + response.status() + " from " + hostHeader + path));
@@ -412,7 +424,10 @@ final class BoshConnection implements Connection, StreamParser.Handler {
       return ready;
     }
 
-    void post(String body) {
+    private boolean payload;
+
+    void post(String body, boolean carriesPayload) {
+      payload = carriesPayload;
       busy = true;
       if (ready.isSuccess()) {
         write(body);
