@@ -3,20 +3,20 @@
 # all, for each N given (default: 2000 10000). Prints, per N, what the runner cost and what it
 # measured, from the run's summary.json (the runner samples its own CPU, RSS and threads every
 # second; "steady" = the intervals when every user was connected).
-#   bench/one-to-one.sh [N ...]        env: RATE (1000), DURATION (60s), ARRIVAL (250), TRANSPORT (lean)
+#   bench/one-to-one.sh [N ...]        env: RATE (1000), DURATION (60s), ARRIVAL (250), CLIENT (lean), TRANSPORT (tcp: or ws, bosh, mix)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rate="${RATE:-1000}"; duration="${DURATION:-60s}"; arrival="${ARRIVAL:-250}"; transport="${TRANSPORT:-lean}"
+rate="${RATE:-1000}"; duration="${DURATION:-60s}"; arrival="${ARRIVAL:-250}"; client="${CLIENT:-lean}"; transport="${TRANSPORT:-tcp}"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
 command -v jq >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -q jq >/dev/null; } || { echo "bench: needs jq: apt-get install -y jq" >&2; exit 2; }
 
 runs="$here/runs/bench"; mkdir -p "$runs"
 rows=()
 for n in "${sizes[@]}"; do
-  echo "bench: N=$n, $rate msg/s, $duration, transport $transport" >&2
+  echo "bench: N=$n, $rate msg/s, $duration, client $client over $transport" >&2
   log="$runs/bench-$n.log"
   "$here/murm" demo --users "$n" --message-rate "$rate" --arrival-rate "$arrival" --duration "$duration" \
-      --transport "$transport" --runs-dir "$runs" --quiet > "$log" 2>&1 || true
+      --client "$client" --transport "$transport" --runs-dir "$runs" --quiet > "$log" 2>&1 || true
   folder="$(sed -n 's/^run folder: //p' "$log" | tail -n 1)"
   [ -n "$folder" ] && [ -f "$folder/summary.json" ] || { echo "bench: N=$n produced no summary, see $log" >&2; tail -5 "$log" >&2; continue; }
   rows+=("$(jq -r --arg n "$n" '[ $n, .users.peak,

@@ -7,12 +7,12 @@
 # over the process's whole life). Logins/s: ejabberd's session count (HTTP API) sampled every 0.2 s;
 # it is capped by ARRIVAL — raise ARRIVAL to find the login capacity. TTD: Tsung's xmpp_msg_latency samples (fullstats backend),
 # Murmuration's summary.json.
-#   bench/vs-tsung.sh [N ...]    env: RATE (1000), DURATION (60), ARRIVAL (250), TRANSPORT (lean),
+#   bench/vs-tsung.sh [N ...]    env: RATE (1000), DURATION (60), ARRIVAL (250), CLIENT (lean),
 #                                     TOOLS ("tsung murmuration")
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rate="${RATE:-1000}"; duration="${DURATION:-60}"; arrival="${ARRIVAL:-250}"
-transport="${TRANSPORT:-lean}"; tools="${TOOLS:-tsung murmuration}"
+client="${CLIENT:-lean}"; tools="${TOOLS:-tsung murmuration}"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
 for pkg in tsung jq curl; do
   command -v "$pkg" >/dev/null && continue
@@ -121,10 +121,10 @@ XML
   fi
 
   if [[ " $tools " == *" murmuration "* ]]; then
-    echo "bench: N=$n — Murmuration ($transport)" >&2
+    echo "bench: N=$n — Murmuration ($client, tcp)" >&2
     sessions "$api" "$work/murm-$n.sessions" & watcher=$!
     "$here/murm" run one-to-one --target "127.0.0.1:$port" --users "$n" --arrival-rate "$arrival" \
-        --duration "$(( duration + ramp ))s" --transport "$transport" --runs-dir "$work" --quiet \
+        --duration "$(( duration + ramp ))s" --client "$client" --runs-dir "$work" --quiet \
         -Pmessages=0 -Pinterval="${interval_ms}ms" > "$work/murm-$n.out" 2>&1 &
     pid=$!
     : > "$work/murm-$n.proc"; sample "$pid" "$work/murm-$n.proc" &
@@ -134,7 +134,7 @@ XML
     if [ -n "$folder" ] && [ -f "$folder/summary.json" ]; then
       s="$folder/summary.json"
       got="$(jq '.messages.received + .messages.late' "$s")"
-      rows+=("murmuration-$transport $n $(login_rate "$work/murm-$n.sessions" "$n") $(( $(peak "$work/murm-$n.proc" 1) / n )) $(awk -v t="$(last "$work/murm-$n.proc" 3)" -v c="$clk" -v d="$got" 'BEGIN{ if (d>0) printf "%.0f", t*1e6/c/d; else print "-"}') $(peak "$work/murm-$n.proc" 2) $(jq -r '[.ttd_ms.p50, .ttd_ms.p90, .ttd_ms.p99, .ttd_ms.p99_9, .messages.sent, '"$got"', .messages.lost] | map(tostring) | join(" ")' "$s")")
+      rows+=("murmuration-$client $n $(login_rate "$work/murm-$n.sessions" "$n") $(( $(peak "$work/murm-$n.proc" 1) / n )) $(awk -v t="$(last "$work/murm-$n.proc" 3)" -v c="$clk" -v d="$got" 'BEGIN{ if (d>0) printf "%.0f", t*1e6/c/d; else print "-"}') $(peak "$work/murm-$n.proc" 2) $(jq -r '[.ttd_ms.p50, .ttd_ms.p90, .ttd_ms.p99, .ttd_ms.p99_9, .messages.sent, '"$got"', .messages.lost] | map(tostring) | join(" ")' "$s")")
     else
       echo "bench: Murmuration wrote no summary, see $work/murm-$n.out" >&2
     fi

@@ -55,9 +55,16 @@ final class DemoCommand implements Callable<Integer> {
   double arrivalRate;
 
   @Option(
-      names = "--transport",
+      names = "--client",
       defaultValue = "lean",
-      description = "XMPP client: lean or smack (default: ${DEFAULT-VALUE})")
+      description = "XMPP client: lean or smack (TCP only) (default: ${DEFAULT-VALUE})")
+  String client;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "tcp",
+      description =
+          "wire: tcp, ws (WebSocket), bosh or mix (all three by id % 3) (default: ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--quiet", description = "no live view")
@@ -91,6 +98,13 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
+    XmppSettings.Transport wires;
+    try { // before the server starts: a wrong flag costs nothing
+      wires = XmppSettings.Transport.parse(transport);
+      XmppSettings.checkClient(client, wires);
+    } catch (IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
     out.println("demo: starting a local ejabberd (loopback only)…");
     try (LocalEjabberd server = startEjabberd()) {
       output = output.withTagDefault("sut_version", server.version());
@@ -116,7 +130,10 @@ final class DemoCommand implements Callable<Integer> {
                   false,
                   "PLAIN",
                   Duration.ofSeconds(10),
-                  transport),
+                  client,
+                  wires,
+                  server.webSocketUrl(false),
+                  server.boshUrl(false)),
               accounts,
               List.of(
                   Assertion.parse("messages.delivered_ratio >= 0.999"),

@@ -60,7 +60,7 @@ final class Execution {
               settings.xmpp().endpoints().stream()
                   .map(a -> a.getHostString() + ":" + a.getPort())
                   .collect(Collectors.joining(", ")),
-              settings.xmpp().transport(),
+              settings.xmpp().transport().flag(),
               Instant.now(),
               settings.warmUp());
       out.printf(

@@ -177,10 +177,31 @@ final class RunCommand implements Callable<Integer> {
   String connectTimeout;
 
   @Option(
-      names = "--transport",
+      names = "--client",
       defaultValue = "lean",
-      description = "XMPP client: lean (event loops) or smack (default: ${DEFAULT-VALUE})")
+      description =
+          "XMPP client: lean (event loops) or smack (TCP only) (default: ${DEFAULT-VALUE})")
+  String client;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "tcp",
+      description =
+          "wire: tcp, ws (WebSocket), bosh, or mix (users spread over all three by id % 3)"
+              + " (default: ${DEFAULT-VALUE})")
   String transport;
+
+  @Option(
+      names = "--ws-url",
+      paramLabel = "URL",
+      description = "WebSocket endpoint for --transport ws or mix, e.g. ws://127.0.0.1:5280/ws")
+  String wsUrl;
+
+  @Option(
+      names = "--bosh-url",
+      paramLabel = "URL",
+      description = "BOSH endpoint for --transport bosh or mix, e.g. http://127.0.0.1:5280/bosh")
+  String boshUrl;
 
   @Option(
       names = "--assert",
@@ -281,7 +302,10 @@ final class RunCommand implements Callable<Integer> {
               tlsVerify,
               saslMechanism(sasl),
               duration("--connect-timeout", connectTimeout),
-              transport);
+              client.trim().toLowerCase(Locale.ROOT),
+              XmppSettings.Transport.parse(transport),
+              url("--ws-url", wsUrl),
+              url("--bosh-url", boshUrl));
       Accounts acc =
           new Accounts(
               Accounts.Mode.parse(accounts),
@@ -326,6 +350,18 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           flag + " '" + text + "' is not a duration: write e.g. 250ms, 5s, 2m, 1h");
+    }
+  }
+
+  /** {@code text} as a URL, or null when not given. */
+  static URI url(String flag, String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return new URI(text.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(flag + " '" + text + "' is not a URL: " + e.getReason());
     }
   }
 

@@ -6,6 +6,7 @@ import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalProsody;
 import io.murmuration.sut.LocalServer;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -94,12 +95,37 @@ final class ServerCommand implements Callable<Integer> {
       if (server instanceof LocalEjabberd ejabberd) {
         out.printf("HTTP API (mod_http_api, loopback only): %s%n", ejabberd.httpApi());
       }
-      out.printf(
-          "run against it with: ./murm run one-to-one --target %s --domain %s %s%n",
-          target, server.domain(), accounts);
+      String run = "./murm run one-to-one --target " + target + " --domain " + server.domain();
+      out.printf("run against it with: %s %s%n", run, accounts);
+      printOtherWires(server, run, accounts);
       out.println("Ctrl-C stops it");
       new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
       return ExitCode.OK.code;
+    }
+  }
+
+  /** The run flags for WebSocket, BOSH and a mix of all three, with TLS where the server has it. */
+  private void printOtherWires(LocalServer server, String run, String accounts) {
+    URI ws;
+    URI bosh;
+    String tls = null;
+    if (server instanceof LocalEjabberd ejabberd) {
+      ws = ejabberd.webSocketUrl(false);
+      bosh = ejabberd.boshUrl(false);
+      tls = "--ws-url " + ejabberd.webSocketUrl(true) + " --bosh-url " + ejabberd.boshUrl(true);
+    } else if (server instanceof LocalProsody prosody) {
+      ws = prosody.webSocketUrl();
+      bosh = prosody.boshUrl();
+    } else {
+      return;
+    }
+    out.printf("  over WebSocket: %s --transport ws --ws-url %s %s%n", run, ws, accounts);
+    out.printf("  over BOSH:      %s --transport bosh --bosh-url %s %s%n", run, bosh, accounts);
+    out.printf(
+        "  all three (id %% 3): %s --transport mix --ws-url %s --bosh-url %s %s%n",
+        run, ws, bosh, accounts);
+    if (tls != null) {
+      out.printf("  with TLS (self-signed, add --tls-verify=false): %s%n", tls);
     }
   }
 

@@ -19,9 +19,12 @@ final class EjabberdConfig {
    * <p>What the shipped scenarios need is on: MUC (XEP-0045, rooms archived), MAM (XEP-0313, every
    * message archived), PubSub with PEP (XEP-0060, XEP-0163; {@code mod_caps} for +notify), stream
    * management (XEP-0198, sessions resumable for 300 s), and the HTTP listener serves WebSocket
-   * (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh} beside the HTTP API.
+   * (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh} beside the HTTP API; a second
+   * HTTP listener on {@code httpsPort} serves both over TLS (wss, https), with the certificate that
+   * STARTTLS uses.
    */
-  static String yaml(String domain, int c2sPort, int httpPort, Path pem, Path folder) {
+  static String yaml(
+      String domain, int c2sPort, int httpPort, int httpsPort, Path pem, Path folder) {
     return """
         hosts:
           - "%1$s"
@@ -49,6 +52,15 @@ final class EjabberdConfig {
             backlog: 4096
             request_handlers:
               /api: mod_http_api
+              /bosh: mod_bosh
+              /ws: ejabberd_http_ws
+          -
+            port: %6$d
+            ip: "127.0.0.1"
+            module: ejabberd_http
+            tls: true
+            backlog: 4096
+            request_handlers:
               /bosh: mod_bosh
               /ws: ejabberd_http_ws
 
@@ -116,7 +128,7 @@ final class EjabberdConfig {
           mod_stream_mgmt:
             resume_timeout: 300
         """
-        .formatted(domain, c2sPort, httpPort, pem, folder);
+        .formatted(domain, c2sPort, httpPort, pem, folder, httpsPort);
   }
 
   /**

@@ -44,12 +44,19 @@ public final class LocalEjabberd implements LocalServer {
   private final Path folder;
   private final InetSocketAddress c2s;
   private final URI httpApi;
+  private final int httpsPort;
   private final ServerProcess process;
   private final EjabberdHttpApi api;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalEjabberd(
-      Options options, Path folder, InetSocketAddress c2s, URI httpApi, ServerProcess process) {
+      Options options,
+      Path folder,
+      InetSocketAddress c2s,
+      URI httpApi,
+      int httpsPort,
+      ServerProcess process) {
+    this.httpsPort = httpsPort;
     this.options = options;
     this.folder = folder;
     this.c2s = c2s;
@@ -97,7 +104,7 @@ public final class LocalEjabberd implements LocalServer {
             logs.resolve("console.log"),
             pidFile,
             options.folder() == null && !options.keepFolder());
-    LocalEjabberd server = new LocalEjabberd(options, folder, c2s, httpApi, process);
+    LocalEjabberd server = new LocalEjabberd(options, folder, c2s, httpApi, ports[3], process);
     try {
       server.process.awaitReady(
           server.c2s, server.domain(), server::apiAnswers, options.startTimeout(), server::logTail);
@@ -131,6 +138,25 @@ public final class LocalEjabberd implements LocalServer {
     } catch (IllegalStateException e) {
       return null;
     }
+  }
+
+  /**
+   * The WebSocket endpoint (RFC 7395): {@code ws://127.0.0.1:HTTP/ws}, or with {@code tls} the
+   * HTTPS listener's {@code wss://127.0.0.1:HTTPS/ws} (self-signed certificate).
+   */
+  public URI webSocketUrl(boolean tls) {
+    return URI.create(
+        (tls ? "wss://127.0.0.1:" + httpsPort : "ws://127.0.0.1:" + httpApi.getPort()) + "/ws");
+  }
+
+  /**
+   * The BOSH endpoint (XEP-0206): {@code http://127.0.0.1:HTTP/bosh}, or with {@code tls} {@code
+   * https://127.0.0.1:HTTPS/bosh} (self-signed certificate).
+   */
+  public URI boshUrl(boolean tls) {
+    return URI.create(
+        (tls ? "https://127.0.0.1:" + httpsPort : "http://127.0.0.1:" + httpApi.getPort())
+            + "/bosh");
   }
 
   /** Base URL of the HTTP API, e.g. {@code http://127.0.0.1:PORT/api}. */
@@ -208,16 +234,16 @@ public final class LocalEjabberd implements LocalServer {
   }
 
   /**
-   * c2s, HTTP and Erlang distribution ports: all free, or the given c2s port and two free others
-   * (never the c2s port itself, which is free too until the server binds it).
+   * c2s, HTTP, Erlang distribution and HTTPS ports: all free, or the given c2s port and three free
+   * others (never the c2s port itself, which is free too until the server binds it).
    */
   private static int[] ports(int c2sPort) {
     if (c2sPort == 0) {
-      return FreePorts.pick(3);
+      return FreePorts.pick(4);
     }
     int[] others =
-        java.util.stream.IntStream.of(FreePorts.pick(3)).filter(p -> p != c2sPort).toArray();
-    return new int[] {c2sPort, others[0], others[1]};
+        java.util.stream.IntStream.of(FreePorts.pick(4)).filter(p -> p != c2sPort).toArray();
+    return new int[] {c2sPort, others[0], others[1], others[2]};
   }
 
   /** Writes config, ctl config, certificate, inetrc; returns the ejabberdctl script to run. */
@@ -229,7 +255,7 @@ public final class LocalEjabberd implements LocalServer {
       Path pem = Certificates.selfSigned(folder, domain).combined(folder.resolve("server.pem"));
       write(
           folder.resolve("ejabberd.yml"),
-          EjabberdConfig.yaml(domain, ports[0], ports[1], pem, folder));
+          EjabberdConfig.yaml(domain, ports[0], ports[1], ports[3], pem, folder));
       write(folder.resolve("ejabberdctl.cfg"), EjabberdConfig.ctlConfig(folder, ports[2]));
       write(folder.resolve("inetrc"), "{lookup,[\"file\",\"native\"]}.\n");
       if (runAs.switchesUser()) {

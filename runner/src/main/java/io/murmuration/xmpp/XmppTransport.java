@@ -13,15 +13,19 @@ public interface XmppTransport extends AutoCloseable {
   @Override
   void close();
 
-  /** Picks the transport named by {@link XmppSettings#transport()}. */
+  /**
+   * Picks the implementation named by {@link XmppSettings#client()} ({@code --client}); the lean
+   * one speaks every {@link XmppSettings.Wire}, Smack's TCP only (the settings refuse anything
+   * else).
+   */
   static XmppTransport create(XmppSettings settings) {
     keepTheJdkStaxParser();
-    return switch (settings.transport()) {
+    return switch (settings.client()) {
       case "smack" -> new SmackTransport(settings);
       case "lean" -> new io.murmuration.xmpp.lean.LeanTransport(settings);
       default ->
           throw new IllegalArgumentException(
-              "unknown XMPP transport '" + settings.transport() + "': use smack or lean");
+              "unknown XMPP client '" + settings.client() + "': use smack or lean");
     };
   }
 

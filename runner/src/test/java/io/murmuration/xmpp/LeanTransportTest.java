@@ -11,18 +11,18 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The transport contract for {@code --transport lean}, and what only the lean transport promises.
+ * The transport contract for {@code --client lean} on TCP, and what only the lean client promises.
  */
 class LeanTransportTest extends XmppTransportContractTest {
   @Override
-  String transport() {
+  String client() {
     return "lean";
   }
 
   @Test
   void servesAHundredSessionsFromNoMoreThreadsThanCores(LocalEjabberd ejabberd) {
     int first = registered(ejabberd, 100);
-    try (XmppTransport transport = XmppTransport.create(using(ejabberd.xmppSettings()))) {
+    try (XmppTransport transport = XmppTransport.create(using(ejabberd))) {
       List<XmppClient> clients = new ArrayList<>();
       List<CompletableFuture<?>> logins = new ArrayList<>();
       for (int id = first; id < first + 100; id++) {

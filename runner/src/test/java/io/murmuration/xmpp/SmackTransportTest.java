@@ -1,9 +1,9 @@
 package io.murmuration.xmpp;
 
-/** The transport contract for {@code --transport smack}. */
+/** The transport contract for {@code --client smack}, which speaks TCP only. */
 class SmackTransportTest extends XmppTransportContractTest {
   @Override
-  String transport() {
+  String client() {
     return "smack";
   }
 }

@@ -29,7 +29,7 @@ class OneToOneRunTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"lean", "smack"})
-  void deliversEveryMessageOfABucketedRunAndTimesEachOne(String transport, LocalEjabberd ejabberd)
+  void deliversEveryMessageOfABucketedRunAndTimesEachOne(String client, LocalEjabberd ejabberd)
       throws Exception {
     int first = LocalServersExtension.freshUserIds(40);
     Cli run =
@@ -54,8 +54,8 @@ class OneToOneRunTest {
             "-Pmessages=5",
             "-Pinterval=200ms",
             "-Plinger=2s",
-            "--transport",
-            transport,
+            "--client",
+            client,
             "--runs-dir",
             runs.toString(),
             "--quiet",

@@ -19,7 +19,7 @@ class ServerKilledMidRunTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"lean", "smack"})
-  void theRunEndsOnItsOwnReportsLostConnectionsAndExitsThree(String transport) throws Exception {
+  void theRunEndsOnItsOwnReportsLostConnectionsAndExitsThree(String client) throws Exception {
     try (LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults())) {
       long started = System.nanoTime();
       CompletableFuture<Cli> running =
@@ -41,8 +41,8 @@ class ServerKilledMidRunTest {
                       "-Pbucket_size=4",
                       "-Pmessages=0",
                       "-Pinterval=100ms",
-                      "--transport",
-                      transport,
+                      "--client",
+                      client,
                       "--runs-dir",
                       runs.toString(),
                       "--quiet"));

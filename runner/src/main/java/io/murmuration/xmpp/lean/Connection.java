@@ -1,140 +1,69 @@
 package io.murmuration.xmpp.lean;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Future;
 import java.util.function.Function;
-import javax.xml.stream.XMLStreamException;
 
 /**
- * One TCP connection's end of the pipeline: takes the receive time of each read, feeds the bytes to
- * the {@link StreamParser} and passes what it finds, TLS handshake results and the closing of the
- * channel to its {@link Owner}; writes whole elements, each with one write and flush.
+ * One user's XMPP stream on one wire, as a {@link Session} drives it: {@link TcpConnection} (RFC
+ * 6120), {@link WebSocketConnection} (RFC 7395) or {@link BoshConnection} (XEP-0124/0206). The
+ * session speaks in stream terms — open, restart, one element, close — and each wire frames them
+ * its own way; what arrives comes back to the {@link Owner} as parsed top-level elements, each with
+ * the {@link System#nanoTime()} of the read that completed it, taken before parsing.
  *
- * <p>Not thread-safe: used on its channel's event loop only (except {@link #close()}).
+ * <p>Not thread-safe: every method except {@link #close()} runs on the session's event loop, and so
+ * do the owner's callbacks.
  */
-final class Connection extends ChannelInboundHandlerAdapter implements StreamParser.Handler {
+interface Connection {
 
   /** What a connection reports, on its event loop. */
   interface Owner {
+    /** The server opened (or, on WebSocket, reopened) its stream. */
     void streamOpened(Connection connection);
 
     /** A top-level element, read at {@code receivedAtNanos} ({@link System#nanoTime()}). */
     void element(Connection connection, XmlElement element, long receivedAtNanos);
 
+    /** The server ended its stream ({@code </stream:stream>}, {@code <close/>}, terminate). */
     void streamClosed(Connection connection);
 
-    /** The TLS handshake finished; {@code failure} is null when it succeeded. */
+    /** The STARTTLS handshake finished; {@code failure} is null when it succeeded. */
     void tlsDone(Connection connection, Throwable failure);
 
-    /** The channel closed; {@code cause} is the error that closed it, or null. */
+    /**
+     * The connection is gone, once and for all (also one that never connected); {@code cause} is
+     * the error that ended it, or null.
+     */
     void closed(Connection connection, Throwable cause);
   }
 
-  private final Owner owner;
-  private final StreamParser parser = new StreamParser(this);
-
-  /** Written once on the event loop; read by {@link #close()} from any thread. */
-  private volatile Channel channel;
-
-  private long receivedAtNanos;
-  private Throwable cause;
-
-  Connection(Owner owner) {
-    this.owner = owner;
-  }
-
   /**
-   * Binds this handler's state to {@code channel}; its closing (also of a channel that never
-   * connected) is reported to the owner once.
+   * Starts connecting. The future succeeds when the wire can carry the stream's first bytes (TCP:
+   * the socket is connected; WebSocket: TLS when {@code wss} and the upgrade are done; BOSH: the
+   * first HTTP connection, with TLS when {@code https}, is up) and fails with what prevented it.
+   * Either way {@link Owner#closed} follows once the connection ends.
    */
-  void attach(Channel channel) {
-    this.channel = channel;
-    channel.closeFuture().addListener(f -> owner.closed(this, cause));
-  }
+  Future<?> connect();
 
-  /** Writes {@code xml} whole and flushes it; errors close the channel (see exceptionCaught). */
-  void write(String xml) {
-    if (channel != null && channel.isActive()) {
-      channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), xml), channel.voidPromise());
-    }
-  }
+  /** Whether this wire negotiates TLS inside the stream (STARTTLS): TCP only. */
+  boolean hasStartTls();
 
-  /** Puts TLS under the stream, before anything else in the pipeline. */
-  void startTls(Function<ByteBufAllocator, SslHandler> tls) {
-    parser.restart();
-    channel.pipeline().addFirst("tls", tls.apply(channel.alloc()));
-  }
+  /** Opens the client's stream: the stream header, WebSocket's {@code <open/>}, BOSH's session. */
+  void openStream();
 
-  /** The next bytes start a new XML document (after STARTTLS or SASL success). */
-  void restartParser() {
-    parser.restart();
-  }
+  /** Starts the stream over after STARTTLS or SASL success: the parser too expects a new one. */
+  void restartStream();
 
-  /** Closes the channel; thread-safe and idempotent. */
-  void close() {
-    if (channel != null) {
-      channel.close();
-    }
-  }
+  /** Sends one top-level element, whole. */
+  void write(String xml);
 
-  /** Remembers why the channel is about to close, unless a reason is known already. */
-  private void failWith(Throwable reason) {
-    if (cause == null) {
-      cause = reason;
-    }
-  }
+  /** Ends the client's stream politely; the server's answer ends in {@link Owner#streamClosed}. */
+  void closeStream();
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf bytes = (ByteBuf) msg;
-    receivedAtNanos = System.nanoTime(); // once per read, before parsing: for all stanzas in it
-    try {
-      parser.feed(bytes.nioBuffer());
-    } catch (XMLStreamException e) {
-      failWith(new XMLStreamException("the server sent bad XML: " + e.getMessage(), e));
-      ctx.close();
-    } catch (RuntimeException e) { // a bug in handling what arrived: end the session, say why
-      failWith(new IllegalStateException("handling the server's XML failed: " + e, e));
-      ctx.close();
-    } finally {
-      bytes.release();
-    }
-  }
+  /** Puts TLS under the stream (after {@code <proceed/>}); TCP only. */
+  void startTls(Function<ByteBufAllocator, SslHandler> tls);
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof SslHandshakeCompletionEvent handshake) {
-      if (!handshake.isSuccess()) {
-        failWith(handshake.cause());
-      }
-      owner.tlsDone(this, handshake.isSuccess() ? null : handshake.cause());
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-    failWith(e);
-    ctx.close();
-  }
-
-  @Override
-  public void streamOpened(XmlElement header) {
-    owner.streamOpened(this);
-  }
-
-  @Override
-  public void element(XmlElement element) {
-    owner.element(this, element, receivedAtNanos);
-  }
-
-  @Override
-  public void streamClosed() {
-    owner.streamClosed(this);
-  }
+  /** Drops the connection now, without a closing handshake; any thread, idempotent. */
+  void close();
 }

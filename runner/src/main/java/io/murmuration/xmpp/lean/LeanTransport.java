@@ -20,6 +20,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The {@link XmppTransport} on a few Netty event-loop threads shared by all its connections ({@code
- * --transport lean}). See the package documentation for the design.
+ * --client lean}), over TCP, WebSocket or BOSH as {@link XmppSettings#wireFor} says per user. See
+ * the package documentation for the design.
  *
  * <p>Thread-safe: {@link #open} may be called from any thread; each client is pinned to one event
  * loop, chosen round-robin. {@link #close()} drops every connection at once and stops the threads.
@@ -59,7 +61,7 @@ public final class LeanTransport implements XmppTransport {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
-    this.tls = settings.tls() == XmppSettings.Tls.DISABLED ? null : sslContext(settings);
+    this.tls = sslContext(settings); // for STARTTLS, wss and https alike
   }
 
   @Override
@@ -77,9 +79,57 @@ public final class LeanTransport implements XmppTransport {
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
   }
 
-  /** Opens a TCP connection for {@code userId} on {@code loop}, with {@code handler} on it. */
+  /** A connection for {@code userId} on the wire {@link XmppSettings#wireFor} gives it. */
+  Connection newConnection(int userId, EventLoop loop, Connection.Owner owner) {
+    return switch (settings.wireFor(userId)) {
+      case TCP -> new TcpConnection(owner, this, userId, loop, settings.domain());
+      case WS ->
+          new WebSocketConnection(
+              owner,
+              this,
+              userId,
+              loop,
+              settings.wsUrl(),
+              settings.domain(),
+              settings.connectTimeout().toMillis());
+      case BOSH -> new BoshConnection(owner, this, userId, loop, settings);
+    };
+  }
+
+  /** Where user {@code userId} connects to, for messages: {@code host:port}. */
+  String where(int userId) {
+    return switch (settings.wireFor(userId)) {
+      case TCP -> {
+        InetSocketAddress endpoint = settings.endpointFor(userId);
+        yield endpoint.getHostString() + ":" + endpoint.getPort();
+      }
+      case WS -> settings.wsUrl().getHost() + ":" + port(settings.wsUrl());
+      case BOSH -> settings.boshUrl().getHost() + ":" + port(settings.boshUrl());
+    };
+  }
+
+  /** Whether {@code url} asks for TLS ({@code wss}, {@code https}). */
+  static boolean secure(URI url) {
+    String scheme = url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    return scheme.equals("wss") || scheme.equals("https");
+  }
+
+  /** The port of {@code url}, or its scheme's default. */
+  static int port(URI url) {
+    return url.getPort() > 0 ? url.getPort() : secure(url) ? 443 : 80;
+  }
+
+  /** Opens a TCP connection to the c2s endpoint of {@code userId}, with {@code handler} on it. */
   ChannelFuture connect(int userId, EventLoop loop, ChannelHandler handler) {
-    InetSocketAddress endpoint = settings.endpointFor(userId);
+    return connect(settings.endpointFor(userId), userId, loop, handler);
+  }
+
+  /**
+   * Opens a TCP connection to {@code endpoint} for {@code userId} (from its source address, if any)
+   * on {@code loop}, with {@code handler} on it.
+   */
+  ChannelFuture connect(
+      InetSocketAddress endpoint, int userId, EventLoop loop, ChannelHandler handler) {
     InetAddress source = settings.sourceFor(userId);
     Bootstrap connection = bootstrap.clone(loop).handler(handler);
     return source == null
@@ -87,14 +137,17 @@ public final class LeanTransport implements XmppTransport {
         : connection.connect(endpoint, new InetSocketAddress(source, 0));
   }
 
-  /** A TLS handler for a client of the XMPP domain, verifying the server when configured. */
-  SslHandler newTlsHandler(io.netty.buffer.ByteBufAllocator allocator, int port) {
-    SslHandler handler = tls.newHandler(allocator, settings.domain(), port);
+  /**
+   * A TLS handler for a client of {@code host} (the XMPP domain for STARTTLS, the URL's host for
+   * wss and https), verifying that the server's certificate is trusted and names {@code host} when
+   * configured.
+   */
+  SslHandler newTlsHandler(io.netty.buffer.ByteBufAllocator allocator, String host, int port) {
+    SslHandler handler = tls.newHandler(allocator, host, port);
     if (settings.verifyTls()) {
       SSLEngine engine = handler.engine();
       SSLParameters parameters = engine.getSSLParameters();
-      parameters.setEndpointIdentificationAlgorithm(
-          "HTTPS"); // the certificate must name the domain
+      parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
       engine.setSSLParameters(parameters);
     }
     handler.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());

@@ -57,6 +57,7 @@ final class Negotiation {
   private final String who;
   private final String where;
   private final Link link;
+  private final boolean startTlsWire;
   private Step step = Step.FEATURES;
   private boolean secured;
   private boolean authenticated;
@@ -71,6 +72,7 @@ final class Negotiation {
       String password,
       String who,
       String where,
+      boolean startTlsWire,
       Link link) {
     this.purpose = purpose;
     this.settings = settings;
@@ -78,6 +80,7 @@ final class Negotiation {
     this.password = password;
     this.who = who;
     this.where = where;
+    this.startTlsWire = startTlsWire;
     this.link = link;
   }
 
@@ -159,7 +162,7 @@ final class Negotiation {
 
   private void onFeatures(XmlElement features) {
     XmlElement starttls = features.child("starttls", Xml.TLS);
-    if (!secured) {
+    if (!secured && startTlsWire) { // WebSocket and BOSH: TLS comes from the URL's scheme
       if (starttls != null && settings.tls() != XmppSettings.Tls.DISABLED) {
         step = Step.TLS_PROCEED;
         link.write("<starttls xmlns='" + Xml.TLS + "'/>");

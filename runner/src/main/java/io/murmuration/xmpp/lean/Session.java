@@ -5,10 +5,9 @@ import io.murmuration.xmpp.Account;
 import io.murmuration.xmpp.XmppClient.Listener;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,13 +21,14 @@ import org.slf4j.LoggerFactory;
  * The state machine behind one {@link LeanClient}: its connection, negotiation, session and
  * closing, confined to one Netty event loop.
  *
- * <p><b>States.</b> {@code IDLE} (no connection) → {@code CONNECTING} (TCP) → {@code NEGOTIATING}
- * (stream, STARTTLS, SASL, bind: a {@link Negotiation}) → {@code READY} → {@code CLOSING} (our
- * {@code </stream:stream>} sent, or a failed attempt being closed) → {@code IDLE}. An {@link
- * Attempt} (connect or register) asked for while {@code CLOSING} waits for {@code IDLE}; a
- * registration ends in {@code CLOSING} and completes once the connection is closed. Stanzas sent
- * while a login is under way are held until the session is ready; otherwise a stanza that cannot be
- * sent is reported to {@link Listener#onSendFailed}.
+ * <p><b>States.</b> {@code IDLE} (no connection) → {@code CONNECTING} (TCP, WebSocket upgrade or
+ * first BOSH connection: {@link Connection#connect()}) → {@code NEGOTIATING} (stream, STARTTLS,
+ * SASL, bind: a {@link Negotiation}) → {@code READY} → {@code CLOSING} (our end of stream sent, or
+ * a failed attempt being closed) → {@code IDLE}. An {@link Attempt} (connect or register) asked for
+ * while {@code CLOSING} waits for {@code IDLE}; a registration ends in {@code CLOSING} and
+ * completes once the connection is closed. Stanzas sent while a login is under way are held until
+ * the session is ready; otherwise a stanza that cannot be sent is reported to {@link
+ * Listener#onSendFailed}.
  *
  * <p><b>Threads.</b> Not thread-safe: every method except {@link #abort()} must run on {@code
  * loop}; {@link LeanClient} posts them there.
@@ -81,9 +81,8 @@ final class Session implements Negotiation.Link, Connection.Owner {
     this.settings = settings;
     this.account = account;
     this.who = settings.jid(account.username());
-    InetSocketAddress endpoint = settings.endpointFor(account.userId());
-    this.where = endpoint.getHostString() + ":" + endpoint.getPort();
-    this.port = endpoint.getPort();
+    this.where = transport.where(account.userId());
+    this.port = settings.endpointFor(account.userId()).getPort();
     this.listener = listener;
     this.loop = loop;
     this.inbox = new Inbox(listener, who);
@@ -143,16 +142,22 @@ final class Session implements Negotiation.Link, Connection.Owner {
     state = State.CONNECTING;
     attempt = next;
     lossCause = null;
+    Connection opened = transport.newConnection(account.userId(), loop, this);
     negotiation =
         new Negotiation(
-            next.purpose(), settings, account.username(), account.password(), who, where, this);
-    Connection opened = new Connection(this);
+            next.purpose(),
+            settings,
+            account.username(),
+            account.password(),
+            who,
+            where,
+            opened.hasStartTls(),
+            this);
     connection = opened;
     current = opened;
     transport.started(this);
     next.connecting();
-    ChannelFuture connected = transport.connect(account.userId(), loop, opened);
-    opened.attach(connected.channel()); // reports the close even if connect failed already
+    Future<?> connected = opened.connect(); // its closing is reported even if connect fails
     armTimer();
     connected.addListener(
         f -> {
@@ -160,13 +165,16 @@ final class Session implements Negotiation.Link, Connection.Owner {
             return; // given up meanwhile
           }
           if (!f.isSuccess()) {
-            fail(negotiation.cannotConnect(f.cause()));
+            fail(
+                StreamErrors.isTls(f.cause())
+                    ? StreamErrors.tls(where, f.cause())
+                    : negotiation.cannotConnect(f.cause()));
             return;
           }
           next.tcpConnected();
           state = State.NEGOTIATING;
           armTimer();
-          opened.write(Xml.streamHeader(settings.domain()));
+          opened.openStream();
         });
   }
 
@@ -193,10 +201,10 @@ final class Session implements Negotiation.Link, Connection.Owner {
     }
   }
 
-  /** Sends {@code </stream:stream>}, and closes the channel if the server does not in time. */
+  /** Ends our stream, and closes the connection if the server does not in time. */
   private void closeStream() {
     state = State.CLOSING;
-    connection.write(Xml.STREAM_END);
+    connection.closeStream();
     Connection closingNow = connection;
     cancelTimer();
     timer = loop.schedule(closingNow::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -212,14 +220,13 @@ final class Session implements Negotiation.Link, Connection.Owner {
   @Override
   public void startTls() {
     armTimer();
-    connection.startTls(allocator -> transport.newTlsHandler(allocator, port));
+    connection.startTls(allocator -> transport.newTlsHandler(allocator, settings.domain(), port));
   }
 
   @Override
   public void restartStream() {
     armTimer();
-    connection.restartParser();
-    connection.write(Xml.streamHeader(settings.domain()));
+    connection.restartStream();
   }
 
   @Override
@@ -276,10 +283,10 @@ final class Session implements Negotiation.Link, Connection.Owner {
     if (from != connection) {
       return;
     }
-    if (state == State.READY) {
+    if (state == State.READY && lossCause == null) { // a stream error before it says more
       lossCause =
           new XmppException("connection-lost", "the server at " + where + " ended the stream");
-      connection.write(Xml.STREAM_END);
+      connection.closeStream();
     }
     if (state == State.NEGOTIATING) {
       fail(negotiation.stalled("the server ended the stream"));

@@ -38,6 +38,33 @@ public final class Xml {
         .toString();
   }
 
+  /** RFC 7395's stream opening for {@code domain}: one WebSocket frame, no XML declaration. */
+  static String open(String domain) {
+    StringBuilder xml = new StringBuilder(120);
+    xml.append("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='");
+    escapeAttribute(xml, domain);
+    return xml.append("' version='1.0' xml:lang='en'/>").toString();
+  }
+
+  /**
+   * {@code stanza} with {@code xmlns='jabber:client'} on its root unless it names a namespace:
+   * inside a BOSH {@code <body/>} the default namespace is BOSH's own (XEP-0206), and a WebSocket
+   * frame has no enclosing stream to inherit one from (RFC 7395, 3.3.3). Negotiation elements name
+   * theirs already.
+   */
+  static String inClientNamespace(String stanza) {
+    int nameEnd = 1;
+    while (nameEnd < stanza.length() && " \t\r\n/>".indexOf(stanza.charAt(nameEnd)) < 0) {
+      nameEnd++;
+    }
+    int tagEnd = stanza.indexOf('>');
+    String startTag = tagEnd < 0 ? stanza : stanza.substring(0, tagEnd);
+    if (startTag.contains("xmlns=") || startTag.contains("xmlns =")) {
+      return stanza;
+    }
+    return stanza.substring(0, nameEnd) + " xmlns='" + CLIENT + "'" + stanza.substring(nameEnd);
+  }
+
   /**
    * A message of {@code type} ({@code chat} or {@code groupchat}) with a body and, unless {@code
    * stamp} is null, the {@code <ttd/>} element.

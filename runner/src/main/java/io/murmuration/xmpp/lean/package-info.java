@@ -1,6 +1,6 @@
 /**
- * The lean XMPP transport ({@code --transport lean}): all connections of a run on a few Netty
- * event-loop threads, with no Smack connection per user.
+ * The lean XMPP client ({@code --client lean}): all connections of a run on a few Netty event-loop
+ * threads, with no Smack connection per user, over TCP, WebSocket or BOSH ({@code --transport}).
  *
  * <h2>Why</h2>
  *
@@ -12,13 +12,20 @@
  * <h2>Shape</h2>
  *
  * <pre>
- * LeanTransport ── NioEventLoopGroup(cores), Bootstrap (TCP_NODELAY), SslContext; live sessions
+ * LeanTransport ── NioEventLoopGroup(cores), Bootstrap (TCP_NODELAY), SslContext; live sessions;
+ *   │               picks each user's Connection by XmppSettings.wireFor(id)
  *   └─ LeanClient × N ── thread-safe front: checks arguments, builds stanza strings, posts to the loop
  *        └─ Session ── state machine on one event loop: IDLE → CONNECTING → NEGOTIATING → READY → CLOSING
  *             ├─ Attempt      ── one connect() or register(): its stage, timings, stanzas held meanwhile
- *             ├─ Connection   ── Netty handler: receive time per read, StreamParser, whole-element writes
+ *             ├─ Connection   ── the stream on one wire: open, restart, write one element, close
+ *             │    ├─ TcpConnection       ── RFC 6120: stream header, STARTTLS, one write per element
+ *             │    ├─ WebSocketConnection ── RFC 7395: HTTP upgrade (subprotocol xmpp), &lt;open/&gt;,
+ *             │    │                         one text frame per element, &lt;close/&gt;; wss for TLS
+ *             │    ├─ BoshConnection      ── XEP-0124/0206: ≤ requests keep-alive HTTP connections,
+ *             │    │                         rid/sid, long poll, batching, restart, terminate; https
+ *             │    ├─ ReadClock           ── first handler of WebSocket/HTTP pipelines: time per read
  *             │    └─ StreamParser ── Aalto async parser → one XmlElement per top-level element
- *             ├─ Negotiation  ── STARTTLS, SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077
+ *             ├─ Negotiation  ── STARTTLS (TCP), SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077
  *             └─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
  * Xml ── builds and escapes what is sent; StreamErrors ── error conditions and messages
  * </pre>
@@ -29,16 +36,34 @@
  * public methods post a task to that loop and return (stanzas are built into strings first, on the
  * caller's thread), so nothing ever blocks a caller or an event loop, and calls take effect in call
  * order. Listener callbacks and the completion of the returned stages run on the event loop: they
- * must not block. Timers (IQ and negotiation time-outs, the closing grace period) are the event
- * loop's own scheduled tasks, so there is no other thread.
+ * must not block. Timers (IQ and negotiation time-outs, the closing grace period, BOSH's response
+ * time-out) are the event loop's own scheduled tasks, so there is no other thread. A BOSH user's
+ * two HTTP connections live on its session's event loop too.
+ *
+ * <h2>Wires</h2>
+ *
+ * The {@link io.murmuration.xmpp.lean.Session} and {@link io.murmuration.xmpp.lean.Negotiation} are
+ * the same on every wire; a {@link io.murmuration.xmpp.lean.Connection} frames the stream.
+ * WebSocket: each frame is one element, fed to one parser that was first given a stream header of
+ * its own, so {@code <open/>} and {@code <close/>} arrive as elements and the SASL restart is just
+ * a new {@code <open/>}. BOSH: each HTTP response body is parsed as one document; one request is
+ * always held by the server, stanzas go out in requests of their own while fewer than {@code
+ * requests} are open and are batched into one body otherwise; a disconnect sends {@code
+ * type='terminate'} once every request with stanzas has been answered. Stanzas sent on WebSocket
+ * and BOSH get {@code xmlns='jabber:client'} on their root (Prosody needs it on WebSocket, XEP-0206
+ * asks it in BOSH bodies). TLS is STARTTLS on TCP ({@code --tls}) and the URL's scheme on the
+ * others ({@code wss}, {@code https}); {@code verifyTls} means the same on all: trusted and naming
+ * the host (the XMPP domain on TCP, the URL's host otherwise), or anything goes. Errors have the
+ * same kinds and words on every wire; {@code where} is the c2s endpoint or the URL's host and port.
  *
  * <h2>Bytes in</h2>
  *
- * Each read takes {@link java.lang.System#nanoTime()} once, before the chunk is parsed; every
- * stanza completed by that chunk carries this time as its receive time (so a stanza split over two
- * reads gets the time of the read that completed it). Aalto's non-blocking parser is fed the read
- * buffer as it is (no copy) and keeps any incomplete token itself, so a chunk may end anywhere,
- * also inside a multi-byte UTF-8 character. Each top-level element becomes a small {@link
+ * Each read takes {@link java.lang.System#nanoTime()} once, before the chunk is parsed (on
+ * WebSocket and BOSH in {@link io.murmuration.xmpp.lean.ReadClock}, before TLS and the HTTP
+ * codecs); every stanza completed by that chunk carries this time as its receive time (so a stanza
+ * split over two reads gets the time of the read that completed it). Aalto's non-blocking parser is
+ * fed the read buffer as it is (no copy) and keeps any incomplete token itself, so a chunk may end
+ * anywhere, also inside a multi-byte UTF-8 character. Each top-level element becomes a small {@link
  * io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link
  * io.murmuration.scenario.Stanza#xml()}, is written back from that tree only when a stanza is
  * handed to scenario code (not for chat messages). After STARTTLS and SASL success the parser is
@@ -58,7 +83,8 @@
  * disco#info requests are answered and, like every IQ request, also passed to {@code onStanza};
  * other IQ requests are not answered. Errors have the kinds and wording of {@code SmackErrors}. One
  * difference: {@link io.murmuration.xmpp.XmppClient.ConnectTimes#tcpNanos()} is the TCP connect
- * alone and {@code loginNanos} all the rest (stream, TLS, SASL, bind), see {@link
+ * alone (on WebSocket: TCP, TLS for wss and the HTTP upgrade; on BOSH: the first HTTP connection,
+ * with TLS for https) and {@code loginNanos} all the rest (stream, TLS, SASL, bind), see {@link
  * io.murmuration.xmpp.lean.LeanClient#connect()}.
  *
  * <h2>Aalto and Smack in one JVM</h2>
@@ -74,6 +100,14 @@
  * No back-pressure: a stanza is queued in Netty's outbound buffer however slowly the server reads
  * (Smack would block the sending user instead). No stream management (XEP-0198), compression, SASL
  * mechanisms other than PLAIN and SCRAM-SHA-1, SASLprep of non-ASCII passwords, DNS SRV lookup or
- * channel binding. With TLS, the receive time is taken after the record is decrypted.
+ * channel binding. With STARTTLS on TCP, the receive time is taken after the record is decrypted
+ * (on WebSocket and BOSH before). WebSocket: no compression extension, no pings of our own (the
+ * server's are answered by Netty), fragmented frames are joined up to 1 MiB. BOSH: no XEP-0124
+ * pause, polling-only sessions, key sequencing, or retransmission of a lost request (a lost HTTP
+ * connection while it carries a request ends the session as {@code connection-lost}); {@code hold}
+ * is always 1, {@code wait} 60 s; the HTTP connections are plain HTTP/1.1 keep-alive, no
+ * pipelining. ejabberd 23 does not answer a {@code terminate} before authentication (after an
+ * in-band registration): the closing grace period of 2 s ends such a session; and it may route a
+ * BOSH session's last stanzas after the session has ended.
  */
 package io.murmuration.xmpp.lean;
