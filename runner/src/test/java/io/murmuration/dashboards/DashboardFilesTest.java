@@ -217,6 +217,11 @@ class DashboardFilesTest {
     assertEquals(List.of("count"), unknownNames("SELECT \"count\" FROM \"run\"", schema));
     assertEquals(
         List.of("measurement intervals"), unknownNames("SELECT \"x\" FROM \"intervals\"", schema));
+    // a field of the other measurement of a shared table
+    assertEquals(List.of("per_s"), unknownNames("SELECT \"per_s\" FROM \"timer\"", schema));
+    assertEquals(
+        List.of("total"),
+        unknownNames("SELECT \"total\" FROM \"run_timer\" WHERE \"name\" =~ /x/", schema));
     assertEquals(
         List.of(),
         unknownNames(
@@ -225,9 +230,12 @@ class DashboardFilesTest {
   }
 
   @Test
-  void theSchemaReadFromTheMetricsDocumentHasItsFourMeasurements() {
+  void theSchemaReadFromTheMetricsDocumentHasItsEightMeasurements() {
     MetricsSchema schema = schema();
-    assertEquals(Set.of("interval", "errors", "run", "event"), schema.measurements().keySet());
+    assertEquals(
+        Set.of(
+            "interval", "errors", "run", "timer", "counter", "run_timer", "run_counter", "event"),
+        schema.measurements().keySet());
     assertTrue(
         schema.tags().containsAll(Set.of("run_id", "scenario", "repo", "branch", "pr", "arm")));
     assertTrue(schema.measurements().get("interval").containsAll(Set.of("ttd_p99_ms", "users")));
@@ -235,6 +243,49 @@ class DashboardFilesTest {
     assertTrue(schema.measurements().get("run").containsAll(Set.of("state", "msg_per_s", "lost")));
     assertTrue(schema.measurements().get("event").containsAll(Set.of("type", "title", "text")));
     assertFalse(schema.measurements().get("run").contains("finished"), "values are not names");
+    // the scenario's metrics: one table for two measurements, each row naming its own fields
+    assertEquals(
+        Set.of("name", "count", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"),
+        schema.measurements().get("timer"));
+    assertEquals(Set.of("name", "count", "per_s"), schema.measurements().get("counter"));
+    assertEquals(
+        Set.of("name", "count", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"),
+        schema.measurements().get("run_timer"));
+    assertEquals(Set.of("name", "total"), schema.measurements().get("run_counter"));
+  }
+
+  @Test
+  void aRepeatedPanelRepeatsOverAMultiValuedVariableThatItsTitleAndQueriesUse() throws IOException {
+    int repeated = 0;
+    for (Path file : dashboardFiles()) {
+      JsonNode dashboard = DashboardQueries.read(file);
+      Map<String, JsonNode> variables = DashboardQueries.variables(dashboard);
+      for (JsonNode panel : DashboardQueries.panels(dashboard)) {
+        String repeat = panel.path("repeat").asText("");
+        if (repeat.isEmpty()) {
+          continue;
+        }
+        repeated++;
+        String where = file + " panel " + panel.path("title");
+        JsonNode variable = variables.get(repeat);
+        assertTrue(variable != null, where + ": repeats over $" + repeat + ", not a variable");
+        assertTrue(
+            variable.path("multi").asBoolean() || variable.path("includeAll").asBoolean(),
+            where + ": $" + repeat + " has one value only, nothing to repeat over");
+        assertTrue(
+            DashboardQueries.references(panel.path("title").asText()).contains(repeat),
+            where + ": the title names the copy's $" + repeat);
+        for (JsonNode target : panel.path("targets")) {
+          assertTrue(
+              DashboardQueries.references(target.path("query").asText()).contains(repeat),
+              where + " " + target.path("refId") + ": the query uses $" + repeat);
+        }
+        assertTrue(
+            Set.of("h", "v").contains(panel.path("repeatDirection").asText()),
+            where + ": repeatDirection h or v");
+      }
+    }
+    assertTrue(repeated > 0, "the scenario's timers are shown by repeated panels");
   }
 
   /**
@@ -272,18 +323,24 @@ class DashboardFilesTest {
     }
   }
 
-  /** A value for every variable: "All" where allowed, two made-up values if multi, else one. */
+  /**
+   * A value for every variable: "All" where allowed, two made-up values if multi, else one; and two
+   * made-up options of each, for panels repeated over an "All".
+   */
   static Context sampleContext(JsonNode dashboard) {
     Map<String, List<String>> values = new HashMap<>();
+    Map<String, List<String>> options = new HashMap<>();
     DashboardQueries.variables(dashboard)
         .forEach(
-            (name, variable) ->
-                values.put(
-                    name,
-                    variable.path("includeAll").asBoolean()
-                        ? List.of(DashboardQueries.ALL)
-                        : variable.path("multi").asBoolean() ? List.of("x", "y") : List.of("x")));
-    return new Context(0, 1, "5s", values);
+            (name, variable) -> {
+              values.put(
+                  name,
+                  variable.path("includeAll").asBoolean()
+                      ? List.of(DashboardQueries.ALL)
+                      : variable.path("multi").asBoolean() ? List.of("x", "y") : List.of("x"));
+              options.put(name, List.of("x", "y"));
+            });
+    return new Context(0, 1, "5s", values, options);
   }
 
   private static JsonNode yaml(String path) throws IOException {

@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  *   <li>a template variable inside a regex literal ({@code =~ /^$repo$/}) → its values
  *       regex-escaped, several as {@code (a|b)}, "All" as the variable's {@code allValue};
  *   <li>a template variable anywhere else ({@code "run_id" = '$run'}) → its value as it is; a
- *       multi-valued or "All" value there is an error, as it would match nothing in Grafana.
+ *       multi-valued or "All" value there is an error, as it would match nothing in Grafana;
+ *   <li>a panel repeated over a variable ({@code "repeat": "timer"}) → one copy per value of the
+ *       variable, "All" standing for every option of it, each copy with that one value (its title
+ *       too), as Grafana repeats panels.
  * </ul>
  *
  * <p>A variable that is neither defined by the dashboard nor a Grafana built-in is an error.
@@ -66,8 +69,16 @@ public final class DashboardQueries {
    * @param source where it is, e.g. {@code panel "Users" A}, {@code variable repo}
    * @param raw the query as written in the dashboard
    * @param expanded the query as Grafana would send it
+   * @param variables the values of the variables it was expanded with: in a repeated panel's copy,
+   *     the repeat variable has the copy's one value
    */
-  public record Query(String dashboard, Kind kind, String source, String raw, String expanded) {
+  public record Query(
+      String dashboard,
+      Kind kind,
+      String source,
+      String raw,
+      String expanded,
+      Map<String, List<String>> variables) {
     @Override
     public String toString() {
       return dashboard + " " + source + ": " + expanded;
@@ -79,11 +90,30 @@ public final class DashboardQueries {
    *
    * @param interval {@code $__interval}, e.g. {@code 5s} (s, m or h)
    * @param variables values of template variables; {@link #ALL} for "All"
+   * @param options the options a variable offers (its query's answer), for a panel repeated over it
+   *     while it is "All"
    */
   public record Context(
-      long fromMs, long toMs, String interval, Map<String, List<String>> variables) {
+      long fromMs,
+      long toMs,
+      String interval,
+      Map<String, List<String>> variables,
+      Map<String, List<String>> options) {
     public Context {
       variables = Map.copyOf(variables);
+      options = Map.copyOf(options);
+    }
+
+    /** A context without options: no panel may repeat over an "All" variable. */
+    public Context(long fromMs, long toMs, String interval, Map<String, List<String>> variables) {
+      this(fromMs, toMs, interval, variables, Map.of());
+    }
+
+    /** This context with {@code name} set to the one value {@code value}. */
+    Context with(String name, String value) {
+      Map<String, List<String>> changed = new HashMap<>(variables);
+      changed.put(name, List.of(value));
+      return new Context(fromMs, toMs, interval, changed, options);
     }
 
     long intervalMs() {
@@ -140,7 +170,8 @@ public final class DashboardQueries {
                 Kind.VARIABLE,
                 "variable " + variable.path("name").asText(),
                 raw,
-                expand(raw, definitions, context)));
+                expand(raw, definitions, context),
+                context.variables()));
       }
     }
     for (JsonNode annotation : dashboard.path("annotations").path("list")) {
@@ -151,21 +182,56 @@ public final class DashboardQueries {
               Kind.ANNOTATION,
               "annotation \"" + annotation.path("name").asText() + "\"",
               raw,
-              expand(raw, definitions, context)));
+              expand(raw, definitions, context),
+              context.variables()));
     }
     for (JsonNode panel : panels(dashboard)) {
-      for (JsonNode target : panel.path("targets")) {
-        String raw = target.path("query").asText();
-        queries.add(
-            new Query(
-                uid,
-                Kind.PANEL,
-                "panel \"" + panel.path("title").asText() + "\" " + target.path("refId").asText(),
-                raw,
-                expand(raw, definitions, context)));
+      for (Context copy : copies(panel, definitions, context)) {
+        String title = panel.path("title").asText();
+        if (copy != context) {
+          title = expand(title, definitions, copy);
+        }
+        for (JsonNode target : panel.path("targets")) {
+          String raw = target.path("query").asText();
+          queries.add(
+              new Query(
+                  uid,
+                  Kind.PANEL,
+                  "panel \"" + title + "\" " + target.path("refId").asText(),
+                  raw,
+                  expand(raw, definitions, copy),
+                  copy.variables()));
+        }
       }
     }
     return queries;
+  }
+
+  /**
+   * The contexts of a panel's copies: {@code context} itself for a panel that does not repeat; for
+   * one repeated over a variable, one per value chosen (per option when "All" is), that variable
+   * set to the one value — none when there is nothing to repeat over, as in Grafana.
+   */
+  static List<Context> copies(JsonNode panel, Map<String, JsonNode> definitions, Context context) {
+    String repeat = panel.path("repeat").asText("");
+    if (repeat.isEmpty()) {
+      return List.of(context);
+    }
+    if (!definitions.containsKey(repeat)) {
+      throw new IllegalArgumentException(
+          "panel " + panel.path("title") + " repeats over $" + repeat + ", not a variable");
+    }
+    List<String> values = context.variables().get(repeat);
+    if (values == null || values.isEmpty()) {
+      throw new IllegalArgumentException("no value given for $" + repeat);
+    }
+    if (values.equals(List.of(ALL))) {
+      values = context.options().get(repeat);
+      if (values == null) {
+        throw new IllegalArgumentException("no options given for $" + repeat + " (All) to repeat");
+      }
+    }
+    return values.stream().map(v -> context.with(repeat, v)).toList();
   }
 
   /** The dashboard's panels, those inside rows included; rows themselves are left out. */
@@ -173,6 +239,9 @@ public final class DashboardQueries {
     List<JsonNode> panels = new ArrayList<>();
     for (JsonNode panel : dashboard.path("panels")) {
       if (panel.path("type").asText().equals("row")) {
+        if (!panel.path("repeat").asText("").isEmpty()) {
+          throw new IllegalArgumentException("a repeated row is not supported: " + panel);
+        }
         panel.path("panels").forEach(panels::add);
       } else {
         panels.add(panel);

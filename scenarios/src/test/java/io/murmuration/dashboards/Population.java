@@ -6,7 +6,9 @@ import java.util.Set;
 
 /**
  * What is in InfluxDB for {@link DashboardQueriesTest}: every run, within [fromMs, toMs]. Each run
- * has one {@code event} point of each of its event types.
+ * has one {@code event} point of each of its event types, a {@code timer} and a {@code counter}
+ * point of each of its scenario's timers and counters every 5 s, and, when it has ended, one {@code
+ * run_timer} and {@code run_counter} point of each.
  */
 record Population(long fromMs, long toMs, List<Run> runs) {
   /**
@@ -18,6 +20,11 @@ record Population(long fromMs, long toMs, List<Run> runs) {
    * @param ended whether it has ended (and so has a {@code run} point)
    * @param errorKinds kinds of its {@code errors} points
    * @param eventTypes types of its {@code event} points
+   * @param timers the scenario's timers by name (the {@code name} tag of its {@code timer} and
+   *     {@code run_timer} points), each with the fields of its {@code run_timer} point ({@code
+   *     count}, {@code p99_ms}, …), as {@code timers_ms} of summary.json has them
+   * @param counters the scenario's counters by name, each with its total over the run (the {@code
+   *     total} of its {@code run_counter} point)
    */
   record Run(
       Map<String, String> tags,
@@ -25,7 +32,9 @@ record Population(long fromMs, long toMs, List<Run> runs) {
       long endMs,
       boolean ended,
       Set<String> errorKinds,
-      Set<String> eventTypes) {
+      Set<String> eventTypes,
+      Map<String, Map<String, Double>> timers,
+      Map<String, Long> counters) {
     String id() {
       return tags.get("run_id");
     }

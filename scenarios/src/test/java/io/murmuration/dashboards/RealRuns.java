@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,8 @@ import java.util.Set;
  * ejabberd, written by the runner with {@code --influx} and {@code --tag}. Two runs of {@code main}
  * with different commits, the base and head arms of pull request 42, and a command-line run without
  * repository tags in which two of eight users cannot log in (so it has {@code errors} points and
- * ends {@code failed}).
+ * ends {@code failed}). Every run writes the one-to-one scenario's own timer {@code bucket_wait}
+ * and counter {@code bucket_short}; in the failed run, the last bucket starts short of users.
  */
 final class RealRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,6 +149,43 @@ final class RealRuns {
         Instant.parse(summary.get("ended_at").asText()).toEpochMilli(),
         true,
         Set.copyOf(errorKinds),
-        Set.copyOf(events));
+        Set.copyOf(events),
+        timers(summary.path("timers_ms")),
+        counters(summary.path("counters")));
+  }
+
+  /**
+   * {@code timers_ms} of summary.json as the fields of {@code run_timer} points: {@code count}, and
+   * each statistic as {@code <stat>_ms} ({@code p99_9} as {@code p999_ms}); none without samples.
+   */
+  private static Map<String, Map<String, Double>> timers(JsonNode timersMs) {
+    Map<String, Map<String, Double>> timers = new LinkedHashMap<>();
+    timersMs
+        .fields()
+        .forEachRemaining(
+            timer -> {
+              Map<String, Double> fields = new LinkedHashMap<>();
+              timer
+                  .getValue()
+                  .fields()
+                  .forEachRemaining(
+                      stat -> {
+                        if (!stat.getValue().isNull()) {
+                          String field =
+                              stat.getKey().equals("count")
+                                  ? "count"
+                                  : stat.getKey().replace("p99_9", "p999") + "_ms";
+                          fields.put(field, stat.getValue().asDouble());
+                        }
+                      });
+              timers.put(timer.getKey(), Map.copyOf(fields));
+            });
+    return Map.copyOf(timers);
+  }
+
+  private static Map<String, Long> counters(JsonNode counters) {
+    Map<String, Long> totals = new LinkedHashMap<>();
+    counters.fields().forEachRemaining(c -> totals.put(c.getKey(), c.getValue().asLong()));
+    return Map.copyOf(totals);
   }
 }
