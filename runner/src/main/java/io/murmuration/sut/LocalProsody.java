@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * HTTP), epoll with a 4,096 backlog, plain password storage, unencrypted PLAIN allowed, STARTTLS
  * offered with a self-signed certificate, in-band registration open without throttling (that is how
  * its users get accounts: each before its login, or all at once with {@link #registerUsers}),
- * offline storage on, no rate limits.
+ * offline storage on, no rate limits; message archive (XEP-0313, every chat message archived) and
+ * multi-user chat (XEP-0045) on {@code conference.<domain>}, whose new rooms stay locked until
+ * their creator configures them.
  *
  * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current
  * user. Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
@@ -168,7 +170,7 @@ public final class LocalProsody implements LocalServer {
         network_backend = "epoll"
         network_settings = { tcp_backlog = 4096 }
 
-        modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "offline", "posix" }
+        modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "offline", "posix", "mam" }
         modules_disabled = { "s2s" }
 
         authentication = "internal_plain"
@@ -180,6 +182,8 @@ public final class LocalProsody implements LocalServer {
         limits = { c2s = { rate = "1000mb/s", burst = "10s" } }
 
         VirtualHost "%1$s"
+
+        Component "conference.%1$s" "muc"
         """
         .formatted(domain, c2sPort, folder);
   }

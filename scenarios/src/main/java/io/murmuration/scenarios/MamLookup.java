@@ -174,30 +174,21 @@ public final class MamLookup implements Scenario {
     }
 
     void query(String after) {
+      String form =
+          "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>%s"
+                  .formatted(MAM)
+              + "</value></field><field var='with'><value>%s</value></field><field var='start'>"
+                  .formatted(partner)
+              + "<value>%s</value></field></x>".formatted(since);
+      String page =
+          "<set xmlns='http://jabber.org/protocol/rsm'><max>%d</max>%s</set>"
+              .formatted(
+                  user.param(PAGE_SIZE), after == null ? "" : "<after>" + after + "</after>");
       user.iq(
-          "<iq type='set'><query xmlns='"
-              + MAM
-              + "' queryid='"
-              + queryId
-              + "'>"
-              + "<x xmlns='jabber:x:data' type='submit'>"
-              + "<field var='FORM_TYPE' type='hidden'><value>"
-              + MAM
-              + "</value></field>"
-              + "<field var='with'><value>"
-              + partner
-              + "</value></field>"
-              + "<field var='start'><value>"
-              + since
-              + "</value></field></x>"
-              + "<set xmlns='http://jabber.org/protocol/rsm'><max>"
-              + user.param(PAGE_SIZE)
-              + "</max>"
-              + (after == null ? "" : "<after>" + after + "</after>")
-              + "</set>"
-              + "</query></iq>",
+          "<iq type='set'><query xmlns='%s' queryid='%s'>%s%s</query></iq>"
+              .formatted(MAM, queryId, form, page),
           user.param(QUERY_TIMEOUT),
-          page,
+          MamLookup.this.page,
           this::onPage);
     }
 

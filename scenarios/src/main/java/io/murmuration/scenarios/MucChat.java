@@ -123,7 +123,7 @@ public final class MucChat implements Scenario {
 
     Member(User user, List<Integer> group) {
       this.user = user;
-      String domain = user.jid(user.id()).substring(user.jid(user.id()).indexOf('@') + 1);
+      String domain = user.jid(user.id()).replaceFirst(".*@", "");
       room = "room-" + Collections.min(group) + "@conference." + domain;
       self = room + "/u" + user.id();
       members = group.size();
@@ -147,12 +147,8 @@ public final class MucChat implements Scenario {
 
     void enter() {
       user.sendStanza(
-          "<presence to='"
-              + self
-              + "'><x xmlns='"
-              + MUC
-              + "'><history maxstanzas='0'/></x>"
-              + "</presence>");
+          "<presence to='%s'><x xmlns='%s'><history maxstanzas='0'/></x></presence>"
+              .formatted(self, MUC));
     }
 
     void onPresence(Stanza p) {
@@ -181,13 +177,10 @@ public final class MucChat implements Scenario {
         joinStart = 0;
       }
       if (codes.contains("201")) {
-        user.iq(
-            "<iq type='set' to='"
-                + room
-                + "'><query xmlns='"
-                + MUC
-                + "#owner'>"
-                + "<x xmlns='jabber:x:data' type='submit'/></query></iq>",
+        user.iq( // accept the default configuration: an instant room
+            "<iq type='set' to='%s'><query xmlns='%s#owner'><x xmlns='jabber:x:data' type='submit'/>"
+                    .formatted(room, MUC)
+                + "</query></iq>",
             user.param(ROOM_WAIT),
             null,
             reply -> {});

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalProsody;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.net.InetSocketAddress;
@@ -80,5 +81,11 @@ class MamLookupRunTest {
             "http-api",
             "--http-api",
             ejabberd.httpApi().toString()));
+  }
+
+  @Test
+  void prosodyArchivesAndPagesTheSameWay(LocalProsody prosody) throws Exception {
+    assertEveryUserReadItsWholeConversationPageByPage(
+        fivePairs(prosody.c2s(), prosody.domain(), "--accounts", "register"));
   }
 }

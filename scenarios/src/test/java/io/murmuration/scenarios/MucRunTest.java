@@ -83,4 +83,18 @@ class MucRunTest {
     // configured
     assertEquals(0, run.summary().at("/counters/muc_join_retries").asLong());
   }
+
+  @org.junit.jupiter.api.Test
+  void onProsodyWhoseNewRoomsStayLockedUntilConfiguredEveryPostStillReachesEveryOccupant(
+      io.murmuration.sut.LocalProsody prosody) throws Exception {
+    Cli run =
+        threeRoomsOfFive(
+            prosody.c2s(),
+            prosody.domain(),
+            "--accounts",
+            "register",
+            "--runs-dir",
+            runs.toString());
+    assertEveryPostReachedEveryOccupant(run);
+  }
 }
