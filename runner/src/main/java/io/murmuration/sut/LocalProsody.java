@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * mod_bosh}) on {@code /http-bind}, no TLS there (no s2s); epoll with a 4,096 backlog, plain
  * password storage, unencrypted PLAIN allowed, STARTTLS offered with a self-signed certificate,
  * in-band registration open without throttling (that is how its users get accounts: each before its
- * login, or all at once with {@link #registerUsers}), offline storage on, no rate limits.
+ * login, or all at once with {@link #registerUsers}), offline storage on, no rate limits; message
+ * archive (XEP-0313, every chat message archived) and multi-user chat (XEP-0045) on {@code
+ * conference.<domain>}, whose new rooms stay locked until their creator configures them.
  *
  * <p>As root it runs as user {@code prosody} through {@code setpriv}; otherwise as the current
  * user. Everything it writes (config, data, log, pid file) stays in {@link #folder()}.
@@ -187,7 +189,7 @@ public final class LocalProsody implements LocalServer {
         network_backend = "epoll"
         network_settings = { tcp_backlog = 4096 }
 
-        modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "offline", "posix", "websocket", "bosh" }
+        modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "register", "offline", "posix", "websocket", "bosh", "mam" }
         modules_disabled = { "s2s" }
 
         authentication = "internal_plain"
@@ -203,6 +205,8 @@ public final class LocalProsody implements LocalServer {
         limits = { c2s = { rate = "1000mb/s", burst = "10s" } }
 
         VirtualHost "%1$s"
+
+        Component "conference.%1$s" "muc"
         """
         .formatted(domain, c2sPort, folder, httpPort);
   }

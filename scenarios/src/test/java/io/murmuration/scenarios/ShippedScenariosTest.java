@@ -29,6 +29,12 @@ class ShippedScenariosTest {
     assertTrue(shipped().anyMatch(s -> s.name().equals("one-to-one")));
   }
 
+  @Test
+  void theCatalogFindsTheMucAndArchiveLookupScenarios() {
+    assertTrue(shipped().anyMatch(s -> s.name().equals("muc")));
+    assertTrue(shipped().anyMatch(s -> s.name().equals("mam-lookup")));
+  }
+
   @ParameterizedTest
   @MethodSource("shipped")
   void everyDefaultPassesItsOwnRulesAndReadsBackAsShown(Scenario scenario) {
