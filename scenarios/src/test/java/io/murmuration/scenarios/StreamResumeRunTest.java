@@ -9,6 +9,8 @@ import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,15 @@ class StreamResumeRunTest {
   @Test
   void everyUserResumesOnceAndGetsEveryMessageSentWhileItWasAwayResentAsLate(LocalEjabberd ejabberd)
       throws Exception {
-    Cli run = run(ejabberd, "lean");
+    Cli run =
+        run(
+            ejabberd,
+            "lean",
+            USERS,
+            "-Pmessages=" + MESSAGES,
+            "-Pgap=1s",
+            "--assert",
+            "messages.lost == 0");
     assertEquals(0, run.code(), run.toString());
     JsonNode s = run.summary();
     assertEquals("finished", s.get("state").asText());
@@ -52,43 +62,59 @@ class StreamResumeRunTest {
   }
 
   @Test
+  void aRunStoppingWhileItsUsersAreAwayEndsThemCleanlyWithTheResumptionsNotDoneAsRunStopped(
+      LocalEjabberd ejabberd) throws Exception {
+    // gaps of 30 s, a run of 2 s: every user is away when the run stops
+    Cli run =
+        run(ejabberd, "lean", 4, "-Pmessages=2", "-Pgap=30s", "--duration", "2s", "--drain", "1s");
+    assertEquals(0, run.code(), run.toString());
+    JsonNode s = run.summary();
+    assertEquals("finished", s.get("state").asText());
+    assertEquals(0, s.get("errors_total").asLong(), s.toString());
+    JsonNode resume = s.at("/actions/resume");
+    assertEquals(4, resume.get("planned").asInt(), resume.toString());
+    assertEquals(0, resume.get("done").asInt(), resume.toString());
+    assertEquals(4, resume.at("/not_done/run stopped").asInt(), resume.toString());
+    assertEquals(0, s.at("/timers_ms/resume/count").asLong(), s.toString());
+  }
+
+  @Test
   void theSmackTransportRefusesWithErrorKindUnsupported(LocalEjabberd ejabberd) throws Exception {
-    Cli run = run(ejabberd, "smack");
+    Cli run = run(ejabberd, "smack", 2, "-Pmessages=" + MESSAGES);
     assertEquals(3, run.code(), run.toString());
     assertEquals(2, run.summary().at("/errors/unsupported").asLong(), run.summary().toString());
   }
 
-  private Cli run(LocalEjabberd ejabberd, String transport) {
-    int users = transport.equals("lean") ? USERS : 2;
+  private Cli run(LocalEjabberd ejabberd, String transport, int users, String... more) {
     int first = LocalServersExtension.freshUserIds(users);
     InetSocketAddress c2s = ejabberd.c2s();
-    return Cli.murm(
-        "run",
-        "stream-resume",
-        "--target",
-        c2s.getHostString() + ":" + c2s.getPort(),
-        "--domain",
-        ejabberd.domain(),
-        "--users",
-        Integer.toString(users),
-        "--first-user",
-        Integer.toString(first),
-        "--arrival-rate",
-        "100",
-        "--accounts",
-        "http-api",
-        "--http-api",
-        ejabberd.httpApi().toString(),
-        "-Pmessages=" + MESSAGES,
-        "-Pinterval=100ms",
-        "-Pgap=1s",
-        "-Plinger=5s",
-        "--transport",
-        transport,
-        "--runs-dir",
-        runs.toString(),
-        "--quiet",
-        "--assert",
-        "messages.lost == 0");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "stream-resume",
+                "--target",
+                c2s.getHostString() + ":" + c2s.getPort(),
+                "--domain",
+                ejabberd.domain(),
+                "--users",
+                Integer.toString(users),
+                "--first-user",
+                Integer.toString(first),
+                "--arrival-rate",
+                "100",
+                "--accounts",
+                "http-api",
+                "--http-api",
+                ejabberd.httpApi().toString(),
+                "-Pinterval=100ms",
+                "-Plinger=5s",
+                "--transport",
+                transport,
+                "--runs-dir",
+                runs.toString(),
+                "--quiet"));
+    args.addAll(List.of(more));
+    return Cli.murm(args.toArray(String[]::new));
   }
 }
