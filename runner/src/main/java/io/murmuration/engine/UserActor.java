@@ -85,6 +85,22 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   /** No reflected presence within the reply timeout ({@code generation} of the wait). */
   private record PresenceTimeout(int generation) implements Command {}
 
+  /** Stream management with resumption was enabled, or not ({@code failure}). */
+  private record ResumptionEnabled(Throwable failure, Runnable then) implements Command {}
+
+  /**
+   * A resumption after {@link User#interrupt} ended: {@code nanos} from the client's start, which
+   * the actor asked for at {@code askedNanos}, meant for {@code intendedNanos}.
+   */
+  private record Resumed(
+      Long nanos,
+      Throwable failure,
+      long intendedNanos,
+      long askedNanos,
+      Timer timer,
+      Runnable then)
+      implements Command {}
+
   static final String LOGIN = "login";
   static final String PRESENCE = "presence";
   static final String MESSAGE = "message";
@@ -94,6 +110,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   static final String REPEAT = "repeat";
   static final String THROTTLED = "throttled:";
   static final String COORDINATE = "coordinate:";
+  static final String ENABLE_RESUMPTION = "enable-resumption";
+  static final String RESUME = "resume";
 
   private final int id;
   private final RunContext run;
@@ -165,6 +183,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
         .onMessage(Disconnected.class, d -> afterDisconnect())
         .onMessage(Available.class, a -> onAvailable())
         .onMessage(PresenceTimeout.class, this::onPresenceTimeout)
+        .onMessage(ResumptionEnabled.class, this::onResumptionEnabled)
+        .onMessage(Resumed.class, this::onResumed)
         .onMessageEquals(Control.QUIESCE, this::onQuiesce)
         .onMessageEquals(Control.LEAVE, this::onLeave)
         .build();
@@ -260,6 +280,49 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
             "the server did not reflect the available presence within "
                 + run.replyTimeout().toMillis()
                 + " ms"));
+  }
+
+  private Behavior<Command> onResumptionEnabled(ResumptionEnabled enabled) {
+    if (leaving) {
+      return this; // the books close when the user ends
+    }
+    if (enabled.failure() != null) {
+      if (connected) {
+        client.disconnect();
+        metrics.userDisconnected();
+        connected = false;
+      }
+      return fail(enabled.failure());
+    }
+    paid(ENABLE_RESUMPTION);
+    return guarded(System.nanoTime(), enabled.then());
+  }
+
+  /** The gap of an {@link User#interrupt} is over: resume the stream. */
+  private void startResume(long intendedNanos, Timer timer, Runnable then) {
+    connecting = true;
+    long asked = System.nanoTime();
+    getContext()
+        .pipeToSelf(
+            client.resume(),
+            (nanos, failure) -> new Resumed(nanos, failure, intendedNanos, asked, timer, then));
+  }
+
+  private Behavior<Command> onResumed(Resumed r) {
+    connecting = false;
+    if (r.failure() != null) {
+      return fail(r.failure());
+    }
+    metrics.userConnected();
+    connected = true;
+    paid(RESUME);
+    if (r.timer() != null) { // charged from the intended end of the gap, runner delays included
+      metrics.scenario().record(r.timer(), r.askedNanos() - r.intendedNanos() + r.nanos());
+    }
+    if (leaving) {
+      return startDisconnect();
+    }
+    return guarded(System.nanoTime(), r.then());
   }
 
   private Behavior<Command> onIqDone(IqDone done) {
@@ -602,12 +665,30 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void enableResumption(Runnable then) {
-      throw new UnsupportedOperationException("stream management is not in this runner yet");
+      owe(ENABLE_RESUMPTION, 1);
+      if (!connected || quiescing) {
+        forgone(
+            ENABLE_RESUMPTION,
+            quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        return;
+      }
+      getContext()
+          .pipeToSelf(
+              client.enableResumption(), (ok, failure) -> new ResumptionEnabled(failure, then));
     }
 
     @Override
     public void interrupt(Duration gap, Timer timer, Runnable then) {
-      throw new UnsupportedOperationException("stream management is not in this runner yet");
+      owe(RESUME, 1);
+      if (!connected || quiescing) {
+        forgone(RESUME, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        return;
+      }
+      client.cut();
+      connected = false;
+      metrics.userDisconnected();
+      // away for the gap; a run stopping meanwhile drops this, and the user ends unconnected
+      schedule(() -> startResume(currentIntended, timer, then), currentIntended + gap.toNanos());
     }
 
     @Override

@@ -270,6 +270,29 @@ final class SmackClient implements XmppClient {
     return done;
   }
 
+  /** Refused: this transport has no stream management; the lean one has. */
+  @Override
+  public CompletionStage<Void> enableResumption() {
+    return CompletableFuture.failedFuture(noStreamManagement());
+  }
+
+  /** Refused, as {@link #enableResumption()}: nothing is cut. */
+  @Override
+  public void cut() {
+    listener.onSendFailed(noStreamManagement());
+  }
+
+  /** Refused, as {@link #enableResumption()}. */
+  @Override
+  public CompletionStage<Long> resume() {
+    return CompletableFuture.failedFuture(noStreamManagement());
+  }
+
+  private static XmppException noStreamManagement() {
+    return new XmppException(
+        "unsupported", "stream management (XEP-0198) needs --transport lean, not smack");
+  }
+
   /** Drops the connection at once, without a closing handshake: the transport is closing. */
   void abort() {
     sessionUp.set(false);

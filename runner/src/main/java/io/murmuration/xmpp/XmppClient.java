@@ -58,6 +58,32 @@ public interface XmppClient {
   /** Closes the stream politely; completes when the connection is closed. */
   CompletionStage<Void> disconnect();
 
+  /**
+   * Enables stream management with resumption (XEP-0198) on the ready stream: completes on {@code
+   * <enabled resume='true'/>}, or exceptionally with kind {@code sm-failed} (refused, not offered,
+   * not connected) or {@code unsupported} (a transport without it). From then on the client counts
+   * what it receives, answers the server's {@code <r/>}, and keeps what it sends until
+   * acknowledged.
+   */
+  CompletionStage<Void> enableResumption();
+
+  /**
+   * Closes the connection abruptly, without {@code </stream:stream>}, as a lost network would: the
+   * server keeps the session for a {@link #resume()}. No {@link Listener#onConnectionLost} follows;
+   * sends fail as not connected until resumed.
+   */
+  void cut();
+
+  /**
+   * Opens a new connection, negotiates TLS and SASL as {@link #connect()} does and resumes the
+   * stream enabled by {@link #enableResumption()} (no resource binding): what the server had not
+   * received is sent again, and the server resends what this client had not received. Completes
+   * with the nanoseconds from the start of the new connection to {@code <resumed/>}; exceptionally
+   * with kind {@code resume-failed} when the server refuses or resumption was not enabled (or with
+   * the kinds of {@link #connect()} when connecting or authenticating fails).
+   */
+  CompletionStage<Long> resume();
+
   /** Callbacks from the connection's own threads; implementations must not block them. */
   interface Listener {
     /** Ignores everything: for clients that only register or probe a login. */

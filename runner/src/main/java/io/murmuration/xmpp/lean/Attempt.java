@@ -8,43 +8,56 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One {@code connect()} or {@code register()} call in progress: the stage it completes, its
- * timings, and the stanzas sent meanwhile (held until the session is ready).
+ * One {@code connect()}, {@code register()} or {@code resume()} call in progress: the stage it
+ * completes, its timings, and the stanzas sent meanwhile (held until the session is ready).
  *
- * <p>A login completes as soon as its session is ready or has failed. A registration completes only
- * once its connection is closed, so that a {@code connect()} right after it finds the client idle.
+ * <p>A login or resumption completes as soon as its session is ready or has failed. A registration
+ * completes only once its connection is closed, so that a {@code connect()} right after it finds
+ * the client idle.
  *
  * <p>Not thread-safe: used on the client's event loop.
  */
 final class Attempt {
   private final CompletableFuture<ConnectTimes> login;
   private final CompletableFuture<Void> registration;
+  private final CompletableFuture<Long> resumption;
   private long startNanos;
   private final List<String> held = new ArrayList<>(0);
   private long tcpDoneNanos;
   private XmppException failure;
   private boolean over;
 
-  private Attempt(CompletableFuture<ConnectTimes> login, CompletableFuture<Void> registration) {
+  private Attempt(
+      CompletableFuture<ConnectTimes> login,
+      CompletableFuture<Void> registration,
+      CompletableFuture<Long> resumption) {
     this.login = login;
     this.registration = registration;
+    this.resumption = resumption;
   }
 
   static Attempt login(CompletableFuture<ConnectTimes> done) {
-    return new Attempt(done, null);
+    return new Attempt(done, null, null);
   }
 
   static Attempt registration(CompletableFuture<Void> done) {
-    return new Attempt(null, done);
+    return new Attempt(null, done, null);
+  }
+
+  /** A stream resumption (XEP-0198); completes with its time, from connecting to resumed. */
+  static Attempt resumption(CompletableFuture<Long> done) {
+    return new Attempt(null, null, done);
   }
 
   Negotiation.Purpose purpose() {
-    return login != null ? Negotiation.Purpose.LOGIN : Negotiation.Purpose.REGISTER;
+    return login != null
+        ? Negotiation.Purpose.LOGIN
+        : resumption != null ? Negotiation.Purpose.RESUME : Negotiation.Purpose.REGISTER;
   }
 
   /** True while stanzas sent now belong to a session that is being set up. */
   boolean holdsStanzas() {
-    return login != null && !over;
+    return (login != null || resumption != null) && !over;
   }
 
   void hold(String xml) {
@@ -68,6 +81,13 @@ final class Attempt {
     return held;
   }
 
+  /** Completes a resumption; returns the stanzas held meanwhile, to be written now, in order. */
+  List<String> resumed() {
+    over = true;
+    resumption.complete(System.nanoTime() - startNanos);
+    return held;
+  }
+
   /**
    * The attempt failed: a login fails now, a registration when closed; each held stanza is reported
    * to {@link Listener#onSendFailed}.
@@ -78,6 +98,9 @@ final class Attempt {
     }
     if (login != null && !over) {
       login.completeExceptionally(why);
+    }
+    if (resumption != null && !over) {
+      resumption.completeExceptionally(why);
     }
     over = true;
     for (int i = 0; i < held.size(); i++) { // one failure per stanza, as each counts

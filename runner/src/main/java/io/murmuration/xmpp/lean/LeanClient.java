@@ -123,6 +123,35 @@ final class LeanClient implements XmppClient {
     return done;
   }
 
+  @Override
+  public CompletionStage<Void> enableResumption() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    onLoop(done, () -> session.enableResumption(done));
+    return done;
+  }
+
+  @Override
+  public void cut() {
+    try {
+      loop.execute(session::cut);
+    } catch (RejectedExecutionException e) {
+      // the transport is closed: there is no connection to cut
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The time runs from the client's event loop starting the TCP connect (after a cut connection
+   * has finished closing) to {@code <resumed/>}.
+   */
+  @Override
+  public CompletionStage<Long> resume() {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    onLoop(done, () -> session.open(Attempt.resumption(done)));
+    return done;
+  }
+
   /** Drops the connection without a closing handshake: the transport closes. */
   void abort() {
     session.abort();

@@ -9,7 +9,9 @@ import java.util.Base64;
  * The client side of stream negotiation (RFC 6120), from the first stream features to a bound
  * resource, or to an in-band registration (XEP-0077): STARTTLS when the policy asks for it, SASL
  * PLAIN or SCRAM-SHA-1 with a stream restart, resource binding, and a session IQ when the server
- * requires one (RFC 3921 servers; ejabberd 23 and Prosody 0.12 mark it optional).
+ * requires one (RFC 3921 servers; ejabberd 23 and Prosody 0.12 mark it optional). To resume a
+ * stream (XEP-0198) it authenticates the same way, then sends the {@code <resume/>} it was given
+ * instead of binding.
  *
  * <p>It only decides: each element the server sends goes to {@link #element}, and it answers
  * through its {@link Link} (write this, start TLS, restart the stream, done, failed).
@@ -36,7 +38,9 @@ final class Negotiation {
 
   enum Purpose {
     LOGIN,
-    REGISTER
+    REGISTER,
+    /** Authenticate, then resume an earlier stream (XEP-0198) instead of binding a resource. */
+    RESUME
   }
 
   private enum Step {
@@ -47,6 +51,7 @@ final class Negotiation {
     BIND,
     SESSION,
     REGISTER,
+    RESUME,
     DONE
   }
 
@@ -64,6 +69,9 @@ final class Negotiation {
   private Scram scram;
   private boolean serverVerified;
   private boolean sessionRequired;
+  private boolean streamManagementOffered;
+  private String resumeRequest;
+  private long resumedH = -1;
 
   Negotiation(
       Purpose purpose,
@@ -89,10 +97,28 @@ final class Negotiation {
     return authenticated;
   }
 
+  /** Makes a {@link Purpose#RESUME} negotiation send {@code resume} once authenticated. */
+  void resumeWith(String resume) {
+    this.resumeRequest = resume;
+  }
+
+  /** True when the stream features after authentication offer stream management (XEP-0198). */
+  boolean offersStreamManagement() {
+    return streamManagementOffered;
+  }
+
+  /** The server's count of our stanzas in {@code <resumed h/>}, once resumed; else -1. */
+  long resumedH() {
+    return resumedH;
+  }
+
   /** The kind and message for a failure that happens now: what the current step waits for. */
   XmppException stalled(String why) {
     if (purpose == Purpose.REGISTER) {
       return new XmppException("register", "registering " + who + " on " + where + ": " + why);
+    }
+    if (step == Step.RESUME) {
+      return resumeFailure(why);
     }
     return switch (step) {
       case FEATURES ->
@@ -122,6 +148,9 @@ final class Negotiation {
     if (purpose == Purpose.REGISTER) {
       return new XmppException(
           "register", "registering " + who + " on " + where + " failed: " + why, cause);
+    }
+    if (step == Step.RESUME) {
+      return resumeFailure("the connection closed: " + why);
     }
     return authenticated || step == Step.SASL
         ? new XmppException(
@@ -156,6 +185,7 @@ final class Negotiation {
       case BIND -> onBound(element);
       case SESSION -> onSession(element);
       case REGISTER -> onRegistered(element);
+      case RESUME -> onResumed(element);
       default -> {} // TLS handshake under way, or done: nothing from the server is expected
     }
   }
@@ -192,7 +222,16 @@ final class Negotiation {
                   + "</query>"));
     } else if (!authenticated) {
       authenticate(features);
+    } else if (purpose == Purpose.RESUME) {
+      streamManagementOffered = features.child("sm", StreamManagement.NS) != null;
+      if (!streamManagementOffered) {
+        link.failed(resumeFailure("the server does not offer stream management"));
+        return;
+      }
+      step = Step.RESUME;
+      link.write(resumeRequest);
     } else {
+      streamManagementOffered = features.child("sm", StreamManagement.NS) != null;
       XmlElement session = features.child("session", Xml.SESSION);
       sessionRequired = session != null && session.child("optional", Xml.SESSION) == null;
       step = Step.BIND;
@@ -343,6 +382,26 @@ final class Negotiation {
           new XmppException(
               "register", "registering " + who + " on " + where + " failed: " + condition));
     }
+  }
+
+  private void onResumed(XmlElement element) {
+    if (element.is("resumed", StreamManagement.NS)) {
+      try {
+        resumedH = Long.parseLong(String.valueOf(element.attribute("h")).trim());
+      } catch (NumberFormatException e) {
+        link.failed(resumeFailure("<resumed/> without a valid h"));
+        return;
+      }
+      step = Step.DONE;
+      link.negotiated();
+    } else if (element.is("failed", StreamManagement.NS)) {
+      link.failed(resumeFailure("the server refused: " + StreamManagement.condition(element)));
+    }
+  }
+
+  private XmppException resumeFailure(String why) {
+    return new XmppException(
+        "resume-failed", "resuming the stream of " + who + " on " + where + " failed: " + why);
   }
 
   private XmppException tls(String why) {

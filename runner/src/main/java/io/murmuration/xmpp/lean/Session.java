@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * the session is ready; otherwise a stanza that cannot be sent is reported to {@link
  * Listener#onSendFailed}.
  *
+ * <p><b>Stream management.</b> Once {@link #enableResumption} has sent {@code <enable/>}, a {@link
+ * StreamManagement} counts what is received and keeps what is sent; it outlives the connection. A
+ * {@link #cut()} closes the channel without {@code </stream:stream>} and without reporting a loss
+ * (pending IQs stay pending: their answers come after the resumption); a resumption ({@link
+ * Attempt#resumption}) then authenticates on a new connection, resumes instead of binding, and
+ * writes again what the server had not received. A new login or a polite close forgets it.
+ *
  * <p><b>Threads.</b> Not thread-safe: every method except {@link #abort()} must run on {@code
  * loop}; {@link LeanClient} posts them there.
  */
@@ -64,6 +71,8 @@ final class Session implements Negotiation.Link, Connection.Owner {
   private final ArrayDeque<Runnable> afterClose = new ArrayDeque<>(0);
   private ScheduledFuture<?> timer;
   private XmppException lossCause;
+  private StreamManagement sm;
+  private boolean cutting;
 
   /** Set by {@link #abort()} from any thread: the transport is closing, report no loss. */
   private volatile boolean aborted;
@@ -105,7 +114,7 @@ final class Session implements Negotiation.Link, Connection.Owner {
   /** Writes a stanza of the session: now when ready, later when logging in, else a failure. */
   void sendNow(String xml) {
     if (state == State.READY) {
-      connection.write(xml);
+      writeStanza(xml);
     } else if (loggingIn()) {
       attempt.hold(xml);
     } else {
@@ -115,6 +124,55 @@ final class Session implements Negotiation.Link, Connection.Owner {
 
   private boolean loggingIn() {
     return (state == State.CONNECTING || state == State.NEGOTIATING) && attempt.holdsStanzas();
+  }
+
+  /** Writes a stanza on the ready connection, kept until acknowledged when SM is on. */
+  private void writeStanza(String xml) {
+    connection.write(xml);
+    if (sm != null) {
+      sm.sent(xml);
+    }
+  }
+
+  /** Sends {@code <enable resume='true'/>}; {@code done} completes on {@code <enabled/>}. */
+  void enableResumption(CompletableFuture<Void> done) {
+    if (state != State.READY) {
+      done.completeExceptionally(
+          new XmppException("sm-failed", who + ": stream management not enabled: not connected"));
+    } else if (!negotiation.offersStreamManagement()) {
+      done.completeExceptionally(
+          new XmppException(
+              "sm-failed", "the server at " + where + " does not offer stream management"));
+    } else if (sm != null) {
+      done.completeExceptionally(
+          new XmppException("sm-failed", who + ": stream management is enabled already"));
+    } else {
+      sm =
+          new StreamManagement(
+              who,
+              loop,
+              xml -> {
+                if (state == State.READY) {
+                  connection.write(xml);
+                }
+              },
+              done);
+      connection.write(StreamManagement.ENABLE);
+    }
+  }
+
+  /** Closes the ready connection abruptly, as a lost network would, without reporting a loss. */
+  void cut() {
+    switch (state) {
+      case READY -> {
+        cutting = true;
+        state = State.CLOSING; // a resume() from now on waits for the channel to be closed
+        connection.close();
+      }
+      case CONNECTING, NEGOTIATING ->
+          fail(new XmppException("connect", who + ": connection cut while connecting"));
+      default -> {} // nothing open
+    }
   }
 
   void request(XmlElement request, String xml, Duration timeout, CompletableFuture<Stanza> done) {
@@ -133,8 +191,20 @@ final class Session implements Negotiation.Link, Connection.Owner {
     if (state != State.IDLE) {
       next.fail(
           new XmppException(
-              next.purpose() == Negotiation.Purpose.LOGIN ? "connect" : "register",
+              switch (next.purpose()) {
+                case LOGIN -> "connect";
+                case REGISTER -> "register";
+                case RESUME -> "resume-failed";
+              },
               who + " is connected already"),
+          listener);
+      next.closed(null, listener);
+      return;
+    }
+    if (next.purpose() == Negotiation.Purpose.RESUME && (sm == null || !sm.resumable())) {
+      next.fail(
+          new XmppException(
+              "resume-failed", who + ": no stream to resume (resumption was not enabled)"),
           listener);
       next.closed(null, listener);
       return;
@@ -153,6 +223,9 @@ final class Session implements Negotiation.Link, Connection.Owner {
             where,
             opened.hasStartTls(),
             this);
+    if (next.purpose() == Negotiation.Purpose.RESUME) {
+      negotiation.resumeWith(sm.resumeRequest());
+    }
     connection = opened;
     current = opened;
     transport.started(this);
@@ -188,7 +261,10 @@ final class Session implements Negotiation.Link, Connection.Owner {
 
   void close(CompletableFuture<Void> done) {
     switch (state) {
-      case IDLE -> done.complete(null);
+      case IDLE -> {
+        sm = null; // a cut stream is not resumed any more
+        done.complete(null);
+      }
       case CLOSING -> closing.add(done);
       case CONNECTING, NEGOTIATING -> {
         closing.add(done);
@@ -196,6 +272,11 @@ final class Session implements Negotiation.Link, Connection.Owner {
       }
       case READY -> {
         closing.add(done);
+        if (sm != null) { // acknowledge what arrived, so the server re-routes none of it
+          connection.write(sm.ack());
+          sm.connectionEnded(new XmppException("send", "disconnected"));
+          sm = null;
+        }
         closeStream();
       }
     }
@@ -238,6 +319,16 @@ final class Session implements Negotiation.Link, Connection.Owner {
       return;
     }
     state = State.READY;
+    if (attempt.purpose() == Negotiation.Purpose.RESUME) {
+      List<String> held = attempt.resumed();
+      for (String xml : sm.resumed(negotiation.resumedH())) {
+        connection.write(xml); // queued already
+      }
+      sm.requestAck();
+      held.forEach(this::writeStanza);
+      return;
+    }
+    sm = null; // a new session
     for (String xml : attempt.loggedIn()) {
       connection.write(xml);
     }
@@ -270,8 +361,15 @@ final class Session implements Negotiation.Link, Connection.Owner {
                   "stream-error",
                   "stream error from " + where + ": " + StreamErrors.condition(element));
           connection.close();
+        } else if (StreamManagement.handles(element)) {
+          if (sm != null) {
+            sm.element(element);
+          }
         } else {
-          inbox.receive(element, receivedAtNanos, connection::write);
+          if (sm != null && isStanza(element)) {
+            sm.received();
+          }
+          inbox.receive(element, receivedAtNanos, this::writeStanza);
         }
       }
       default -> {} // closing: what still arrives is dropped
@@ -313,20 +411,27 @@ final class Session implements Negotiation.Link, Connection.Owner {
       return;
     }
     State was = state;
+    boolean cut = cutting;
+    cutting = false;
     state = State.IDLE;
     connection = null;
     current = null;
     cancelTimer();
     transport.ended(this);
     XmppException lost = lossCause != null ? lossCause : StreamErrors.lost(where, cause);
-    if (was == State.READY && !aborted) {
+    if (sm != null) {
+      sm.connectionEnded(lost);
+    }
+    if (was == State.READY && !aborted && !cut) {
       try {
         listener.onConnectionLost(lost);
       } catch (RuntimeException e) {
         log.debug("{}: listener failed on {}", who, lost, e); // the clean-up below still runs
       }
     }
-    inbox.failAll(lost);
+    if (!cut) {
+      inbox.failAll(lost);
+    }
     attempt.closed(
         StreamErrors.isTls(cause) ? StreamErrors.tls(where, cause) : negotiation.lost(cause),
         listener);
@@ -340,6 +445,13 @@ final class Session implements Negotiation.Link, Connection.Owner {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static boolean isStanza(XmlElement element) {
+    return switch (element.name) {
+      case "message", "presence", "iq" -> true;
+      default -> false;
+    };
+  }
 
   /** Gives the current negotiation step the connect timeout to get its answer. */
   private void armTimer() {

@@ -25,8 +25,10 @@
  *             │    │                         rid/sid, long poll, batching, restart, terminate; https
  *             │    ├─ ReadClock           ── first handler of WebSocket/HTTP pipelines: time per read
  *             │    └─ StreamParser ── Aalto async parser → one XmlElement per top-level element
- *             ├─ Negotiation  ── STARTTLS (TCP), SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077
- *             └─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
+ *             ├─ Negotiation  ── STARTTLS (TCP), SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077,
+ *             │                  or XEP-0198 resume instead of bind
+ *             ├─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
+ *             └─ StreamManagement ── XEP-0198: h, unacked stanzas, resumption id; outlives a connection
  * Xml ── builds and escapes what is sent; StreamErrors ── error conditions and messages
  * </pre>
  *
@@ -77,15 +79,31 @@
  *
  * <h2>Behaviour, as the Smack transport</h2>
  *
- * Resource {@code murm}; no roster, no initial presence, no stream management; STARTTLS as {@link
- * io.murmuration.xmpp.XmppSettings.Tls} says (with {@code verifyTls=false} every certificate is
- * accepted, with {@code true} it must be trusted and name the domain); the server's pings and
- * disco#info requests are answered and, like every IQ request, also passed to {@code onStanza};
- * other IQ requests are not answered. Errors have the kinds and wording of {@code SmackErrors}. One
- * difference: {@link io.murmuration.xmpp.XmppClient.ConnectTimes#tcpNanos()} is the TCP connect
- * alone (on WebSocket: TCP, TLS for wss and the HTTP upgrade; on BOSH: the first HTTP connection,
- * with TLS for https) and {@code loginNanos} all the rest (stream, TLS, SASL, bind), see {@link
+ * Resource {@code murm}; no roster, no initial presence, no stream management unless asked for (see
+ * below); STARTTLS as {@link io.murmuration.xmpp.XmppSettings.Tls} says (with {@code
+ * verifyTls=false} every certificate is accepted, with {@code true} it must be trusted and name the
+ * domain); the server's pings and disco#info requests are answered and, like every IQ request, also
+ * passed to {@code onStanza}; other IQ requests are not answered. Errors have the kinds and wording
+ * of {@code SmackErrors}. One difference: {@link
+ * io.murmuration.xmpp.XmppClient.ConnectTimes#tcpNanos()} is the TCP connect alone (on WebSocket:
+ * TCP, TLS for wss and the HTTP upgrade; on BOSH: the first HTTP connection, with TLS for https)
+ * and {@code loginNanos} all the rest (stream, TLS, SASL, bind), see {@link
  * io.murmuration.xmpp.lean.LeanClient#connect()}.
+ *
+ * <h2>Stream management (XEP-0198)</h2>
+ *
+ * Only on request ({@link io.murmuration.xmpp.XmppClient#enableResumption()}), always with
+ * resumption: {@code <enable resume='true'/>} after binding, done on {@code <enabled/>}. From then
+ * on a {@link io.murmuration.xmpp.lean.StreamManagement} counts inbound stanzas, answers {@code
+ * <r/>} with {@code <a h/>}, keeps each stanza written until an {@code <a h/>} covers it, and asks
+ * for acks itself ({@code <r/>} after every ten stanzas, or a second after the first unrequested
+ * one). {@link io.murmuration.xmpp.XmppClient#cut()} closes the socket without {@code
+ * </stream:stream>}, reporting no loss and leaving pending IQs pending; {@link
+ * io.murmuration.xmpp.XmppClient#resume()} is a new connection whose negotiation sends {@code
+ * <resume previd h/>} where a login would bind, then writes again what {@code <resumed h/>} says
+ * the server missed, then what was sent during the attempt. A polite {@code disconnect()} sends a
+ * last {@code <a h/>} before {@code </stream:stream>}, so that the server re-routes none of what
+ * the user received. The Smack client refuses all three with kind {@code unsupported}.
  *
  * <h2>Aalto and Smack in one JVM</h2>
  *
@@ -98,7 +116,8 @@
  * <h2>Not done (yet)</h2>
  *
  * No back-pressure: a stanza is queued in Netty's outbound buffer however slowly the server reads
- * (Smack would block the sending user instead). No stream management (XEP-0198), compression, SASL
+ * (Smack would block the sending user instead). No compression, no stream management without
+ * resumption, no resumption of a stream lost other than by {@code cut()} (the user ends), SASL
  * mechanisms other than PLAIN and SCRAM-SHA-1, SASLprep of non-ASCII passwords, DNS SRV lookup or
  * channel binding. With STARTTLS on TCP, the receive time is taken after the record is decrypted
  * (on WebSocket and BOSH before). WebSocket: no compression extension, no pings of our own (the
