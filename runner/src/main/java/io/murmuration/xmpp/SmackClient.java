@@ -290,7 +290,7 @@ final class SmackClient implements XmppClient {
 
   private static XmppException noStreamManagement() {
     return new XmppException(
-        "unsupported", "stream management (XEP-0198) needs --transport lean, not smack");
+        "unsupported", "stream management (XEP-0198) needs --client lean, not smack");
   }
 
   /** Drops the connection at once, without a closing handshake: the transport is closing. */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Stream management with resumption (XEP-0198) on {@code --transport lean}, against the local
- * ejabberd (mod_stream_mgmt, resumable for 300 s).
+ * Stream management with resumption (XEP-0198) on {@code --client lean}, against the local ejabberd
+ * (mod_stream_mgmt, resumable for 300 s).
  */
 @ExtendWith(LocalServersExtension.class)
 class LeanStreamResumptionTest {
@@ -104,7 +104,7 @@ class LeanStreamResumptionTest {
       Await.done(alice.connect());
       XmppException failure = Await.failure(alice.enableResumption());
       assertEquals("unsupported", failure.kind());
-      assertTrue(failure.getMessage().contains("--transport lean"), failure.getMessage());
+      assertTrue(failure.getMessage().contains("--client lean"), failure.getMessage());
       Await.done(alice.disconnect());
     }
   }

@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * <p>Messages that arrive resent after a resumption carry {@code <delay/>} (ejabberd 23.01 adds
  * {@code <delay from='domain'>Resent</delay>}): they count as late deliveries, not lost ones, and
  * have no time-to-delivery. The time from the end of the gap to {@code <resumed/>} is the {@code
- * resume} timer. Needs {@code --transport lean}.
+ * resume} timer. Needs {@code --client lean}.
  */
 public final class StreamResume implements Scenario {
 

@@ -85,7 +85,7 @@ class StreamResumeRunTest {
     assertEquals(2, run.summary().at("/errors/unsupported").asLong(), run.summary().toString());
   }
 
-  private Cli run(LocalEjabberd ejabberd, String transport, int users, String... more) {
+  private Cli run(LocalEjabberd ejabberd, String client, int users, String... more) {
     int first = LocalServersExtension.freshUserIds(users);
     InetSocketAddress c2s = ejabberd.c2s();
     List<String> args =
@@ -109,8 +109,8 @@ class StreamResumeRunTest {
                 ejabberd.httpApi().toString(),
                 "-Pinterval=100ms",
                 "-Plinger=5s",
-                "--transport",
-                transport,
+                "--client",
+                client,
                 "--runs-dir",
                 runs.toString(),
                 "--quiet"));
