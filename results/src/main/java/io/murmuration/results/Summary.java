@@ -51,7 +51,8 @@ public record Summary(
     Runner runner,
     @JsonProperty("timers_ms") Map<String, Timing> timers,
     Map<String, Long> counters,
-    @JsonProperty("metric_descriptions") Map<String, String> metricDescriptions) {
+    @JsonProperty("metric_descriptions") Map<String, String> metricDescriptions,
+    @JsonProperty("by_transport") Map<String, WireResult> byTransport) {
 
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
   public static final int SCHEMA_VERSION = 1;
@@ -73,6 +74,48 @@ public record Summary(
     metricDescriptions =
         Collections.unmodifiableMap(
             new LinkedHashMap<>(metricDescriptions == null ? Map.of() : metricDescriptions));
+    byTransport =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(byTransport == null ? Map.of() : byTransport));
+  }
+
+  /**
+   * What the users of one wire measured, in a run that spread its users over several ({@code
+   * --transport mix}): their peak, their connect and login times, the time to deliver the messages
+   * they received, and the scenario's timers recorded by them.
+   */
+  public record WireResult(
+      @JsonProperty("users_peak") int usersPeak,
+      @JsonProperty("connect_ms") Timing connect,
+      @JsonProperty("login_ms") Timing login,
+      @JsonProperty("ttd_ms") Timing ttd,
+      @JsonProperty("timers_ms") Map<String, Timing> timers) {
+
+    public WireResult {
+      timers = Collections.unmodifiableMap(new LinkedHashMap<>(timers == null ? Map.of() : timers));
+    }
+
+    /** {@code users.peak}, {@code ttd.p99}, {@code timers.<name>.p99}, …; null when unknown. */
+    Number metric(String path) {
+      if (path.equals("users.peak")) {
+        return usersPeak;
+      }
+      int dot = path.lastIndexOf('.');
+      if (dot < 0) {
+        return null;
+      }
+      String stat = path.substring(dot + 1);
+      String timer = path.substring(0, dot);
+      Timing t =
+          switch (timer) {
+            case "ttd" -> ttd;
+            case "connect" -> connect;
+            case "login" -> login;
+            default ->
+                timer.startsWith(TIMERS) ? timers.get(timer.substring(TIMERS.length())) : null;
+          };
+      return t == null ? null : t.stat(stat);
+    }
   }
 
   /**
@@ -146,7 +189,8 @@ public record Summary(
         runner,
         timers,
         counters,
-        metricDescriptions);
+        metricDescriptions,
+        byTransport);
   }
 
   /**
@@ -295,6 +339,13 @@ public record Summary(
       Number value = t == null ? null : t.stat(path.substring(field + 1));
       return value == null ? OptionalDouble.empty() : OptionalDouble.of(value.doubleValue());
     }
+    if (path.startsWith(BY_TRANSPORT)) {
+      int wireEnd = path.indexOf('.', BY_TRANSPORT.length());
+      WireResult w =
+          wireEnd < 0 ? null : byTransport.get(path.substring(BY_TRANSPORT.length(), wireEnd));
+      Number value = w == null ? null : w.metric(path.substring(wireEnd + 1));
+      return value == null ? OptionalDouble.empty() : OptionalDouble.of(value.doubleValue());
+    }
     if (path.startsWith(COUNTERS)) {
       Long n = counters.get(path.substring(COUNTERS.length()));
       return n == null ? OptionalDouble.empty() : OptionalDouble.of(n);
@@ -314,6 +365,13 @@ public record Summary(
   /** The prefix of a scenario timer's paths: {@code timers.<name>.p99}. */
   public static final String TIMERS = "timers.";
 
+  /**
+   * The prefix of a wire's paths in a mixed run: {@code by_transport.<wire>.ttd.p99}, {@code
+   * by_transport.<wire>.connect.p99}, {@code by_transport.<wire>.timers.<name>.p99}, {@code
+   * by_transport.<wire>.users.peak}.
+   */
+  public static final String BY_TRANSPORT = "by_transport.";
+
   /** The prefix of a scenario counter's path: {@code counters.<name>}. */
   public static final String COUNTERS = "counters.";
 
@@ -331,6 +389,10 @@ public record Summary(
     all.addAll(ACTION_PATHS);
     Timing.STATS.forEach(stat -> all.add(TIMERS + "<name>." + stat));
     all.add(COUNTERS + "<name>");
+    all.add(BY_TRANSPORT + "<wire>.users.peak");
+    for (String timer : List.of("ttd", "connect", "login", TIMERS + "<name>")) {
+      Timing.STATS.forEach(stat -> all.add(BY_TRANSPORT + "<wire>." + timer + "." + stat));
+    }
     return List.copyOf(all);
   }
 
@@ -345,9 +407,28 @@ public record Summary(
             && field > TIMERS.length()
             && Timing.STATS.contains(path.substring(field + 1)))
         || (path.startsWith(COUNTERS) && path.length() > COUNTERS.length())
+        || isWirePath(path)
         || (path.startsWith("actions.")
             && field > "actions.".length()
             && ACTION_PATHS.contains("actions.<kind>" + path.substring(field)));
+  }
+
+  private static boolean isWirePath(String path) {
+    int wireEnd = path.indexOf('.', BY_TRANSPORT.length());
+    if (!path.startsWith(BY_TRANSPORT) || wireEnd <= BY_TRANSPORT.length()) {
+      return false;
+    }
+    String rest = path.substring(wireEnd + 1);
+    int dot = rest.lastIndexOf('.');
+    if (rest.equals("users.peak")) {
+      return true;
+    }
+    if (dot < 0 || !Timing.STATS.contains(rest.substring(dot + 1))) {
+      return false;
+    }
+    String timer = rest.substring(0, dot);
+    return List.of("ttd", "connect", "login").contains(timer)
+        || (timer.startsWith(TIMERS) && timer.length() > TIMERS.length());
   }
 
   public void write(Path file) throws IOException {

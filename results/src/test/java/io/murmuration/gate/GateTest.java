@@ -63,6 +63,7 @@ class GateTest {
         null,
         timers,
         null,
+        null,
         null);
   }
 

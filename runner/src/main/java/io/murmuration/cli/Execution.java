@@ -50,7 +50,8 @@ final class Execution {
       } catch (IllegalStateException e) {
         throw new SetupException(e.getMessage(), e);
       }
-      Metrics metrics = new Metrics();
+      Metrics metrics =
+          new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
       Path runDir = settings.runsDir().resolve(runId);
       RunInfo info =
           new RunInfo(

@@ -41,7 +41,7 @@ public final class Run implements AutoCloseable {
   public static Run start(RunPlan plan) {
     ScenarioSetup setup = new ScenarioSetup(plan);
     plan.scenario().init(setup);
-    plan.metrics().scenario().freeze();
+    plan.metrics().freezeDeclarations();
     CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
     PreciseTimer timer = new PreciseTimer();
     ActorSystem<RunController.Command> system =

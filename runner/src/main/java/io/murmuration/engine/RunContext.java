@@ -4,6 +4,7 @@ import io.murmuration.accounts.Accounts;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
+import io.murmuration.xmpp.XmppSettings;
 import io.murmuration.xmpp.XmppTransport;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -19,7 +20,13 @@ record RunContext(
     PreciseTimer timer,
     Throttle throttle,
     ActorRef<Coordinator.Command> coordinator,
-    java.time.Duration replyTimeout) {
+    java.time.Duration replyTimeout,
+    XmppSettings xmpp) {
+
+  /** The metrics of user {@code userId}'s wire, or null when the run keeps no wire apart. */
+  Metrics wireMetrics(int userId) {
+    return metrics.wire(xmpp.wireFor(userId).flag());
+  }
 
   String jid(int userId) {
     return accounts.forUser(userId).username() + "@" + domain;

@@ -126,7 +126,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   timer,
                   new Throttle(setup.throttles()),
                   ctx.spawn(Coordinator.create(), "coordinator"),
-                  plan.xmpp().connectTimeout());
+                  plan.xmpp().connectTimeout(),
+                  plan.xmpp());
           return Behaviors.withTimers(
               t -> new RunController(ctx, t, run, setup, plan.load(), outcome));
         });

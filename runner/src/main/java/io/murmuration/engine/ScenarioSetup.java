@@ -43,12 +43,12 @@ final class ScenarioSetup implements RunSetup {
 
   @Override
   public Timer timer(String name, String description) {
-    return plan.metrics().scenario().declare(new Timer(name, description));
+    return plan.metrics().declare(new Timer(name, description));
   }
 
   @Override
   public Counter counter(String name, String description) {
-    return plan.metrics().scenario().declare(new Counter(name, description));
+    return plan.metrics().declare(new Counter(name, description));
   }
 
   /** The throttles declared, by name, with their rates. */

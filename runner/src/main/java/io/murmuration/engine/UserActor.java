@@ -116,6 +116,10 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private final int id;
   private final RunContext run;
   private final Metrics metrics;
+
+  /** The metrics of this user's wire too, when the run keeps wires apart; else null. */
+  private final Metrics wire;
+
   private final ActorRef<RunController.Command> controller;
   private final XmppClient client;
   private final String ownJid;
@@ -166,6 +170,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     this.metrics = run.metrics();
     this.controller = controller;
     this.ownJid = run.jid(id);
+    this.wire = run.wireMetrics(id);
     this.client = run.transport().open(run.accounts().forUser(id), new Listener());
     guarded(System.nanoTime(), () -> run.scenario().start(api));
   }
@@ -234,9 +239,9 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (c.failure() != null) {
       return fail(c.failure());
     }
-    metrics.record(Metrics.Timer.CONNECT, c.times().tcpNanos());
-    metrics.record(Metrics.Timer.LOGIN, c.times().loginNanos());
-    metrics.userConnected();
+    time(Metrics.Timer.CONNECT, c.times().tcpNanos());
+    time(Metrics.Timer.LOGIN, c.times().loginNanos());
+    connectedNow();
     connected = true;
     paid(LOGIN);
     if (leaving) {
@@ -271,7 +276,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     awaitingPresence = false;
     if (connected) {
       client.disconnect();
-      metrics.userDisconnected();
+      disconnectedNow();
       connected = false;
     }
     return fail(
@@ -289,7 +294,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (enabled.failure() != null) {
       if (connected) {
         client.disconnect();
-        metrics.userDisconnected();
+        disconnectedNow();
         connected = false;
       }
       return fail(enabled.failure());
@@ -313,11 +318,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (r.failure() != null) {
       return fail(r.failure());
     }
-    metrics.userConnected();
+    connectedNow();
     connected = true;
     paid(RESUME);
     if (r.timer() != null) { // charged from the intended end of the gap, runner delays included
-      metrics.scenario().record(r.timer(), r.askedNanos() - r.intendedNanos() + r.nanos());
+      timeScenario(r.timer(), r.askedNanos() - r.intendedNanos() + r.nanos());
     }
     if (leaving) {
       return startDisconnect();
@@ -348,7 +353,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       metrics.error("iq-error");
     }
     if (done.timer() != null) {
-      metrics.scenario().record(done.timer(), reply.roundTripNanos());
+      timeScenario(done.timer(), reply.roundTripNanos());
     }
     return guarded(arrived, () -> done.then().accept(reply));
   }
@@ -358,7 +363,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       return this;
     }
     connected = false;
-    metrics.userDisconnected();
+    disconnectedNow();
     return end(lost.cause().kind());
   }
 
@@ -388,7 +393,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       metrics.error("scenario");
       if (connected) {
         client.disconnect();
-        metrics.userDisconnected();
+        disconnectedNow();
         connected = false;
       }
       return end("scenario");
@@ -420,7 +425,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private Behavior<Command> afterDisconnect() {
     if (connected) {
       connected = false;
-      metrics.userDisconnected();
+      disconnectedNow();
     }
     return end(null);
   }
@@ -445,6 +450,36 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       controller.tell(new RunController.UserEnded(id, errorKind));
     }
     return Behaviors.stopped();
+  }
+
+  /** Records on a runner timer, and on this user's wire's. */
+  private void time(Metrics.Timer timer, long nanos) {
+    metrics.record(timer, nanos);
+    if (wire != null) {
+      wire.record(timer, nanos);
+    }
+  }
+
+  /** Records on a scenario timer, and on this user's wire's. */
+  private void timeScenario(Timer timer, long nanos) {
+    metrics.scenario().record(timer, nanos);
+    if (wire != null) {
+      wire.scenario().record(timer, nanos);
+    }
+  }
+
+  private void connectedNow() {
+    metrics.userConnected();
+    if (wire != null) {
+      wire.userConnected();
+    }
+  }
+
+  private void disconnectedNow() {
+    metrics.userDisconnected();
+    if (wire != null) {
+      wire.userDisconnected();
+    }
   }
 
   /** Enters {@code count} actions of {@code kind} as planned and owed by this user. */
@@ -503,7 +538,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       return;
     }
     if (!m.delayed() && stamp.runId().equals(run.runId())) {
-      metrics.record(Metrics.Timer.TTD, m.receivedAtNanos() - stamp.intendedNanos());
+      time(Metrics.Timer.TTD, m.receivedAtNanos() - stamp.intendedNanos());
       metrics.messageReceived();
     } else {
       metrics.messageLate();
@@ -635,7 +670,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void record(Timer timer, long nanos) {
-      metrics.scenario().record(timer, nanos);
+      timeScenario(timer, nanos);
     }
 
     @Override
@@ -644,13 +679,16 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       if (stamp == null || stanza.delayed() || !stamp.runId().equals(run.runId())) {
         return false;
       }
-      metrics.scenario().record(timer, stanza.receivedAtNanos() - stamp.intendedNanos());
+      timeScenario(timer, stanza.receivedAtNanos() - stamp.intendedNanos());
       return true;
     }
 
     @Override
     public void count(Counter counter, long n) {
       metrics.scenario().add(counter, n);
+      if (wire != null) {
+        wire.scenario().add(counter, n);
+      }
     }
 
     @Override
@@ -686,7 +724,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       }
       client.cut();
       connected = false;
-      metrics.userDisconnected();
+      disconnectedNow();
       // away for the gap; a run stopping meanwhile drops this, and the user ends unconnected
       schedule(() -> startResume(currentIntended, timer, then), currentIntended + gap.toNanos());
     }

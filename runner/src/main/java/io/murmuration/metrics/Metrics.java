@@ -1,5 +1,8 @@
 package io.murmuration.metrics;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +55,23 @@ public final class Metrics {
   private final Actions actions = new Actions();
   private final ScenarioMetrics scenario = new ScenarioMetrics();
 
+  /** The same timers for the users of each wire, when a run mixes wires; empty otherwise. */
+  private final Map<String, Metrics> wires;
+
   public Metrics() {
+    this(List.of());
+  }
+
+  /**
+   * Metrics that also keep, for each of {@code wires} (a run with {@code --transport mix}), the
+   * timers and connected users of the users on that wire: {@link #wire}.
+   */
+  public Metrics(List<String> wires) {
+    Map<String, Metrics> byWire = new LinkedHashMap<>();
+    if (wires.size() > 1) {
+      wires.forEach(w -> byWire.put(w, new Metrics()));
+    }
+    this.wires = Collections.unmodifiableMap(byWire);
     for (Timer t : Timer.values()) {
       recorders[t.ordinal()] = new Recorder(HIGHEST_NANOS, 3);
     }
@@ -97,6 +116,34 @@ public final class Metrics {
   /** The timers and counters the scenario declared. */
   public ScenarioMetrics scenario() {
     return scenario;
+  }
+
+  /** The metrics of the users on {@code wire}, or null when the run does not keep them apart. */
+  public Metrics wire(String wire) {
+    return wires.get(wire);
+  }
+
+  /** The per-wire metrics, by wire; empty unless the run mixes wires. */
+  public Map<String, Metrics> wires() {
+    return wires;
+  }
+
+  /** Declares a scenario timer here and on every wire. */
+  public io.murmuration.scenario.Timer declare(io.murmuration.scenario.Timer timer) {
+    wires.values().forEach(w -> w.scenario.declare(timer));
+    return scenario.declare(timer);
+  }
+
+  /** Declares a scenario counter here and on every wire. */
+  public io.murmuration.scenario.Counter declare(io.murmuration.scenario.Counter counter) {
+    wires.values().forEach(w -> w.scenario.declare(counter));
+    return scenario.declare(counter);
+  }
+
+  /** Ends the scenario's declarations, here and on every wire. */
+  public void freezeDeclarations() {
+    wires.values().forEach(w -> w.scenario.freeze());
+    scenario.freeze();
   }
 
   /** The books of planned work. */

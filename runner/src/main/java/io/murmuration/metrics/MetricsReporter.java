@@ -77,16 +77,10 @@ public final class MetricsReporter implements AutoCloseable {
   /** Held while sampling, so that {@link Metrics#snapshot()} keeps a single reader. */
   private final Object sampling = new Object();
 
-  /**
-   * The timers whose run totals leave out the warm-up: the steady-state ones. Connects and logins
-   * happen once per user, mostly at the start, and all count.
-   */
-  private static final java.util.Set<Timer> WARMS_UP = java.util.EnumSet.of(Timer.TTD, Timer.LAG);
+  private final RunTotals totals = new RunTotals();
 
-  private final Histogram[] totals = new Histogram[Timer.values().length];
-
-  /** The scenario's timers over the run, after warm-up, by name (sampling thread only). */
-  private final Map<String, Histogram> scenarioTotals = new LinkedHashMap<>();
+  /** The same for the users of each wire, when the run keeps wires apart. */
+  private final Map<String, RunTotals> wireTotals = new LinkedHashMap<>();
 
   private final List<SeriesPoint> series = new ArrayList<>();
   private final RunnerHealth health;
@@ -117,9 +111,7 @@ public final class MetricsReporter implements AutoCloseable {
     this.runDir = Files.createDirectories(runDir);
     this.run = Objects.requireNonNull(run, "run");
     this.countFromNanos = intervalStartNanos + run.warmUp().toNanos();
-    for (Timer timer : Timer.values()) {
-      totals[timer.ordinal()] = new Histogram(Metrics.HIGHEST_NANOS, 3);
-    }
+    metrics.wires().keySet().forEach(wire -> wireTotals.put(wire, new RunTotals()));
     this.histogramLog = new HistogramLog(runDir.resolve(HistogramLog.FILE_NAME), run);
     this.live = live == null ? null : new LiveView(live, LiveView.isInteractive(live), interval);
     this.health = new RunnerHealth();
@@ -185,22 +177,30 @@ public final class MetricsReporter implements AutoCloseable {
                 state,
                 failure,
                 previous,
-                timer -> totals[timer.ordinal()],
-                scenarioTotals,
+                totals::timer,
+                totals.scenarioTimings(),
                 metrics.scenario().descriptions(),
+                byWire(),
                 runner)
             .concluded(assertions);
     summary.write(runDir.resolve(SUMMARY_FILE));
-    ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals[Timer.TTD.ordinal()]);
+    ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals.timer(Timer.TTD));
     return summary;
+  }
+
+  private Map<String, Summary.WireResult> byWire() {
+    Map<String, Summary.WireResult> all = new LinkedHashMap<>();
+    wireTotals.forEach((wire, t) -> all.put(wire, t.wireResult()));
+    return all;
   }
 
   /**
    * Computes the summary from the run's last snapshot (for the counters) and the per-timer totals;
    * not concluded yet (no exit, no assertions: see {@link Summary#concluded}).
    *
-   * @param scenarioTotals the scenario's timers over the run (after warm-up), by name
+   * @param scenarioTimers the scenario's timers over the run (after warm-up), by name
    * @param descriptions the scenario's metrics, by name
+   * @param byWire what each wire's users measured, in a run that keeps wires apart (else empty)
    * @param runner the runner's own cost, from {@link RunnerHealth#summary}
    */
   static Summary summarise(
@@ -210,8 +210,9 @@ public final class MetricsReporter implements AutoCloseable {
       String failure,
       Metrics.Snapshot last,
       Function<Timer, Histogram> totals,
-      Map<String, Histogram> scenarioTotals,
+      Map<String, Summary.Timing> scenarioTimers,
       Map<String, String> descriptions,
+      Map<String, Summary.WireResult> byWire,
       Summary.Runner runner) {
     if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
       throw new IllegalArgumentException("state must be finished or failed: " + state);
@@ -250,15 +251,10 @@ public final class MetricsReporter implements AutoCloseable {
         last.errorTotal(),
         actions(last.actions()),
         runner,
-        timings(scenarioTotals),
+        scenarioTimers,
         last.scenario().counters(),
-        descriptions);
-  }
-
-  private static Map<String, Summary.Timing> timings(Map<String, Histogram> nanos) {
-    Map<String, Summary.Timing> all = new LinkedHashMap<>();
-    nanos.forEach((name, h) -> all.put(name, Summary.Timing.of(h)));
-    return all;
+        descriptions,
+        byWire);
   }
 
   private static Map<String, Summary.ActionCount> actions(Map<String, Actions.Count> books) {
@@ -309,22 +305,8 @@ public final class MetricsReporter implements AutoCloseable {
         RunnerHealth.Use use = health.tick(previous, now);
         SeriesPoint point = SeriesPoint.of(run.startedAt().toEpochMilli(), previous, now, use);
         boolean warm = intervalStartNanos >= countFromNanos;
-        for (Timer timer : Timer.values()) {
-          if (warm || !WARMS_UP.contains(timer)) {
-            totals[timer.ordinal()].add(now.histogram(timer));
-          }
-        }
-        now.scenario()
-            .timers()
-            .forEach(
-                (name, h) -> {
-                  Histogram total =
-                      scenarioTotals.computeIfAbsent(
-                          name, n -> new Histogram(Metrics.HIGHEST_NANOS, 3));
-                  if (warm) {
-                    total.add(h);
-                  }
-                });
+        totals.add(now, warm);
+        wireTotals.forEach((wire, t) -> t.add(metrics.wire(wire).snapshot(), warm));
         intervalStartNanos = System.nanoTime();
         series.add(point);
         previous = now;

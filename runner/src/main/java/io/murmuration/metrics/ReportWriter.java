@@ -158,9 +158,51 @@ public final class ReportWriter {
                       .append("</td></tr>"));
       h.append("</tbody></table>");
     }
+    wiresTable(h, s);
     assertionsTable(h, s.assertions());
     actionsTable(h, s.actions());
     return h.toString();
+  }
+
+  /** A run over several wires: each wire's users, their connect, login, TTD and own timers. */
+  private static void wiresTable(StringBuilder h, Summary s) {
+    if (s.byTransport().isEmpty()) {
+      return;
+    }
+    h.append("<h2>By transport</h2><table><thead><tr><th>wire</th><th>users peak</th>");
+    for (String col : List.of("connect p50", "connect p99", "login p50", "login p99", "TTD p50")) {
+      h.append("<th>").append(col).append(" (ms)</th>");
+    }
+    h.append("<th>TTD p99 (ms)</th>");
+    s.timers()
+        .keySet()
+        .forEach(name -> h.append("<th>").append(esc(name)).append(" p99 (ms)</th>"));
+    h.append("</tr></thead><tbody>");
+    s.byTransport()
+        .forEach(
+            (wire, w) -> {
+              h.append("<tr><td>").append(esc(wire)).append("</td><td>").append(w.usersPeak());
+              for (Double v :
+                  new Double[] {
+                    w.connect().p50(),
+                    w.connect().p99(),
+                    w.login().p50(),
+                    w.login().p99(),
+                    w.ttd().p50(),
+                    w.ttd().p99()
+                  }) {
+                h.append("</td><td>").append(num(v));
+              }
+              s.timers()
+                  .keySet()
+                  .forEach(
+                      name -> {
+                        Timing t = w.timers().get(name);
+                        h.append("</td><td>").append(num(t == null ? null : t.p99()));
+                      });
+              h.append("</td></tr>");
+            });
+    h.append("</tbody></table>");
   }
 
   /** The run's {@code --assert}s: each expression, the value measured and whether it held. */

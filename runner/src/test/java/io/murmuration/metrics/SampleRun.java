@@ -177,9 +177,18 @@ public final class SampleRun {
             null,
             previous,
             t -> totals[t.ordinal()],
-            java.util.Map.of("ping_rtt", pingTotal),
+            java.util.Map.of("ping_rtt", Summary.Timing.of(pingTotal)),
             java.util.Map.of(
                 "ping_rtt", "round trip of a XEP-0199 ping", "pongs", "pings answered"),
+            // as if its users were on several wires: the WebSocket ones measured all of it
+            java.util.Map.of(
+                "ws",
+                new Summary.WireResult(
+                    previous.usersPeak(),
+                    Summary.Timing.of(totals[Timer.CONNECT.ordinal()]),
+                    Summary.Timing.of(totals[Timer.LOGIN.ordinal()]),
+                    Summary.Timing.of(totals[Timer.TTD.ordinal()]),
+                    java.util.Map.of("ping_rtt", Summary.Timing.of(pingTotal)))),
             health.summary(previous.usersPeak(), previous.received() + previous.late()));
   }
 

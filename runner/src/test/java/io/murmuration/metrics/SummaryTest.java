@@ -57,7 +57,8 @@ class SummaryTest {
       String path =
           listed
               .replace("timers.<name>", "timers.ping_rtt")
-              .replace("counters.<name>", "counters.pongs");
+              .replace("counters.<name>", "counters.pongs")
+              .replace("<wire>", "ws");
       if (!path.equals("errors.<kind>")) {
         assertTrue(s.metric(path).isPresent(), path);
       }
@@ -65,6 +66,10 @@ class SummaryTest {
     }
     assertTrue(s.metric("timers.undeclared.p99").isEmpty());
     assertTrue(s.metric("counters.undeclared").isEmpty());
+    assertTrue(s.metric("by_transport.bosh.ttd.p99").isEmpty(), "a wire the run did not use");
+    assertEquals(s.ttd().p99(), s.metric("by_transport.ws.ttd.p99").getAsDouble());
+    assertFalse(Summary.isMetricPath("by_transport.ws.ttd"));
+    assertFalse(Summary.isMetricPath("by_transport.ws.lag.p99"));
   }
 
   @Test
@@ -191,6 +196,7 @@ class SummaryTest {
                 t -> empty(),
                 Map.of(),
                 Map.of(),
+                Map.of(),
                 null));
   }
 
@@ -232,7 +238,8 @@ class SummaryTest {
             "runner",
             "timers_ms",
             "counters",
-            "metric_descriptions"),
+            "metric_descriptions",
+            "by_transport"),
         top);
     assertEquals(1, json.get("schema_version").asInt());
     assertEquals("2025-06-01T10:00:00Z", json.get("started_at").asText());
@@ -291,6 +298,7 @@ class SummaryTest {
         null,
         snapshot(sent, received, late, errors),
         t -> t == Timer.TTD ? ttd : empty(),
+        Map.of(),
         Map.of(),
         Map.of(),
         runner);

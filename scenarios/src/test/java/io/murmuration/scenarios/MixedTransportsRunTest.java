@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +59,9 @@ class MixedTransportsRunTest {
             "--assert",
             "messages.lost == 0",
             "--assert",
-            "ttd.count == 150");
+            "ttd.count == 150",
+            "--assert",
+            "by_transport.bosh.connect.count == 10");
     assertEquals(0, run.code(), run.toString());
     JsonNode s = run.summary();
     assertEquals("finished", s.get("state").asText());
@@ -68,6 +72,19 @@ class MixedTransportsRunTest {
     assertEquals(0, s.get("errors_total").asLong(), s.toString());
     assertEquals(30, s.at("/login_ms/count").asLong());
     assertTrue(s.at("/ttd_ms/p50").asDouble() > 0, s.toString());
+    // each wire's users (id % 3) reported apart: their logins, and the messages they received
+    long ttdOfWires = 0;
+    for (String wire : List.of("tcp", "ws", "bosh")) {
+      JsonNode w = s.at("/by_transport/" + wire);
+      assertEquals(10, w.at("/users_peak").asInt(), wire + ": " + s);
+      assertEquals(10, w.at("/login_ms/count").asLong(), wire);
+      assertEquals(10, w.at("/timers_ms/bucket_wait/count").asLong(), wire);
+      assertTrue(w.at("/ttd_ms/count").asLong() > 0, wire);
+      ttdOfWires += w.at("/ttd_ms/count").asLong();
+    }
+    assertEquals(150, ttdOfWires, "every delivery counted at its recipient's wire, once");
+    assertEquals(3, s.get("by_transport").size(), s.toString());
+    assertTrue(Files.readString(run.runFolder().resolve("report.html")).contains("By transport"));
   }
 
   @Test

@@ -106,6 +106,7 @@ class SummaryMarkdownTest {
             null,
             null,
             null,
+            null,
             null);
 
     String text =
