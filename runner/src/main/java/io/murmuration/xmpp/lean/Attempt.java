@@ -2,6 +2,7 @@ package io.murmuration.xmpp.lean;
 
 import io.murmuration.xmpp.XmppClient.ConnectTimes;
 import io.murmuration.xmpp.XmppClient.Listener;
+import io.murmuration.xmpp.XmppClient.Registration;
 import io.murmuration.xmpp.XmppException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,16 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Attempt {
   private final CompletableFuture<ConnectTimes> login;
-  private final CompletableFuture<Void> registration;
+  private final CompletableFuture<Registration> registration;
+  private Registration registered;
   private long startNanos;
   private final List<String> held = new ArrayList<>(0);
   private long tcpDoneNanos;
   private XmppException failure;
   private boolean over;
 
-  private Attempt(CompletableFuture<ConnectTimes> login, CompletableFuture<Void> registration) {
+  private Attempt(
+      CompletableFuture<ConnectTimes> login, CompletableFuture<Registration> registration) {
     this.login = login;
     this.registration = registration;
   }
@@ -34,7 +37,7 @@ final class Attempt {
     return new Attempt(done, null);
   }
 
-  static Attempt registration(CompletableFuture<Void> done) {
+  static Attempt registration(CompletableFuture<Registration> done) {
     return new Attempt(null, done);
   }
 
@@ -93,15 +96,19 @@ final class Attempt {
     }
     if (registration != null) {
       if (failure == null) {
-        registration.complete(null);
+        registration.complete(registered);
       } else {
         registration.completeExceptionally(failure);
       }
     }
   }
 
-  /** A registration succeeded; it completes when the connection is closed. */
-  void registered() {
+  /**
+   * A registration succeeded ({@code created} false: the account existed already); it completes
+   * when the connection is closed.
+   */
+  void registered(boolean created) {
+    registered = new Registration(created, System.nanoTime());
     over = true;
   }
 }
