@@ -31,7 +31,9 @@ import java.util.Set;
  *       {@code subscribed}, adds it and subscribes back; every {@code subscribe} from a member is
  *       answered {@code subscribed};
  *   <li>when it is subscribed to every member and every member to it, waits for the whole group to
- *       be, then sends an available presence stamped with its intended send time;
+ *       be (else the server's presence probes, sent as subscriptions complete, would answer with an
+ *       early stamped presence and count it twice), then sends an available presence stamped with
+ *       its intended send time;
  *   <li>waits until the stamped presence of every member has arrived ({@code presence_wait} at
  *       most), removes every member from its roster (which ends the subscriptions) and logs out.
  * </ol>
