@@ -41,6 +41,21 @@ public interface User {
   void connect(Runnable then);
 
   /**
+   * Registers this user's account in-band (XEP-0077) on a connection of its own, closed after the
+   * server's answer, then runs {@code then} with why it failed, or null when the account was
+   * created. The reason is {@code conflict} (the account exists already), another error condition
+   * the server gave ({@code not-allowed}, {@code resource-constraint}, {@code not-acceptable}, …),
+   * {@code timeout} (no answer within the connect timeout), or how the connection failed ({@code
+   * connect}, {@code connection-lost}, {@code tls}, {@code stream-error}). A created account's
+   * registration, from the current callback's intended time (TCP connect, stream and STARTTLS
+   * included) to the server's answer, is recorded on {@code timer} (null: not recorded); a failed
+   * one counts as error {@code register} (fails {@code errors.total == 0}), and the user goes on:
+   * {@code then} decides. A later {@link #connect} logs in without registering again. Run with
+   * {@code --accounts scenario}, so that nothing else creates the accounts first.
+   */
+  void register(Timer timer, Consumer<String> then);
+
+  /**
    * Sends available presence, then runs {@code then} once the server has reflected it back to this
    * user (RFC 6121 §4.2.2): from then on messages to its bare JID reach it instead of offline
    * storage. No reflection within the connect timeout ends the user with error {@code

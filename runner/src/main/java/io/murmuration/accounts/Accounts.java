@@ -21,15 +21,23 @@ public record Accounts(Mode mode, String usernamePattern, String passwordPattern
     /** Each user registers itself in-band (XEP-0077) right before it logs in. */
     REGISTER,
     /** All accounts are created through the ejabberd HTTP API before the first user starts. */
-    HTTP_API;
+    HTTP_API,
+    /**
+     * The scenario registers its users itself ({@code User.register}, as the {@code registration}
+     * scenario does): nothing creates accounts before the run, and the preflight logs nobody in.
+     */
+    SCENARIO;
 
-    /** The mode for a parameter value: {@code existing}, {@code register} or {@code http-api}. */
+    /**
+     * The mode for a parameter value: {@code existing}, {@code register}, {@code http-api} or
+     * {@code scenario}.
+     */
     public static Mode parse(String value) {
       try {
         return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "unknown accounts mode '" + value + "': use existing, register or http-api");
+            "unknown accounts mode '" + value + "': use existing, register, http-api or scenario");
       }
     }
 

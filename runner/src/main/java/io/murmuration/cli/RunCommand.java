@@ -129,7 +129,8 @@ final class RunCommand implements Callable<Integer> {
       names = "--accounts",
       defaultValue = "existing",
       description =
-          "existing, register (XEP-0077 in-band) or http-api (ejabberd) (default: ${DEFAULT-VALUE})")
+          "existing, register (XEP-0077 in-band), http-api (ejabberd) or scenario (the scenario"
+              + " registers its users itself) (default: ${DEFAULT-VALUE})")
   String accounts;
 
   @Option(

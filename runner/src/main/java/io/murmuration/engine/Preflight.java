@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Checks, before any user starts, that the run can work: every source address can be bound, every
  * endpoint accepts TCP connections, and the first user can log in (registering first when accounts
- * are registered in-band). Each failure is one line that names the problem and the fix.
+ * are registered in-band; not when the scenario registers its users itself). Each failure is one
+ * line that names the problem and the fix.
  */
 public final class Preflight {
   private Preflight() {}
@@ -52,6 +53,9 @@ public final class Preflight {
                 + e.getMessage()
                 + "): start the server or fix --target");
       }
+    }
+    if (accounts.mode() == Accounts.Mode.SCENARIO) {
+      return; // no account exists before the scenario registers it
     }
     Account account = accounts.forUser(firstUserId);
     XmppClient probe = transport.open(account, XmppClient.Listener.IGNORE);

@@ -63,6 +63,15 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private record Registered(Throwable failure, Runnable then) implements Command {}
 
+  /** A registration the scenario asked for ({@link User#register}) ended. */
+  private record RegisterDone(
+      XmppClient.Registration registration,
+      Throwable failure,
+      long intendedNanos,
+      Timer timer,
+      Consumer<String> then)
+      implements Command {}
+
   private record Connected(XmppClient.ConnectTimes times, Throwable failure, Runnable then)
       implements Command {}
 
@@ -102,6 +111,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       implements Command {}
 
   static final String LOGIN = "login";
+  static final String REGISTER = "register";
   static final String PRESENCE = "presence";
   static final String MESSAGE = "message";
   static final String STANZA = "stanza";
@@ -143,6 +153,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private boolean awaitingThrottle;
   private final List<Fire> held = new ArrayList<>();
   private boolean connecting;
+  private boolean registered;
   private boolean connected;
   private boolean quiescing;
   private boolean removed;
@@ -180,6 +191,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     return newReceiveBuilder()
         .onMessage(Fire.class, this::onFire)
         .onMessage(Registered.class, this::onRegistered)
+        .onMessage(RegisterDone.class, this::onRegisterDone)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(Received.class, r -> handle(messageHandler, r.message()))
         .onMessage(ReceivedStanza.class, r -> handle(stanzaHandler, r.stanza()))
@@ -232,6 +244,37 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
     startConnect(r.then());
     return this;
+  }
+
+  private Behavior<Command> onRegisterDone(RegisterDone done) {
+    if (leaving) {
+      return this; // the books close when the user ends
+    }
+    paid(REGISTER);
+    registered = true;
+    XmppClient.Registration registration = done.registration();
+    String reason = null;
+    long answered = System.nanoTime();
+    if (done.failure() != null) {
+      Throwable cause =
+          done.failure() instanceof CompletionException && done.failure().getCause() != null
+              ? done.failure().getCause()
+              : done.failure();
+      reason = cause instanceof XmppException x ? x.reason() : "internal";
+    } else if (!registration.created()) {
+      reason = "conflict";
+      answered = registration.answeredAtNanos();
+    } else {
+      answered = registration.answeredAtNanos();
+      if (done.timer() != null) {
+        timeScenario(done.timer(), answered - done.intendedNanos());
+      }
+    }
+    if (reason != null) {
+      metrics.error(REGISTER);
+    }
+    String why = reason;
+    return guarded(answered, () -> done.then().accept(why));
   }
 
   private Behavior<Command> onConnected(Connected c) {
@@ -608,12 +651,27 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     @Override
     public void connect(Runnable then) {
       owe(LOGIN, 1);
-      if (run.accounts().mode() == Accounts.Mode.REGISTER) {
+      if (run.accounts().mode() == Accounts.Mode.REGISTER && !registered) {
         connecting = true;
         getContext().pipeToSelf(client.register(), (ok, failure) -> new Registered(failure, then));
       } else {
         startConnect(then);
       }
+    }
+
+    @Override
+    public void register(Timer timer, Consumer<String> then) {
+      owe(REGISTER, 1);
+      if (quiescing) {
+        forgone(REGISTER, Actions.Reason.RUN_STOPPED);
+        return;
+      }
+      long intended = currentIntended;
+      getContext()
+          .pipeToSelf(
+              client.register(),
+              (registration, failure) ->
+                  new RegisterDone(registration, failure, intended, timer, then));
     }
 
     @Override

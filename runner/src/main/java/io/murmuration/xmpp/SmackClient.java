@@ -142,8 +142,8 @@ final class SmackClient implements XmppClient {
   }
 
   @Override
-  public CompletionStage<Void> register() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletionStage<Registration> register() {
+    CompletableFuture<Registration> done = new CompletableFuture<>();
     run(
         done,
         () -> {
@@ -165,10 +165,10 @@ final class SmackClient implements XmppClient {
             // no registration form first: ejabberd and Prosody take username + password directly
             accounts.createAccount(
                 Localpart.from(account.username()), account.password(), new HashMap<>());
-            done.complete(null);
+            done.complete(new Registration(true, System.nanoTime()));
           } catch (XMPPException.XMPPErrorException e) {
             if (e.getStanzaError().getCondition() == StanzaError.Condition.conflict) {
-              done.complete(null); // exists already
+              done.complete(new Registration(false, System.nanoTime())); // exists already
             } else {
               done.completeExceptionally(SmackErrors.registering(e, where, who));
             }

@@ -74,6 +74,7 @@ final class SmackErrors {
     if (e instanceof XMPPException.XMPPErrorException error) {
       return new XmppException(
           "register",
+          error.getStanzaError().getCondition().name().replace('_', '-'),
           "registering "
               + who
               + " on "
@@ -82,8 +83,17 @@ final class SmackErrors {
               + error.getStanzaError().getCondition(),
           e);
     }
+    String reason =
+        e instanceof SmackException.NoResponseException
+            ? "timeout"
+            : e instanceof SmackException.NotConnectedException || e instanceof IOException
+                ? "connection-lost"
+                : null;
     return new XmppException(
-        "register", "registering " + who + " on " + where + " failed: " + rootMessage(e), e);
+        "register",
+        reason,
+        "registering " + who + " on " + where + " failed: " + rootMessage(e),
+        e);
   }
 
   /** Why an established session ended without our asking. */

@@ -24,10 +24,13 @@ public interface XmppClient {
   CompletionStage<ConnectTimes> connect();
 
   /**
-   * Opens the stream and registers the account in-band (XEP-0077), then closes. An account that
-   * exists already counts as registered.
+   * Opens the stream and registers the account in-band (XEP-0077), then closes; completes once
+   * closed. An account that exists already counts as registered ({@link Registration#created()}
+   * false). A refusal completes exceptionally with kind {@code register} and the server's error
+   * condition as {@link XmppException#reason()} ({@code not-allowed}, {@code resource-constraint},
+   * …), or {@code timeout} when no answer came within the connect timeout.
    */
-  CompletionStage<Void> register();
+  CompletionStage<Registration> register();
 
   /** Sends available presence. */
   void sendPresence();
@@ -133,4 +136,14 @@ public interface XmppClient {
    * @param loginNanos authentication and resource binding
    */
   record ConnectTimes(long tcpNanos, long loginNanos) {}
+
+  /**
+   * How an in-band registration ({@link #register()}) went.
+   *
+   * @param created true when the account was created, false when it existed already (the server
+   *     answered {@code conflict})
+   * @param answeredAtNanos {@link System#nanoTime()} when the server's answer arrived (the close of
+   *     the connection after it is not included)
+   */
+  record Registration(boolean created, long answeredAtNanos) {}
 }

@@ -7,17 +7,35 @@ package io.murmuration.xmpp;
  */
 public final class XmppException extends RuntimeException {
   private final String kind;
+  private final String reason;
 
   public XmppException(String kind, String message, Throwable cause) {
-    super(message, cause);
-    this.kind = kind;
+    this(kind, null, message, cause);
   }
 
   public XmppException(String kind, String message) {
-    this(kind, message, null);
+    this(kind, null, message, null);
+  }
+
+  /**
+   * A failure with a finer {@code reason} than its kind: the server's stanza error condition
+   * ({@code not-allowed}, {@code resource-constraint}, …) or {@code timeout}; null for none.
+   */
+  public XmppException(String kind, String reason, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.reason = reason;
   }
 
   public String kind() {
     return kind;
+  }
+
+  /**
+   * Why, in one word, for counting failures by reason: the finer reason given when it was made, or
+   * else the {@link #kind()}.
+   */
+  public String reason() {
+    return reason != null ? reason : kind;
   }
 }

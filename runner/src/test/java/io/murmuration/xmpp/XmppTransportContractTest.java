@@ -278,8 +278,8 @@ abstract class XmppTransportContractTest {
     int id = LocalServersExtension.freshUserIds(1);
     try (XmppTransport transport = XmppTransport.create(using(ejabberd))) {
       XmppClient client = transport.open(ACCOUNTS.forUser(id), new RecordingListener());
-      Await.done(client.register());
-      Await.done(client.register()); // exists already: fine
+      assertTrue(Await.done(client.register()).created());
+      assertFalse(Await.done(client.register()).created()); // exists already: fine, not created
       Await.done(client.connect());
       Await.done(client.disconnect());
     }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every shipped scenario is found, and its declared parameters are sound. */
 class ShippedScenariosTest {
@@ -24,9 +25,23 @@ class ShippedScenariosTest {
     return ScenarioCatalog.load().all().stream();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"one-to-one", "ping", "registration", "presence-roster"})
+  void theCatalogFindsEachShippedScenarioByName(String name) {
+    assertTrue(shipped().anyMatch(s -> s.name().equals(name)), name);
+  }
+
   @Test
-  void theCatalogFindsTheOneToOneScenario() {
-    assertTrue(shipped().anyMatch(s -> s.name().equals("one-to-one")));
+  void registrationCountsEachReasonOnACounterOfItsOwn() {
+    assertEquals(
+        "registration_resource_constraint", Registration.counterName("resource-constraint"));
+    assertEquals("registration_conflict", Registration.counterName("conflict"));
+  }
+
+  @Test
+  void pingAddressesTheDomainOfTheUsersJid() {
+    assertEquals("localhost", Ping.domain("user_17@localhost"));
+    assertEquals("chat.example.org", Ping.domain("a@chat.example.org"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.murmuration.xmpp.lean;
 
 import io.murmuration.xmpp.XmppClient.ConnectTimes;
 import io.murmuration.xmpp.XmppClient.Listener;
+import io.murmuration.xmpp.XmppClient.Registration;
 import io.murmuration.xmpp.XmppException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Attempt {
   private final CompletableFuture<ConnectTimes> login;
-  private final CompletableFuture<Void> registration;
+  private final CompletableFuture<Registration> registration;
+  private Registration registered;
   private final CompletableFuture<Long> resumption;
   private long startNanos;
   private final List<String> held = new ArrayList<>(0);
@@ -29,7 +31,7 @@ final class Attempt {
 
   private Attempt(
       CompletableFuture<ConnectTimes> login,
-      CompletableFuture<Void> registration,
+      CompletableFuture<Registration> registration,
       CompletableFuture<Long> resumption) {
     this.login = login;
     this.registration = registration;
@@ -40,7 +42,7 @@ final class Attempt {
     return new Attempt(done, null, null);
   }
 
-  static Attempt registration(CompletableFuture<Void> done) {
+  static Attempt registration(CompletableFuture<Registration> done) {
     return new Attempt(null, done, null);
   }
 
@@ -116,15 +118,19 @@ final class Attempt {
     }
     if (registration != null) {
       if (failure == null) {
-        registration.complete(null);
+        registration.complete(registered);
       } else {
         registration.completeExceptionally(failure);
       }
     }
   }
 
-  /** A registration succeeded; it completes when the connection is closed. */
-  void registered() {
+  /**
+   * A registration succeeded ({@code created} false: the account existed already); it completes
+   * when the connection is closed.
+   */
+  void registered(boolean created) {
+    registered = new Registration(created, System.nanoTime());
     over = true;
   }
 }

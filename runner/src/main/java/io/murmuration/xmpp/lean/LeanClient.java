@@ -58,8 +58,8 @@ final class LeanClient implements XmppClient {
   }
 
   @Override
-  public CompletionStage<Void> register() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletionStage<Registration> register() {
+    CompletableFuture<Registration> done = new CompletableFuture<>();
     onLoop(done, () -> session.open(Attempt.registration(done)));
     return done;
   }

@@ -72,6 +72,7 @@ final class Negotiation {
   private boolean streamManagementOffered;
   private String resumeRequest;
   private long resumedH = -1;
+  private boolean created;
 
   Negotiation(
       Purpose purpose,
@@ -112,10 +113,25 @@ final class Negotiation {
     return resumedH;
   }
 
+  /** For a registration that succeeded: true when it created the account, false if it existed. */
+  boolean created() {
+    return created;
+  }
+
+  /** The failure when the current step got no answer in time ({@code why} says how long). */
+  XmppException timedOut(String why) {
+    if (purpose == Purpose.REGISTER) {
+      return new XmppException(
+          "register", "timeout", "registering " + who + " on " + where + ": " + why, null);
+    }
+    return stalled(why);
+  }
+
   /** The kind and message for a failure that happens now: what the current step waits for. */
   XmppException stalled(String why) {
     if (purpose == Purpose.REGISTER) {
-      return new XmppException("register", "registering " + who + " on " + where + ": " + why);
+      return new XmppException(
+          "register", "connection-lost", "registering " + who + " on " + where + ": " + why, null);
     }
     if (step == Step.RESUME) {
       return resumeFailure(why);
@@ -138,7 +154,7 @@ final class Negotiation {
   XmppException cannotConnect(Throwable cause) {
     String why = "cannot connect to " + where + ": " + StreamErrors.rootMessage(cause);
     return purpose == Purpose.REGISTER
-        ? new XmppException("register", "registering " + who + " failed: " + why, cause)
+        ? new XmppException("register", "connect", "registering " + who + " failed: " + why, cause)
         : new XmppException("connect", why, cause);
   }
 
@@ -147,7 +163,10 @@ final class Negotiation {
     String why = StreamErrors.rootMessage(cause);
     if (purpose == Purpose.REGISTER) {
       return new XmppException(
-          "register", "registering " + who + " on " + where + " failed: " + why, cause);
+          "register",
+          "connection-lost",
+          "registering " + who + " on " + where + " failed: " + why,
+          cause);
     }
     if (step == Step.RESUME) {
       return resumeFailure("the connection closed: " + why);
@@ -376,11 +395,20 @@ final class Negotiation {
     String condition = StreamErrors.stanzaError(element);
     if ("result".equals(element.attribute("type")) || condition.equals("conflict")) {
       step = Step.DONE;
+      created = condition.isEmpty();
       link.negotiated(); // registered now, or before
     } else {
       link.failed(
           new XmppException(
-              "register", "registering " + who + " on " + where + " failed: " + condition));
+              "register",
+              condition,
+              "registering "
+                  + who
+                  + " on "
+                  + where
+                  + " failed: "
+                  + StreamErrors.stanzaErrorWithText(element),
+              null));
     }
   }
 

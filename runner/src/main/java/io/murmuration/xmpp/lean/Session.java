@@ -314,7 +314,7 @@ final class Session implements Negotiation.Link, Connection.Owner {
   public void negotiated() {
     cancelTimer();
     if (attempt.purpose() == Negotiation.Purpose.REGISTER) {
-      attempt.registered();
+      attempt.registered(negotiation.created());
       closeStream(); // the stage completes once closed
       return;
     }
@@ -463,7 +463,7 @@ final class Session implements Negotiation.Link, Connection.Owner {
               if (connection == waiting
                   && (state == State.CONNECTING || state == State.NEGOTIATING)) {
                 fail(
-                    negotiation.stalled(
+                    negotiation.timedOut(
                         "no answer within " + settings.connectTimeout().toMillis() + " ms"));
               }
             },
