@@ -150,6 +150,11 @@ public interface User {
    * Joins the named coordinator; when {@code groupSize} users have joined it (or {@code timeout}
    * passed since the first of them joined), each member's {@code action} gets the ids of the whole
    * group, itself included, in joining order. A user joins a coordinator once per call.
+   *
+   * <p>A group that meets again under a name of its own (say, after its first member) writes it as
+   * {@code name#qualifier} ({@code "subscribed#" + firstMember}): the books of planned actions
+   * count every such coordinator under {@code coordinate:name}, so a run with thousands of groups
+   * keeps one line.
    */
   void coordinate(String name, int groupSize, Duration timeout, Consumer<List<Integer>> action);
 

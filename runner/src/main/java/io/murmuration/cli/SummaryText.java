@@ -28,6 +28,27 @@ final class SummaryText {
     b.append(timing("connect", s.connect()));
     b.append(timing("login", s.login()));
     b.append(timing("lag", s.lag()));
+    s.timers().forEach((name, t) -> b.append(timing(name, t)));
+    if (!s.counters().isEmpty()) {
+      b.append(
+          "counters  "
+              + s.counters().entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue())
+                  .collect(Collectors.joining(", "))
+              + "\n");
+    }
+    s.byTransport()
+        .forEach(
+            (wire, w) ->
+                b.append(
+                    String.format(
+                        "%-9s users peak %d, connect p99 %s, login p99 %s, ttd p50 %s p99 %s ms%n",
+                        wire,
+                        w.usersPeak(),
+                        w.connect().p99(),
+                        w.login().p99(),
+                        w.ttd().p50(),
+                        w.ttd().p99())));
     Summary.Runner r = s.runner();
     if (r != null) {
       b.append(

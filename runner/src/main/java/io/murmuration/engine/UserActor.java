@@ -874,7 +874,8 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
                         new Fire(
                             () -> g.action().accept(g.userIds()), System.nanoTime(), false, false));
       }
-      String kind = COORDINATE + name;
+      int qualifier = name.indexOf('#'); // group-scoped coordinators share one line in the books
+      String kind = COORDINATE + (qualifier < 0 ? name : name.substring(0, qualifier));
       owe(kind, 1);
       Consumer<List<Integer>> joined =
           ids -> {

@@ -136,7 +136,7 @@ public final class PresenceRoster implements Scenario {
           // the group's second meeting point, named after its first member: unique in the run
           next ->
               user.coordinate(
-                  "subscribed-" + group.get(0),
+                  "subscribed#" + group.get(0),
                   group.size(),
                   user.param(GROUP_WAIT),
                   g -> next.run()),

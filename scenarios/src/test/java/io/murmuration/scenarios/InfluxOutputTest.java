@@ -159,7 +159,11 @@ class InfluxOutputTest {
     assertTrue(run.out().contains("answers again"), run.out());
     String id = run.summary().get("run_id").asText();
     assertEquals(expectedIntervalPoints(run.runFolder()), count("interval", "users", id));
+    assertEquals(expectedIntervalPoints(run.runFolder()), count("timer", "count", id));
+    assertEquals(expectedIntervalPoints(run.runFolder()), count("counter", "count", id));
     assertEquals(1, count("run", "sent", id));
+    assertEquals(1, count("run_timer", "count", id));
+    assertEquals(1, count("run_counter", "total", id));
     assertEquals(2, count("event", "title", id));
     assertFalse(Files.exists(run.runFolder().resolve("influx-spool.lp")), run.out());
   }
@@ -193,7 +197,13 @@ class InfluxOutputTest {
     try (Stream<String> lines = Files.lines(spool)) {
       kept = lines.count();
     }
-    long expected = expectedIntervalPoints(run.runFolder()) + 1 + 2;
+    // per window: the interval point and one point per declared timer and counter (one-to-one
+    // declares timer bucket_wait and counter bucket_short); at the end: run, its two events, and
+    // one run_timer and run_counter point per declared metric
+    JsonNode declared = run.summary();
+    int metrics = declared.get("timers_ms").size() + declared.get("counters").size();
+    assertEquals(2, metrics, declared.toString());
+    long expected = expectedIntervalPoints(run.runFolder()) * (1 + metrics) + 1 + 2 + metrics;
     assertEquals(expected, kept);
     assertTrue(run.out().contains(kept + " kept in " + spool), run.out());
 

@@ -84,6 +84,8 @@ class OneToOneRunTest {
     assertEquals(0, s.at("/counters/bucket_short").asLong(), "every bucket filled");
     assertTrue(s.at("/metric_descriptions/bucket_wait").asText().startsWith("from joining"));
     assertTrue(run.out().contains("assert timers.bucket_wait.count == 40"), run.out());
+    assertTrue(run.out().contains("\nbucket_wait p50 "), "the end-of-run lines: " + run.out());
+    assertTrue(run.out().contains("\ncounters  bucket_short 0\n"), run.out());
     Path folder = run.runFolder();
     assertTrue(Files.size(folder.resolve("metrics.hlog")) > 0);
     assertTrue(Files.readString(folder.resolve("report.html")).contains("one-to-one"));

@@ -1,6 +1,7 @@
 package io.murmuration.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,10 @@ class PresenceRosterRunTest {
     assertEquals(80, s.at("/timers_ms/presence_broadcast/count").asLong());
     assertEquals(80, s.at("/counters/presences_expected").asLong());
     assertEquals(80, s.at("/counters/presences_received").asLong());
+    // every group's own second meeting point, in one line of the books
+    assertEquals(
+        20, s.at("/actions/coordinate:subscribed/done").asLong(), s.at("/actions").toString());
+    s.get("actions").fieldNames().forEachRemaining(kind -> assertFalse(kind.contains("#"), kind));
     double p50 = s.at("/timers_ms/presence_broadcast/p50").asDouble();
     assertTrue(p50 > 0 && p50 <= s.at("/timers_ms/presence_broadcast/p99").asDouble());
     assertEquals(0, s.get("errors_total").asLong(), s.at("/errors").toString());

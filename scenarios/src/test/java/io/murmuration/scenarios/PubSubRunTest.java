@@ -46,7 +46,7 @@ class PubSubRunTest {
             "-Pgroup_size=12",
             "-Pitems=5",
             "-Pinterval=100ms",
-            "--transport",
+            "--client",
             transport,
             "--runs-dir",
             runs.toString(),

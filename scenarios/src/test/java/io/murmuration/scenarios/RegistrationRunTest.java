@@ -65,7 +65,7 @@ class RegistrationRunTest {
             ejabberd.domain(),
             first,
             30,
-            "--transport",
+            "--client",
             transport,
             "-Pregistration_rate=200",
             "--assert",
@@ -90,7 +90,7 @@ class RegistrationRunTest {
       String transport, LocalEjabberd ejabberd) throws Exception {
     int first = LocalServersExtension.freshUserIds(10);
     ejabberd.registerUsers(Accounts.existing("user_{id}", "password_{id}"), first, 10);
-    Cli run = registration(ejabberd.c2s(), ejabberd.domain(), first, 10, "--transport", transport);
+    Cli run = registration(ejabberd.c2s(), ejabberd.domain(), first, 10, "--client", transport);
     assertEquals(0, run.code(), run.toString());
     JsonNode s = run.summary();
     assertEquals("finished", s.get("state").asText());
