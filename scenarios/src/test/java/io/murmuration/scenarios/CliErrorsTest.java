@@ -46,7 +46,13 @@ class CliErrorsTest {
   void anUnknownScenarioNamesTheKnownOnes() throws Exception {
     assertSetupError(
         murmRun("one-two-three"),
-        "unknown scenario 'one-two-three': known scenarios are one-to-one");
+        "unknown scenario 'one-two-three': known scenarios are "
+            + String.join(
+                ", ",
+                io.murmuration.scenario.ScenarioCatalog.load().all().stream()
+                    .map(io.murmuration.scenario.Scenario::name)
+                    .toList())
+            + " (./murm scenarios lists them");
   }
 
   @Test

@@ -53,7 +53,7 @@ class OneToOneRunTest {
             "-Pbucket_size=4",
             "-Pmessages=5",
             "-Pinterval=200ms",
-            "-Plinger=2s",
+            "-Plinger=5s",
             "--client",
             client,
             "--runs-dir",
@@ -110,7 +110,7 @@ class OneToOneRunTest {
             "tls = required",
             "tls-verify = false",
             "sasl = SCRAM-SHA-1",
-            "params { bucket_size = 5, messages = 9, interval = 100ms, linger = 1s }",
+            "params { bucket_size = 5, messages = 9, interval = 100ms, linger = 5s }",
             ""));
     Cli run =
         Cli.murm(
@@ -149,7 +149,7 @@ class OneToOneRunTest {
             "-Pbucket_size=2",
             "-Pmessages=2",
             "-Pinterval=100ms",
-            "-Plinger=500ms",
+            "-Plinger=5s",
             "--runs-dir",
             runs.toString(),
             "--quiet",
@@ -219,7 +219,7 @@ class OneToOneRunTest {
             "-Pbucket_size=3",
             "-Pmessages=3",
             "-Pinterval=200ms",
-            "-Plinger=1s",
+            "-Plinger=5s",
             "--runs-dir",
             runs.toString(),
             "--quiet");
