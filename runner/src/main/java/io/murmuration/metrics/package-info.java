@@ -9,7 +9,11 @@
  * significant digits: any number of threads (user actors, connection threads, the scheduler) record
  * wait-free, and a reader swaps the active histogram for an empty one without stopping them. Its
  * counters (messages sent, received on time, late, errors by kind, users connected, peak and
- * target) are {@code LongAdder}s and atomics, read as cumulative totals.
+ * target) are {@code LongAdder}s and atomics, read as cumulative totals. The timers and counters a
+ * scenario declares in its {@code init} live in {@link io.murmuration.metrics.ScenarioMetrics}, the
+ * same kinds of recorders and adders; declarations end before the first user starts, so the maps
+ * are only read afterwards. A run over several wires keeps one more {@code Metrics} per wire, into
+ * which each user records as well ({@link io.murmuration.metrics.Metrics#wire}).
  *
  * <h2>Reading: one reporter per run</h2>
  *
