@@ -24,6 +24,18 @@ public interface RunSetup {
    */
   Timer timer(String name, String description);
 
+  /**
+   * Declares a service discovery feature (XEP-0030) that every user of the run advertises, e.g.
+   * {@code urn:xmpp:tune+notify} to receive that node's PEP notifications (XEP-0163). Once a
+   * scenario declares one, {@link User#sendPresence} carries entity capabilities (XEP-0115) and
+   * users answer disco#info with these features besides the ones they always have ({@code
+   * disco#info}, {@code urn:xmpp:ping}). All users share one capabilities hash, so a server that
+   * verifies it asks one user, once.
+   *
+   * @throws IllegalArgumentException when {@code feature} is blank or holds {@code < > & ' "}
+   */
+  void advertise(String feature);
+
   /** Declares a {@link Counter}, reported as a total and a rate; names as for {@link #timer}. */
   Counter counter(String name, String description);
 }

@@ -59,7 +59,9 @@ public interface User {
    * Sends available presence, then runs {@code then} once the server has reflected it back to this
    * user (RFC 6121 §4.2.2): from then on messages to its bare JID reach it instead of offline
    * storage. No reflection within the connect timeout ends the user with error {@code
-   * presence-timeout}.
+   * presence-timeout}. When the scenario declared features with {@link RunSetup#advertise}, the
+   * presence carries their entity capabilities (XEP-0115), which is how a server learns that the
+   * user wants PEP notifications (XEP-0163).
    */
   void sendPresence(Runnable then);
 

@@ -4,6 +4,7 @@ import io.murmuration.accounts.Accounts;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
+import io.murmuration.xmpp.Capabilities;
 import io.murmuration.xmpp.XmppSettings;
 import io.murmuration.xmpp.XmppTransport;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,7 +22,8 @@ record RunContext(
     Throttle throttle,
     ActorRef<Coordinator.Command> coordinator,
     java.time.Duration replyTimeout,
-    XmppSettings xmpp) {
+    XmppSettings xmpp,
+    Capabilities capabilities) {
 
   /** The metrics of user {@code userId}'s wire, or null when the run keeps no wire apart. */
   Metrics wireMetrics(int userId) {

@@ -127,7 +127,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   new Throttle(setup.throttles()),
                   ctx.spawn(Coordinator.create(), "coordinator"),
                   plan.xmpp().connectTimeout(),
-                  plan.xmpp());
+                  plan.xmpp(),
+                  setup.capabilities());
           return Behaviors.withTimers(
               t -> new RunController(ctx, t, run, setup, plan.load(), outcome));
         });

@@ -5,18 +5,23 @@ import io.murmuration.scenario.Counter;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.RunSetup;
 import io.murmuration.scenario.Timer;
+import io.murmuration.xmpp.Capabilities;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a scenario's {@code init} and {@code terminate} see of their run: its parameters and size,
- * and the throttles and metrics {@code init} declares (metrics go straight to the run's {@link
- * ScenarioMetrics}).
+ * and the throttles, metrics and disco features {@code init} declares (metrics go straight to the
+ * run's {@link ScenarioMetrics}).
  */
 final class ScenarioSetup implements RunSetup {
   private final RunPlan plan;
   private final Map<String, Double> throttles = new LinkedHashMap<>();
+  private final Set<String> advertised = new LinkedHashSet<>();
 
   ScenarioSetup(RunPlan plan) {
     this.plan = plan;
@@ -42,6 +47,12 @@ final class ScenarioSetup implements RunSetup {
   }
 
   @Override
+  public void advertise(String feature) {
+    Capabilities.with(List.of(feature)); // checks it
+    advertised.add(feature);
+  }
+
+  @Override
   public Timer timer(String name, String description) {
     return plan.metrics().declare(new Timer(name, description));
   }
@@ -49,6 +60,11 @@ final class ScenarioSetup implements RunSetup {
   @Override
   public Counter counter(String name, String description) {
     return plan.metrics().declare(new Counter(name, description));
+  }
+
+  /** What users announce in presence and answer to disco#info: the base and declared features. */
+  Capabilities capabilities() {
+    return Capabilities.with(advertised);
   }
 
   /** The throttles declared, by name, with their rates. */

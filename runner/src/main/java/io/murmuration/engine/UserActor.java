@@ -684,7 +684,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       afterPresence = then;
       int generation = ++presenceGeneration;
       awaitingPresence = true;
-      client.sendPresence();
+      client.sendPresence(run.capabilities());
       run.timer()
           .schedule(
               System.nanoTime() + run.replyTimeout().toNanos(),

@@ -7,6 +7,7 @@ import io.murmuration.xmpp.lean.Xml;
 import io.murmuration.xmpp.lean.XmlElement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,12 +20,17 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.PresenceBuilder;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.packet.UnparsedIQ;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jivesoftware.smackx.disco.AbstractNodeInformationProvider;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
@@ -181,9 +187,51 @@ final class SmackClient implements XmppClient {
     return done;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Declared features are answered by Smack's service discovery manager: for disco#info without
+   * a node it adds them to its own features; for the {@code NODE#ver} node a server verifying the
+   * caps asks, it answers exactly {@link Capabilities#features()} and the Murmuration identity, so
+   * the hash matches.
+   */
   @Override
-  public void sendPresence() {
-    send(() -> StanzaBuilder.buildPresence().ofType(Presence.Type.available).build());
+  public void sendPresence(Capabilities capabilities) {
+    boolean declared = !capabilities.capsElement().isEmpty();
+    send(
+        () -> {
+          PresenceBuilder presence = StanzaBuilder.buildPresence().ofType(Presence.Type.available);
+          if (declared) {
+            advertise(capabilities);
+            presence.addExtension(
+                StandardExtensionElement.builder("c", Capabilities.CAPS)
+                    .addAttribute("hash", "sha-1")
+                    .addAttribute("node", Capabilities.NODE)
+                    .addAttribute("ver", capabilities.ver())
+                    .build());
+          }
+          return presence.build();
+        });
+  }
+
+  private void advertise(Capabilities capabilities) {
+    ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(connection);
+    capabilities.features().forEach(disco::addFeature);
+    List<DiscoverInfo.Identity> identities =
+        List.of(new DiscoverInfo.Identity("client", "Murmuration", "pc"));
+    disco.setNodeInformationProvider(
+        Capabilities.NODE + "#" + capabilities.ver(),
+        new AbstractNodeInformationProvider() {
+          @Override
+          public List<String> getNodeFeatures() {
+            return capabilities.features();
+          }
+
+          @Override
+          public List<DiscoverInfo.Identity> getNodeIdentities() {
+            return identities;
+          }
+        });
   }
 
   @Override

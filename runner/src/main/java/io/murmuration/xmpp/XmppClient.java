@@ -32,8 +32,17 @@ public interface XmppClient {
    */
   CompletionStage<Registration> register();
 
-  /** Sends available presence. */
-  void sendPresence();
+  /** Sends available presence, with no entity capabilities. */
+  default void sendPresence() {
+    sendPresence(Capabilities.BASE);
+  }
+
+  /**
+   * Sends available presence announcing {@code capabilities} (their {@link
+   * Capabilities#capsElement()}, when they declare features), and from then on answers disco#info
+   * requests, with or without a {@code node}, with {@link Capabilities#discoInfo}.
+   */
+  void sendPresence(Capabilities capabilities);
 
   /**
    * Sends a chat message stamped with the sender's intended send time ({@link TtdStamp}), so the

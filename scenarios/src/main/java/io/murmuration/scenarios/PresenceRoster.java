@@ -1,7 +1,6 @@
 package io.murmuration.scenarios;
 
 import io.murmuration.scenario.Counter;
-import io.murmuration.scenario.Element;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.RunSetup;
 import io.murmuration.scenario.Scenario;
@@ -9,12 +8,7 @@ import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.Timer;
 import io.murmuration.scenario.User;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Rosters, presence subscriptions and presence broadcast (RFC 6121), after amoc-arsenal-xmpp's
@@ -65,8 +59,6 @@ public final class PresenceRoster implements Scenario {
       Param.ofDuration("iq_timeout", Duration.ofSeconds(5), "longest wait for a roster IQ's answer")
           .positive();
 
-  static final String ROSTER = "jabber:iq:roster";
-
   private Timer rosterSet;
   private Timer subscription;
   private Timer broadcast;
@@ -105,92 +97,49 @@ public final class PresenceRoster implements Scenario {
     new Member(user).run();
   }
 
-  /** One user's part: its group, and how far each subscription has come. */
+  /** One user's part: its contacts, and the stamped presences still due from them. */
   private final class Member {
     private final User user;
-    private final Map<String, Integer> position = new HashMap<>(); // contact JID → group index
-    private final Map<String, Long> subscribeSent = new HashMap<>();
-    private final Set<String> subscribedTo = new HashSet<>(); // contacts that said subscribed
-    private final Set<String> approved = new HashSet<>(); // contacts this user said subscribed to
-    private final List<Stanza> early = new ArrayList<>(); // subscribes before the group was known
-    private List<Integer> group = List.of();
-    private int self = -1;
+    private final Contacts contacts;
     private int presencesDue;
-    private Runnable afterSubscriptions;
     private Runnable afterPresences;
 
     Member(User user) {
       this.user = user;
+      this.contacts = new Contacts(user, rosterSet, subscription, user.param(IQ_TIMEOUT));
     }
 
     void run() {
       user.onStanza(this::onPresence);
       user.flow(
           user::connect,
-          this::emptyRoster,
+          contacts::emptyRoster,
           user::sendPresence,
           next ->
               user.coordinate(
-                  "roster", user.param(GROUP_SIZE), user.param(GROUP_WAIT), g -> joined(g, next)),
-          this::subscribe,
+                  "roster",
+                  user.param(GROUP_SIZE),
+                  user.param(GROUP_WAIT),
+                  g -> {
+                    contacts.joined(g);
+                    next.run();
+                  }),
+          next -> contacts.subscribe(user.param(GROUP_WAIT), next),
           // the group's second meeting point, named after its first member: unique in the run
           next ->
               user.coordinate(
-                  "subscribed#" + group.get(0),
-                  group.size(),
+                  "subscribed#" + contacts.group().get(0),
+                  contacts.group().size(),
                   user.param(GROUP_WAIT),
                   g -> next.run()),
           this::broadcast,
-          this::emptyRoster,
+          contacts::emptyRoster,
           next -> user.finish());
     }
 
-    private void joined(List<Integer> members, Runnable next) {
-      group = members;
-      self = group.indexOf(user.id());
-      for (int i = 0; i < group.size(); i++) {
-        if (i != self) {
-          position.put(user.jid(group.get(i)), i);
-        }
-      }
-      next.run();
-    }
-
-    private void subscribe(Runnable next) {
-      afterSubscriptions = once(next);
-      user.after(user.param(GROUP_WAIT), afterSubscriptions); // a member that failed
-      position.forEach(
-          (contact, at) -> {
-            if (at > self) {
-              addThenSubscribe(contact);
-            }
-          });
-      early.forEach(this::onPresence);
-      early.clear();
-      checkSubscribed();
-    }
-
-    private void addThenSubscribe(String contact) {
-      String item = "<item jid='" + contact + "'/>";
-      user.iq(
-          rosterIq("set", item),
-          user.param(IQ_TIMEOUT),
-          rosterSet,
-          reply -> {
-            subscribeSent.put(contact, user.intendedNanos());
-            user.sendStanza("<presence to='" + contact + "' type='subscribe'/>");
-          });
-    }
-
-    private void checkSubscribed() {
-      if (subscribedTo.size() == position.size() && approved.size() == position.size()) {
-        afterSubscriptions.run();
-      }
-    }
-
     private void broadcast(Runnable next) {
-      afterPresences = once(next);
-      presencesDue = position.size();
+      afterPresences = Contacts.once(next);
+      presencesDue = contacts.count();
       user.count(expected, presencesDue);
       user.sendStanza("<presence>" + user.stamp().xml() + "</presence>");
       user.after(user.param(PRESENCE_WAIT), afterPresences);
@@ -200,90 +149,16 @@ public final class PresenceRoster implements Scenario {
     }
 
     private void onPresence(Stanza stanza) {
-      if (!stanza.kind().equals("presence")) {
+      if (!stanza.kind().equals("presence") || contacts.onPresence(stanza)) {
         return;
       }
-      if (self < 0) {
-        if ("subscribe".equals(stanza.type())) {
-          early.add(stanza);
+      // unsubscribe, unavailable, … when a contact cleans up are not stamped
+      if (stanza.type() == null && user.recordDelivery(broadcast, stanza)) {
+        user.count(received);
+        if (--presencesDue == 0) {
+          afterPresences.run();
         }
-        return;
-      }
-      String contact = stanza.fromBare();
-      Integer at = position.get(contact);
-      if (at == null) {
-        return;
-      }
-      switch (stanza.type() == null ? "available" : stanza.type()) {
-        case "subscribe" -> {
-          user.sendStanza("<presence to='" + contact + "' type='subscribed'/>");
-          if (approved.add(contact) && at < self) {
-            addThenSubscribe(contact); // subscribe back
-          }
-          checkSubscribed();
-        }
-        case "subscribed" -> {
-          Long sent = subscribeSent.remove(contact);
-          if (sent != null) {
-            user.record(subscription, stanza.receivedAtNanos() - sent);
-            subscribedTo.add(contact);
-            checkSubscribed();
-          }
-        }
-        case "available" -> {
-          if (user.recordDelivery(broadcast, stanza)) {
-            user.count(received);
-            if (--presencesDue == 0) {
-              afterPresences.run();
-            }
-          }
-        }
-        default -> {} // unsubscribe, unavailable, … when a contact cleans up
       }
     }
-
-    /** Removes every item of this user's roster, then runs {@code next}. */
-    private void emptyRoster(Runnable next) {
-      Duration timeout = user.param(IQ_TIMEOUT);
-      user.iq(
-          rosterIq("get", ""),
-          timeout,
-          null,
-          reply -> {
-            Element query = reply.ok() ? reply.response().element().child("query", ROSTER) : null;
-            List<Element> items = query == null ? List.of() : query.children("item");
-            int[] left = {items.size()};
-            if (left[0] == 0) {
-              next.run();
-            }
-            for (Element item : items) {
-              String remove = "<item jid='" + item.attribute("jid") + "' subscription='remove'/>";
-              user.iq(
-                  rosterIq("set", remove),
-                  timeout,
-                  null,
-                  r -> {
-                    if (--left[0] == 0) {
-                      next.run();
-                    }
-                  });
-            }
-          });
-    }
-  }
-
-  private static String rosterIq(String type, String items) {
-    return "<iq type='" + type + "'><query xmlns='" + ROSTER + "'>" + items + "</query></iq>";
-  }
-
-  /** {@code action}, run at most once however often it is called. */
-  private static Runnable once(Runnable action) {
-    boolean[] ran = {false};
-    return () -> {
-      if (!ran[0]) {
-        ran[0] = true;
-        action.run();
-      }
-    };
   }
 }

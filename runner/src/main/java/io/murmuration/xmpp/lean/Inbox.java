@@ -3,6 +3,7 @@ package io.murmuration.xmpp.lean;
 import io.murmuration.scenario.Incoming;
 import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.TtdStamp;
+import io.murmuration.xmpp.Capabilities;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import io.netty.channel.EventLoop;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * body (chat, normal or groupchat) go to {@link XmppClient.Listener#onMessage} (with their {@link
  * TtdStamp}, whether they were delayed, and the receive time of their bytes); IQ responses (result
  * or error) complete the pending {@link XmppClient#iq} request with their id and go nowhere else;
- * server pings and disco#info requests are answered; every other stanza, IQ requests included, goes
- * to {@link XmppClient.Listener#onStanza}.
+ * server pings and disco#info requests are answered (disco#info with the {@link Capabilities} last
+ * announced in presence); every other stanza, IQ requests included, goes to {@link
+ * XmppClient.Listener#onStanza}.
  *
  * <p>Not thread-safe: one per client, used on its event loop.
  */
@@ -33,12 +35,18 @@ final class Inbox {
   private final String who;
   private final Map<String, Pending> pending = new HashMap<>(2);
   private int nextId;
+  private Capabilities capabilities = Capabilities.BASE;
 
   private record Pending(CompletableFuture<Stanza> done, ScheduledFuture<?> timer) {}
 
   Inbox(XmppClient.Listener listener, String who) {
     this.listener = listener;
     this.who = who;
+  }
+
+  /** What disco#info requests are answered with from now on. */
+  void advertise(Capabilities capabilities) {
+    this.capabilities = capabilities;
   }
 
   /**
@@ -139,25 +147,12 @@ final class Inbox {
       if (iq.child("ping", Xml.PING) != null) {
         reply.accept(Xml.iq("result", id, from, null));
       } else if (iq.child("query", Xml.DISCO_INFO) != null) {
-        reply.accept(Xml.iq("result", id, from, discoInfo(iq.child("query", Xml.DISCO_INFO))));
+        String node = iq.child("query", Xml.DISCO_INFO).attribute("node");
+        String query = capabilities.discoInfo(node == null ? null : Xml.escapeAttribute(node));
+        reply.accept(Xml.iq("result", id, from, query));
       }
     }
     listener.onStanza(toStanza(iq, receivedAtNanos));
-  }
-
-  /** What this client supports: being pinged and being asked this. */
-  private static String discoInfo(XmlElement query) {
-    String node = query.attribute("node");
-    return "<query xmlns='"
-        + Xml.DISCO_INFO
-        + "'"
-        + (node == null ? "" : " node='" + Xml.escapeAttribute(node) + "'")
-        + "><identity category='client' type='pc' name='Murmuration'/>"
-        + "<feature var='"
-        + Xml.DISCO_INFO
-        + "'/><feature var='"
-        + Xml.PING
-        + "'/></query>";
   }
 
   /** The stamp of a message, or null when it has none or a malformed one. */

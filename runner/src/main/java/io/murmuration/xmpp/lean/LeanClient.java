@@ -3,6 +3,7 @@ package io.murmuration.xmpp.lean;
 import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.TtdStamp;
 import io.murmuration.xmpp.Account;
+import io.murmuration.xmpp.Capabilities;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;
@@ -65,8 +66,18 @@ final class LeanClient implements XmppClient {
   }
 
   @Override
-  public void sendPresence() {
-    send("<presence/>");
+  public void sendPresence(Capabilities capabilities) {
+    String caps = capabilities.capsElement();
+    String presence = caps.isEmpty() ? "<presence/>" : "<presence>" + caps + "</presence>";
+    try {
+      loop.execute(
+          () -> {
+            session.advertise(capabilities);
+            session.sendNow(presence);
+          });
+    } catch (RejectedExecutionException e) {
+      listener.onSendFailed(new XmppException("send", "the XMPP transport is closed", e));
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.murmuration.xmpp.lean;
 
 import io.murmuration.scenario.Stanza;
 import io.murmuration.xmpp.Account;
+import io.murmuration.xmpp.Capabilities;
 import io.murmuration.xmpp.XmppClient.Listener;
 import io.murmuration.xmpp.XmppException;
 import io.murmuration.xmpp.XmppSettings;
@@ -95,6 +96,11 @@ final class Session implements Negotiation.Link, Connection.Owner {
     this.listener = listener;
     this.loop = loop;
     this.inbox = new Inbox(listener, who);
+  }
+
+  /** From now on, disco#info requests are answered with {@code capabilities}. */
+  void advertise(Capabilities capabilities) {
+    inbox.advertise(capabilities);
   }
 
   /** Drops the connection without a closing handshake, from any thread: the transport closes. */
