@@ -79,12 +79,12 @@ XML
     cat <<XML
       <if var="role" eq="pub">
         <transaction name="pubsub_create">
-          <request subst="true"><jabber type="pubsub:create" ack="parse" regexp="type=.(result|error)." node="/tsung-$stamp-%%_grp%%"/></request>
+          <request subst="true"><match do="log" when="match" name="iq_error">type=.error.</match><jabber type="pubsub:create" ack="parse" regexp="type=.(result|error)." node="/tsung-$stamp-%%_grp%%"/></request>
         </transaction>
         <thinktime value="%%_start%%"/>
         <for from="1" to="$ps_items" var="i">
           <transaction name="pubsub_publish">
-            <request subst="true"><jabber type="pubsub:publish" ack="parse" regexp="type=.(result|error)." size="16" stamped="true" node="/tsung-$stamp-%%_grp%%"/></request>
+            <request subst="true"><match do="log" when="match" name="iq_error">type=.error.</match><jabber type="pubsub:publish" ack="parse" regexp="type=.(result|error)." size="16" stamped="true" node="/tsung-$stamp-%%_grp%%"/></request>
           </transaction>
           <thinktime value="$ps_interval" random="false"/>
         </for>
@@ -92,7 +92,7 @@ XML
       <if var="role" eq="sub">
         <thinktime value="1" random="false"/>
         <transaction name="pubsub_subscribe">
-          <request subst="true"><jabber type="pubsub:subscribe" ack="parse" regexp="type=.(result|error)." node="/tsung-$stamp-%%_grp%%"/></request>
+          <request subst="true"><match do="log" when="match" name="iq_error">type=.error.</match><jabber type="pubsub:subscribe" ack="parse" regexp="type=.(result|error)." node="/tsung-$stamp-%%_grp%%"/></request>
         </transaction>
         <thinktime value="$(( wait + ps_interval * (ps_items + 1) + 3 ))" random="false"/>
       </if>
@@ -106,9 +106,10 @@ XML
 XML
 }
 
-# Tsung's error counters (names starting error_ or timeout) summed from its tsung.log totals
+# Tsung's error counters (names starting error_, timeout) and its "match" count — the only match
+# rule is an IQ answered type='error' (pubsub) — summed from its tsung.log totals
 tsung_errors() {
-  awk '$1 == "stats:" && ($2 ~ /^error/ || $2 == "timeout") { last[$2] = $4 } END { s = 0; for (k in last) s += last[k]; print s }' \
+  awk '$1 == "stats:" && ($2 ~ /^error/ || $2 == "timeout" || $2 == "match") { last[$2] = $4 } END { s = 0; for (k in last) s += last[k]; print s }' \
     "$1"/*/tsung.log 2>/dev/null || echo "-"
 }
 
@@ -182,7 +183,7 @@ tsung_table() {
           printf "$fmt" "${c[@]}"
         done
     fi
-    grep "^tsung $w " "$work/tsung-rows.txt" | while read -r -a c; do printf "$fmt" "tsung-1.7" "${c[@]:1}"; done
+    { grep "^tsung $w " "$work/tsung-rows.txt" || true; } | while read -r -a c; do printf "$fmt" "tsung-1.7" "${c[@]:1}"; done
   done
   echo "(setup: joining the room (muc_join: join presence → own presence with status 110) or, Tsung only, subscribing"
   echo " (pubsub:subscribe → IQ result); request: publish IQ → result; deliv: delivery latency of a post or an item —"

@@ -111,7 +111,8 @@ row() { # name timer count_expr unit note_expr
         ((\$c | tostring) + \" \" + \$unit), (.errors_total | tostring), (.exit.code | tostring),
         (.runner.cpu_s | tostring),
         (if \$c > 0 then (.runner.cpu_s * 1000 / \$c * 1000 | round / 1000 | tostring) else \"-\" end),
-        (.runner.rss_peak_mib | round | tostring), ($note) ] | @tsv" "$s" \
+        (.runner.rss_peak_mib | round | tostring),
+        ($note) + (if .errors_total > 0 then \"; errors \" + (.errors | to_entries | map(.key + \" \" + (.value | tostring)) | join(\", \")) else \"\" end) ] | @tsv" "$s" \
   | while IFS=$'\t' read -r -a c; do
       printf '%-16s %-6s %-19s %-9s %-9s %-20s %-6s %-4s %-7s %-9s %-8s %s\n' "${c[@]}"
     done
