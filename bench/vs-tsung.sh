@@ -106,6 +106,7 @@ for n in "${sizes[@]}"; do
 </tsung>
 XML
     sessions "$api" "$work/tsung-$n.sessions" & watcher=$!
+    epmd_before="$(pgrep -x epmd || true)"
     ERL_EPMD_ADDRESS=127.0.0.1 tsung -f "$cfg" -l "$work/tsung-$n" start > "$work/tsung-$n.out" 2>&1 &
     tsung_launcher=$!
     pid=""
@@ -113,7 +114,10 @@ XML
     : > "$work/tsung-$n.proc"; [ -n "$pid" ] && sample "$pid" "$work/tsung-$n.proc" &
     wait "$tsung_launcher" || true
     kill "$watcher"
-    pkill -f "epmd.*127.0.0.1" 2>/dev/null || true
+    # Tsung leaves its epmd running: stop it only when this run started it
+    for e in $(pgrep -x epmd || true); do
+      [[ " $epmd_before " == *" $e "* ]] || kill "$e" 2>/dev/null || true
+    done
     grep -ho '{sample,xmpp_msg_latency,[0-9.e+-]*}' "$work"/tsung-"$n"/*/tsung-fullstats.log \
       | sed 's/.*,\([^,}]*\)}/\1/' | sort -g > "$work/tsung-$n.ttd"
     got="$(wc -l < "$work/tsung-$n.ttd")"; sent=$(( n * loops ))

@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--transport",
       defaultValue = "tcp",
       description =
-          "wire: tcp, ws (WebSocket), bosh or mix (all three by id % 3) (default: ${DEFAULT-VALUE})")
+          "wire: tcp, ws (WebSocket), bosh or mix (all three by id %% 3) (default: ${DEFAULT-VALUE})")
   String transport;
 
   @Option(names = "--quiet", description = "no live view")

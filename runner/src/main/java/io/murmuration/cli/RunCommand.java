@@ -188,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--transport",
       defaultValue = "tcp",
       description =
-          "wire: tcp, ws (WebSocket), bosh, or mix (users spread over all three by id % 3)"
+          "wire: tcp, ws (WebSocket), bosh, or mix (users spread over all three by id %% 3)"
               + " (default: ${DEFAULT-VALUE})")
   String transport;
 
