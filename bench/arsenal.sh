@@ -9,13 +9,13 @@
 # what is and is not comparable).
 #   bench/arsenal.sh [N]     N users (default 2000)
 #   env: ARRIVAL (200 users/s), DURATION (40: seconds, for the open-ended scenarios), CLIENT (lean),
-#        SCENARIOS (all: "ping mam-lookup one-to-one muc pubsub presence-roster stream-resume
+#        SCENARIOS (all: "ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume
 #        registration", in that order), TSUNG (0; 1 = the Tsung comparison too)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2000}"; arrival="${ARRIVAL:-200}"; duration="${DURATION:-40}"; client="${CLIENT:-lean}"
 tsung_too="${TSUNG:-0}"
-all="ping mam-lookup one-to-one muc pubsub presence-roster stream-resume registration"
+all="ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume registration"
 scenarios="${SCENARIOS:-$all}"
 needs="jq curl"; [ "$tsung_too" = 1 ] && needs="$needs tsung"
 for pkg in $needs; do
@@ -75,18 +75,20 @@ for s in $scenarios; do
     ping) murm ping ping "${target[@]}" "${existing[@]}" --users "$n" --arrival-rate "$arrival" \
             --duration "${duration}s" -Ppings=0 -Pinterval=2s ;;
     mam-lookup) murm mam-lookup mam-lookup "${target[@]}" "${existing[@]}" --users "$mam_users" \
-            --arrival-rate "$arrival" --duration "$cap" -Pmessages=20 -Pinterval=500ms -Ppage_size=10 ;;
+            --arrival-rate "$arrival" --duration "$cap" -Pmessages=10 -Pinterval=2s -Ppage_size=10 ;;
     one-to-one) murm one-to-one one-to-one "${target[@]}" "${existing[@]}" --users "$n" \
             --arrival-rate "$arrival" --duration "${duration}s" -Pmessages=0 -Pinterval=2s ;;
     muc) murm muc muc "${target[@]}" "${existing[@]}" --users "$n" --arrival-rate "$arrival" \
             --duration "$cap" -Proom_size=$muc_room -Pmessages=$muc_posts -Pinterval=${muc_interval}s ;;
     pubsub) murm pubsub pubsub "${target[@]}" "${existing[@]}" --users "$n" --arrival-rate "$arrival" \
             --duration "$cap" -Pgroup_size=$ps_group -Pitems=$ps_items -Pinterval=${ps_interval}s ;;
+    pep) murm pep pep "${target[@]}" "${existing[@]}" --users "$n" --arrival-rate "$arrival" \
+            --duration "$cap" -Pgroup_size=5 -Pitems=10 -Pinterval=2s ;;
     presence-roster) murm presence-roster presence-roster "${target[@]}" "${existing[@]}" --users "$n" \
             --arrival-rate "$(( arrival / 4 > 0 ? arrival / 4 : 1 ))" --duration "$(( n * 4 / arrival + 120 ))s" \
             -Pgroup_size=5 -Piq_timeout=30s ;;
     stream-resume) murm stream-resume stream-resume "${target[@]}" "${existing[@]}" --users "$n" \
-            --arrival-rate "$arrival" --duration "$cap" -Pmessages=20 -Pinterval=1s -Pgap=5s ;;
+            --arrival-rate "$arrival" --duration "$cap" -Pmessages=20 -Pinterval=2s -Pgap=5s ;;
     registration) murm registration registration "${target[@]}" --accounts scenario \
             --first-user "$(( 1000000 + n ))" --users "$n" --arrival-rate "$arrival" --duration "$cap" ;;
     *) echo "arsenal: unknown scenario $s" >&2; continue ;;
@@ -142,10 +144,12 @@ second() { # name timer: a second timer of the same run, on a line of its own
            second muc muc_join ;;
       pubsub) row pubsub pubsub_notify '.counters.pubsub_notifications' notifications \
               '"published " + (.counters.pubsub_published | tostring) + ", publish p99 " + (.timers_ms.pubsub_publish.p99 | tostring) + " ms"' ;;
+      pep) row pep pep_notify '.counters.pep_notifications_received' notifications \
+              '"expected " + (.counters.pep_notifications_expected | tostring) + ", nodes created " + (.counters.pep_nodes_created | tostring) + ", publish p99 " + (.timers_ms.pep_publish.p99 | tostring) + " ms"' ;;
       presence-roster) row presence-roster presence_broadcast '.counters.presences_received' presences \
               '"arrival N/4 per s, iq_timeout 30s; expected " + (.counters.presences_expected | tostring)' ;;
       stream-resume) row stream-resume resume '.timers_ms.resume.count' resumptions \
-              '"msgs received " + (.messages.received | tostring) + " + resent " + (.counters.resumed_deliveries | tostring) + ", lost " + (.messages.lost | tostring)' ;;
+              '"msgs received " + (.messages.received | tostring) + " + resent " + (.counters.resumed_deliveries | tostring) + ", lost " + (.messages.lost | tostring) + ", ttd p50/p99 " + (.ttd_ms.p50 | tostring) + "/" + (.ttd_ms.p99 | tostring) + " ms"' ;;
       registration) row registration registration '.timers_ms.registration.count' accounts \
               '"fresh ids from '"$(( 1000000 + n ))"'; failures " + (.counters.registration_failures | tostring)' ;;
     esac
