@@ -33,15 +33,24 @@ public record TtdStamp(String runId, long intendedNanos) {
 
   /** This stamp as its XML element, to put inside a stanza. */
   public String xml() {
-    // a run id is letters, digits and dashes (RunId), so it needs no escaping
-    return "<"
-        + ELEMENT
-        + " xmlns='"
-        + NAMESPACE
-        + "' run='"
-        + runId
-        + "' t='"
-        + intendedNanos
-        + "'/>";
+    return appendTo(new StringBuilder(96)).toString();
+  }
+
+  /**
+   * Appends {@link #xml()} to {@code out}, the run id escaped as an attribute value; returns it.
+   */
+  public StringBuilder appendTo(StringBuilder out) {
+    out.append('<').append(ELEMENT).append(" xmlns='").append(NAMESPACE).append("' run='");
+    for (int i = 0; i < runId.length(); i++) {
+      char c = runId.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '\'' -> out.append("&apos;");
+        case '"' -> out.append("&quot;");
+        default -> out.append(c);
+      }
+    }
+    return out.append("' t='").append(intendedNanos).append("'/>");
   }
 }

@@ -77,9 +77,7 @@ public final class Xml {
     escapeText(xml, body);
     xml.append("</body>");
     if (stamp != null) {
-      xml.append("<ttd xmlns='urn:murmuration:ttd:0' run='");
-      escapeAttribute(xml, stamp.runId());
-      xml.append("' t='").append(stamp.intendedNanos()).append("'/>");
+      stamp.appendTo(xml);
     }
     return xml.append("</message>").toString();
   }
