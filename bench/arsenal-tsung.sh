@@ -7,19 +7,8 @@
 # bench/vs-tsung.sh. Uses from arsenal.sh: here, work, n, arrival, port, clk, stamp, and the
 # muc_* and ps_* settings.
 
-# sample PID every second into FILE: "rss_kib threads cpu_ticks" (as bench/vs-tsung.sh)
-tsung_sample() {
-  while [ -r "/proc/$1/stat" ]; do
-    local rss thr ticks
-    rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null)" || break
-    thr="$(awk '/^Threads:/ {print $2}' "/proc/$1/status" 2>/dev/null)" || break
-    ticks="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}')" || break
-    [ -n "$rss" ] && echo "$rss $thr $ticks" >> "$2"
-    sleep 1
-  done
-}
-# nearest-rank percentile P of the sorted numbers in FILE
-tsung_pct() { awk -v p="$2" '{v[NR]=$1} END{ if (NR==0) {print "-"; exit}; r=int((p/100)*NR + 0.999999); if (r<1) r=1; if (r>NR) r=NR; printf "%.2f", v[r]}' "$1"; }
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh" # sample, pct
 # the samples of stat NAME in the fullstats logs of run DIR, sorted, into FILE
 tsung_samples() { grep -ho "{sample,$2,[0-9.e+-]*}" "$1"/*/tsung-fullstats.log 2>/dev/null | sed 's/.*,\([^,}]*\)}/\1/' | sort -g > "$3" || true; }
 
@@ -130,7 +119,7 @@ tsung_run() { # WORKLOAD (muc or pubsub)
   for _ in $(seq 1 60); do
     pid="$(pgrep -n -f "beam.*-sname tsung_controller_$id( |\$)" || true)"; [ -n "$pid" ] && break; sleep 0.5
   done
-  : > "$dir/proc"; [ -n "$pid" ] && tsung_sample "$pid" "$dir/proc" &
+  : > "$dir/proc"; [ -n "$pid" ] && sample "$pid" "$dir/proc" &
   local rc=0; wait "$launcher" || rc=$?
   echo "$rc" > "$work/tsung-$w.rc"
   # Tsung leaves its epmd running: stop it only when this run started it
@@ -147,9 +136,9 @@ tsung_run() { # WORKLOAD (muc or pubsub)
   local cpu rss
   cpu="$(tail -n 1 "$dir/proc" 2>/dev/null | awk -v c="$clk" '{ printf "%.2f", $3 / c }')"
   rss="$(awk 'BEGIN{m=0} {if ($1 > m) m = $1} END{printf "%.0f", m / 1024}' "$dir/proc")"
-  echo "tsung $w $n ${setup_name#tr_} $(tsung_pct "$dir/setup" 50) $(tsung_pct "$dir/setup" 99) \
-${req_name:+${req_name#tr_}} $( [ -n "$req_name" ] && echo "$(tsung_pct "$dir/request" 50) $(tsung_pct "$dir/request" 99)" || echo "- - -") \
-$(tsung_pct "$dir/latency" 50) $(tsung_pct "$dir/latency" 99) $(wc -l < "$dir/latency") $expected $(tsung_errors "$dir") $rc \
+  echo "tsung $w $n ${setup_name#tr_} $(pct "$dir/setup" 50 2) $(pct "$dir/setup" 99 2) \
+${req_name:+${req_name#tr_}} $( [ -n "$req_name" ] && echo "$(pct "$dir/request" 50 2) $(pct "$dir/request" 99 2)" || echo "- - -") \
+$(pct "$dir/latency" 50 2) $(pct "$dir/latency" 99 2) $(wc -l < "$dir/latency") $expected $(tsung_errors "$dir") $rc \
 ${cpu:--} $(awk -v c="${cpu:-0}" -v e="$expected" 'BEGIN{ if (c > 0 && e > 0) printf "%.3f", c * 1000 / e; else print "-" }') ${rss:--}" \
     >> "$work/tsung-rows.txt"
 }

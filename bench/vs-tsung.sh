@@ -23,17 +23,8 @@ work="$here/runs/vs-tsung/$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$work"
 clk="$(getconf CLK_TCK)"
 "$here/murm" scenarios >/dev/null # builds when needed, outside the measurement
 
-# sample PID every second into FILE: "rss_kib threads cpu_ticks"
-sample() {
-  while [ -r "/proc/$1/stat" ]; do
-    local rss thr ticks
-    rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null)" || break
-    thr="$(awk '/^Threads:/ {print $2}' "/proc/$1/status" 2>/dev/null)" || break
-    ticks="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}')" || break
-    [ -n "$rss" ] && echo "$rss $thr $ticks" >> "$2"
-    sleep 1
-  done
-}
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh" # sample, pct
 # sample ejabberd's session count (HTTP API) every 0.2 s into FILE: "epoch_ms sessions", until killed
 sessions() {
   while true; do
@@ -51,8 +42,6 @@ login_rate() {
 }
 peak() { awk -v c="$2" 'BEGIN{m=0} {if ($c > m) m = $c} END{print m}' "$1"; }
 last() { tail -n 1 "$1" | awk -v c="$2" '{print $c}'; }
-# nearest-rank percentile P of the sorted numbers in FILE
-pct() { awk -v p="$2" '{v[NR]=$1} END{ if (NR==0) {print "-"; exit}; r=int((p/100)*NR + 0.999999); if (r<1) r=1; if (r>NR) r=NR; printf "%.3f", v[r]}' "$1"; }
 
 rows=()
 for n in "${sizes[@]}"; do
