@@ -31,15 +31,7 @@ public record IqReply(Stanza response, long roundTripNanos) {
     if (!"error".equals(response.type())) {
       return null;
     }
-    Element error = response.element().child("error");
-    if (error != null) {
-      for (Element condition : error.children()) {
-        if (condition.namespace().equals("urn:ietf:params:xml:ns:xmpp-stanzas")
-            && !condition.name().equals("text")) {
-          return condition.name();
-        }
-      }
-    }
-    return "undefined-condition";
+    String condition = response.errorCondition();
+    return condition == null ? "undefined-condition" : condition;
   }
 }

@@ -19,6 +19,8 @@ public record Stanza(
     Element element,
     long receivedAtNanos) {
 
+  private static final String STANZA_ERRORS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
   /** The stanza as XML (written back from {@link #element()}). */
   public String xml() {
     return element.xml();
@@ -43,6 +45,29 @@ public record Stanza(
             ? element
             : element.find(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
     return ttd == null ? null : TtdStamp.of(ttd);
+  }
+
+  /**
+   * The condition of this stanza's {@code <error/>} (RFC 6120 §8.3: {@code item-not-found}, {@code
+   * conflict}, …), {@code undefined-condition} when the error names none, or null when the stanza
+   * carries no error.
+   */
+  public String errorCondition() {
+    return errorCondition(element);
+  }
+
+  /** {@link #errorCondition()} of any stanza element. */
+  public static String errorCondition(Element stanza) {
+    Element error = stanza.child("error");
+    if (error == null) {
+      return null;
+    }
+    for (Element condition : error.children()) {
+      if (condition.namespace().equals(STANZA_ERRORS) && !condition.name().equals("text")) {
+        return condition.name();
+      }
+    }
+    return "undefined-condition";
   }
 
   /**

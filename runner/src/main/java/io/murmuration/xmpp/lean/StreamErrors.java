@@ -1,5 +1,6 @@
 package io.murmuration.xmpp.lean;
 
+import io.murmuration.scenario.Stanza;
 import io.murmuration.xmpp.XmppException;
 import javax.net.ssl.SSLException;
 
@@ -30,16 +31,8 @@ final class StreamErrors {
    * the stanza has none.
    */
   static String stanzaError(XmlElement stanza) {
-    XmlElement error = stanza.child("error");
-    if (error == null) {
-      return "";
-    }
-    for (XmlElement child : error.elements()) {
-      if (child.namespace.equals(Xml.STANZAS) && !child.name.equals("text")) {
-        return child.name;
-      }
-    }
-    return "undefined-condition";
+    String condition = Stanza.errorCondition(stanza);
+    return condition == null ? "" : condition;
   }
 
   /** The condition and, when the server gave one, its text: {@code "forbidden (reason)"}. */
