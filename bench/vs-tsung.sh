@@ -51,8 +51,9 @@ for n in "${sizes[@]}"; do
   echo "bench: N=$n — starting ejabberd with $n accounts" >&2
   "$here/murm" server ejabberd --users "$n" > "$work/server-$n.log" 2>&1 &
   server=$!
+  trap 'kill "$server" 2>/dev/null || true' EXIT # a step that fails must not leave the server up
   for _ in $(seq 1 120); do grep -q "run against it" "$work/server-$n.log" && break; sleep 1; done
-  port="$(sed -n 's/.*--target 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server-$n.log")"
+  port="$(sed -n 's/.*--target 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server-$n.log" | head -n 1)"
   api="$(sed -n 's/^HTTP API.*: //p' "$work/server-$n.log")"
   [ -n "$port" ] || { echo "bench: ejabberd did not start, see $work/server-$n.log" >&2; kill "$server"; exit 1; }
 
