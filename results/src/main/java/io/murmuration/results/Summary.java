@@ -52,7 +52,8 @@ public record Summary(
     @JsonProperty("timers_ms") Map<String, Timing> timers,
     Map<String, Long> counters,
     @JsonProperty("metric_descriptions") Map<String, String> metricDescriptions,
-    @JsonProperty("by_transport") Map<String, WireResult> byTransport) {
+    @JsonProperty("by_transport") Map<String, WireResult> byTransport,
+    List<Node> nodes) {
 
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
   public static final int SCHEMA_VERSION = 1;
@@ -77,7 +78,38 @@ public record Summary(
     byTransport =
         Collections.unmodifiableMap(
             new LinkedHashMap<>(byTransport == null ? Map.of() : byTransport));
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
   }
+
+  /**
+   * One worker node of a run spread over a cluster (empty list for a run in one process): which
+   * users it ran, how its part ended, and what it cost, so that a saturated or lost node shows.
+   *
+   * @param node the host and port the node is known by in the cluster
+   * @param ids the user ids it was given, as ranges ({@code 1-16667})
+   * @param users how many users it was given
+   * @param state {@code finished}, {@code failed}, or {@code lost} (left the cluster mid-run)
+   * @param failure why its part failed or how it was lost; null otherwise
+   * @param usersLost users connected on it when it was lost, counted as lost with it
+   * @param cpuS CPU seconds the node's process used over the run; null when unknown
+   * @param rssPeakMib its highest resident set size, MiB; null when unknown
+   * @param lagP99Ms its scheduling lag p99: near the TTD p99, the node limits the run
+   * @param clockOffsetMs its monotonic clock minus the coordinator's, measured by an NTP-style
+   *     exchange; null when not measured
+   * @param clockUncertaintyMs half the round trip of that exchange: the offset's error bound
+   */
+  public record Node(
+      String node,
+      String ids,
+      int users,
+      String state,
+      String failure,
+      @JsonProperty("users_lost") int usersLost,
+      @JsonProperty("cpu_s") Double cpuS,
+      @JsonProperty("rss_peak_mib") Double rssPeakMib,
+      @JsonProperty("lag_p99_ms") Double lagP99Ms,
+      @JsonProperty("clock_offset_ms") Double clockOffsetMs,
+      @JsonProperty("clock_uncertainty_ms") Double clockUncertaintyMs) {}
 
   /**
    * What the users of one wire measured, in a run that spread its users over several ({@code
@@ -190,7 +222,8 @@ public record Summary(
         timers,
         counters,
         metricDescriptions,
-        byTransport);
+        byTransport,
+        nodes);
   }
 
   /**

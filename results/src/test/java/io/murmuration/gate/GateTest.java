@@ -64,6 +64,7 @@ class GateTest {
         timers,
         null,
         null,
+        null,
         null);
   }
 

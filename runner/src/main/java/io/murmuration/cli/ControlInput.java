@@ -1,6 +1,6 @@
 package io.murmuration.cli;
 
-import io.murmuration.engine.Run;
+import io.murmuration.engine.RunControl;
 import io.murmuration.metrics.LiveView;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,15 +18,15 @@ final class ControlInput {
   static final String HELP =
       "commands: add N [USERS_PER_S] | remove N | throttle NAME PER_S | set PARAM=VALUE | stop";
 
-  private final Run run;
+  private final RunControl run;
   private final PrintStream out;
 
-  ControlInput(Run run, PrintStream out) {
+  ControlInput(RunControl run, PrintStream out) {
     this.run = run;
     this.out = out;
   }
 
-  static void startIfInteractive(Run run, PrintStream out) {
+  static void startIfInteractive(RunControl run, PrintStream out) {
     if (!LiveView.isInteractive(out)) {
       return;
     }
@@ -57,43 +57,22 @@ final class ControlInput {
   String apply(String line) {
     String[] w = line.split("\\s+");
     try {
-      switch (w[0]) {
+      return switch (w[0]) {
         case "add" -> {
           int n = Integer.parseInt(w[1]);
-          double rate = w.length > 2 ? Double.parseDouble(w[2]) : Math.max(1, n);
-          if (n <= 0 || rate <= 0) {
-            return "add: N and USERS_PER_S must be more than 0";
-          }
-          run.addUsers(n, rate);
-          return "adding " + n + " users at " + rate + "/s";
+          yield run.addUsers(n, w.length > 2 ? Double.parseDouble(w[2]) : Math.max(1, n)).message();
         }
-        case "remove" -> {
-          int n = Integer.parseInt(w[1]);
-          run.removeUsers(n);
-          return "removing " + n + " users";
-        }
-        case "throttle" -> {
-          double rate = Double.parseDouble(w[2]);
-          run.throttle(w[1], rate);
-          return "throttle " + w[1] + " set to " + rate + "/s";
-        }
+        case "remove" -> run.removeUsers(Integer.parseInt(w[1])).message();
+        case "throttle" -> run.throttle(w[1], Double.parseDouble(w[2])).message();
         case "set" -> {
           String[] kv = line.substring(3).trim().split("=", 2);
-          run.setParam(kv[0].trim(), kv[1].trim());
-          return "parameter " + kv[0].trim() + " = " + kv[1].trim();
+          yield run.setParam(kv[0].trim(), kv[1].trim()).message();
         }
-        case "stop" -> {
-          run.stop("stopped from the console");
-          return "stopping";
-        }
-        default -> {
-          return HELP;
-        }
-      }
+        case "stop" -> run.stop("stopped from the console").message();
+        default -> HELP;
+      };
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
       return "cannot read '" + line + "': " + HELP;
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
     }
   }
 }

@@ -143,7 +143,9 @@ final class DemoCommand implements Callable<Integer> {
               Duration.ofSeconds(1),
               Duration.ZERO,
               quiet,
-              output);
+              output,
+              null,
+              Map.of());
       out.printf(
           "demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%n",
           server.c2s().getHostString(),

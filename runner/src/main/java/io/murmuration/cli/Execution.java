@@ -2,8 +2,12 @@ package io.murmuration.cli;
 
 import io.murmuration.accounts.Accounts;
 import io.murmuration.accounts.EjabberdHttpApi;
+import io.murmuration.cluster.ClusterConfig;
+import io.murmuration.cluster.ClusterRun;
+import io.murmuration.cluster.RunCoordinator;
 import io.murmuration.engine.Preflight;
 import io.murmuration.engine.Run;
+import io.murmuration.engine.RunControl;
 import io.murmuration.engine.RunController;
 import io.murmuration.engine.RunPlan;
 import io.murmuration.influx.InfluxSink;
@@ -21,8 +25,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +51,18 @@ final class Execution {
   ExitCode execute() throws IOException, InterruptedException {
     String runId =
         settings.runId() != null ? settings.runId() : RunId.next(settings.scenario().name());
+    Metrics metrics =
+        new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
+    if (settings.cluster() != null) {
+      prepareAccounts();
+      ClusterRun cluster = startCluster(runId, metrics);
+      try {
+        return measure(
+            runId, metrics, () -> new Started(cluster, clusterOutcome(cluster), cluster::close));
+      } finally {
+        cluster.close();
+      }
+    }
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
       prepareAccounts();
       try {
@@ -50,80 +71,151 @@ final class Execution {
       } catch (IllegalStateException e) {
         throw new SetupException(e.getMessage(), e);
       }
-      Metrics metrics =
-          new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
-      Path runDir = settings.runsDir().resolve(runId);
-      RunInfo info =
-          new RunInfo(
-              runId,
-              settings.scenario().name(),
-              settings.params().asText(),
-              settings.xmpp().endpoints().stream()
-                  .map(a -> a.getHostString() + ":" + a.getPort())
-                  .collect(Collectors.joining(", ")),
-              settings.xmpp().transport().flag(),
-              Instant.now(),
-              settings.warmUp());
-      out.printf(
-          "run %s: %s, %d users at %s users/s%s against %s%n",
+      return measure(
           runId,
-          settings.scenario().name(),
-          settings.load().users(),
-          trim(settings.load().arrivalRate()),
-          settings.load().duration() == null
-              ? ""
-              : " for " + settings.load().duration().toSeconds() + "s",
-          info.target());
-      try (MetricsReporter reporter =
-          new MetricsReporter(
-              metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out)) {
-        InfluxSink influx = startInflux(info, runDir, reporter);
-        Summary summary = runAndSummarise(transport, runId, metrics, reporter, influx);
-        return conclude(summary, runDir);
-      }
+          metrics,
+          () -> {
+            Run run = Run.start(plan(runId, transport, metrics));
+            return new Started(
+                run, run.outcome().thenApply(o -> new Ended(o, List.of())), run::close);
+          });
     }
+  }
+
+  private RunPlan plan(String runId, XmppTransport transport, Metrics metrics) {
+    return new RunPlan(
+        runId,
+        settings.scenario(),
+        settings.params(),
+        settings.load(),
+        settings.accounts(),
+        settings.xmpp(),
+        transport,
+        metrics);
+  }
+
+  /** A run under way: its verbs, its end, and what to close after it. */
+  private record Started(RunControl control, CompletionStage<Ended> ended, Runnable close) {}
+
+  /** How a run ended, and its worker nodes when it ran on a cluster. */
+  private record Ended(RunController.Outcome outcome, List<Summary.Node> nodes) {}
+
+  /**
+   * Starts this process as the coordinator of a run over worker nodes (it declares the scenario's
+   * metrics here, then waits for the workers and gives them their users).
+   */
+  private ClusterRun startCluster(String runId, Metrics metrics) throws InterruptedException {
+    ClusterOptions.ClusterSettings cluster = settings.cluster();
+    Map<String, Double> throttles = Run.declare(plan(runId, null, metrics));
+    RunCoordinator.Plan plan =
+        new RunCoordinator.Plan(
+            runId,
+            settings.scenario().name(),
+            settings.nodeSettings(),
+            settings.params().asText(),
+            settings.load(),
+            throttles,
+            cluster.nodes(),
+            cluster.tolerateNodeLoss());
+    out.printf(
+        "coordinator on %s: waiting up to %ds for %d worker nodes (murm node --seed %s:%d)%n",
+        ClusterConfig.address(cluster.bind()),
+        cluster.waitForNodes().toSeconds(),
+        cluster.nodes(),
+        cluster.bind().getHostString(),
+        cluster.bind().getPort());
+    try {
+      ClusterRun run =
+          ClusterRun.start(
+              plan,
+              metrics,
+              settings.params(),
+              cluster.bind(),
+              NodeCommand.tls(cluster.certs(), cluster.certName()),
+              cluster.waitForNodes());
+      out.println("cluster: " + run.assignment());
+      return run;
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
+  }
+
+  private static CompletionStage<Ended> clusterOutcome(ClusterRun run) {
+    return run.result().thenApply(r -> new Ended(r.outcome(), r.nodes()));
+  }
+
+  /**
+   * Measures a run from its start to its summary: the run folder, the live view, InfluxDB, the
+   * console summary and the assertions.
+   */
+  private ExitCode measure(String runId, Metrics metrics, StartRun start)
+      throws IOException, InterruptedException {
+    Path runDir = settings.runsDir().resolve(runId);
+    RunInfo info =
+        new RunInfo(
+            runId,
+            settings.scenario().name(),
+            settings.params().asText(),
+            settings.xmpp().endpoints().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort())
+                .collect(Collectors.joining(", ")),
+            settings.xmpp().transport().flag(),
+            Instant.now(),
+            settings.warmUp());
+    out.printf(
+        "run %s: %s, %d users at %s users/s%s against %s%n",
+        runId,
+        settings.scenario().name(),
+        settings.load().users(),
+        trim(settings.load().arrivalRate()),
+        settings.load().duration() == null
+            ? ""
+            : " for " + settings.load().duration().toSeconds() + "s",
+        info.target());
+    try (MetricsReporter reporter =
+        new MetricsReporter(
+            metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out)) {
+      InfluxSink influx = startInflux(info, runDir, reporter);
+      Summary summary = runAndSummarise(start, reporter, influx);
+      return conclude(summary, runDir);
+    }
+  }
+
+  /** Starts the users (called once the reporter is sampling). */
+  @FunctionalInterface
+  private interface StartRun {
+    Started start();
   }
 
   /**
    * Runs the users; Ctrl-C stops the run gracefully. An exception leaves the reporter to close as
    * failed.
    */
-  private Summary runAndSummarise(
-      XmppTransport transport,
-      String runId,
-      Metrics metrics,
-      MetricsReporter reporter,
-      InfluxSink influx)
+  private Summary runAndSummarise(StartRun start, MetricsReporter reporter, InfluxSink influx)
       throws IOException, InterruptedException {
-    Run run =
-        Run.start(
-            new RunPlan(
-                runId,
-                settings.scenario(),
-                settings.params(),
-                settings.load(),
-                settings.accounts(),
-                settings.xmpp(),
-                transport,
-                metrics));
+    Started run = start.start();
     CountDownLatch written = new CountDownLatch(1);
     Thread onCtrlC =
-        new Thread(() -> stopAndWait(run, written, reporter.runDir()), "murmuration-ctrl-c");
+        new Thread(
+            () -> stopAndWait(run.control(), written, reporter.runDir()), "murmuration-ctrl-c");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
-    ControlInput.startIfInteractive(run, out);
-    RunController.Outcome outcome;
+    ControlInput.startIfInteractive(run.control(), out);
+    Ended ended;
     try {
-      outcome = run.await(maxTime(), Duration.ofSeconds(30));
+      ended = await(run);
     } finally {
-      run.close();
+      run.close().run();
     }
     Summary summary = null;
     try {
       summary =
           reporter.finish(
-              outcome.state() == RunController.State.FINISHED ? Summary.FINISHED : Summary.FAILED,
-              outcome.failure(),
-              settings.assertions());
+              ended.outcome().state() == RunController.State.FINISHED
+                  ? Summary.FINISHED
+                  : Summary.FAILED,
+              ended.outcome().failure(),
+              settings.assertions(),
+              ended.nodes());
       return summary;
     } finally {
       if (influx != null) {
@@ -134,6 +226,28 @@ final class Execution {
       }
       written.countDown();
       removeHook(onCtrlC);
+    }
+  }
+
+  /** Waits for the run's end; past its time, stops it and waits 30 s more. */
+  private Ended await(Started run) throws InterruptedException {
+    CompletableFuture<Ended> ended = run.ended().toCompletableFuture();
+    try {
+      return ended.get(maxTime().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      run.control().stop("did not end within " + maxTime().toSeconds() + "s");
+      try {
+        return ended.get(30, TimeUnit.SECONDS);
+      } catch (TimeoutException again) {
+        return new Ended(
+            new RunController.Outcome(
+                RunController.State.FAILED, "the run did not stop within its grace time"),
+            List.of());
+      } catch (ExecutionException ee) {
+        throw new IllegalStateException(ee.getCause());
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 
@@ -206,7 +320,7 @@ final class Execution {
   }
 
   /** On Ctrl-C: stop the run (drain, log out) and hold the JVM until the run folder is written. */
-  private void stopAndWait(Run run, CountDownLatch written, Path runDir) {
+  private void stopAndWait(RunControl run, CountDownLatch written, Path runDir) {
     run.stop("interrupted (Ctrl-C)");
     try {
       if (written.await(60, TimeUnit.SECONDS)) {

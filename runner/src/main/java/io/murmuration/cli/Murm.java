@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
     description = "Continuous load testing for XMPP servers.",
     subcommands = {
       RunCommand.class,
+      NodeCommand.class,
       ScenariosCommand.class,
       DemoCommand.class,
       ServerCommand.class,
@@ -45,7 +46,7 @@ public final class Murm implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "name a command: run, scenarios, demo, server, influx, compare, analyze or proxy");
+        "name a command: run, node, scenarios, demo, server, influx, compare, analyze or proxy");
   }
 
   public static void main(String[] args) {
@@ -59,6 +60,8 @@ public final class Murm implements Runnable {
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     }
+    // before any other thread logs: SLF4J replays (and warns about) calls made while it starts
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CommandLine cl = new CommandLine(new Murm());
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
@@ -96,6 +99,7 @@ public final class Murm implements Runnable {
     runCommand.env = env;
     ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
     ((ServerCommand) cl.getSubcommands().get("server").getCommand()).out = out;
+    ((NodeCommand) cl.getSubcommands().get("node").getCommand()).out = out;
     DemoCommand demo = cl.getSubcommands().get("demo").getCommand();
     demo.env = env;
     CommandLine influx = cl.getSubcommands().get("influx");

@@ -16,15 +16,22 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code murm run SCENARIO [options]}: one load test against an XMPP server. */
 @Command(
@@ -246,6 +253,37 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin InfluxOptions influx = new InfluxOptions();
 
+  @Mixin ClusterOptions cluster = new ClusterOptions();
+
+  @Spec CommandSpec spec;
+
+  /**
+   * The options a worker node needs to run its part of a run: how users arrive, log in and talk,
+   * and how often to sample. Not the user count, ids and rates (the worker's slice sets them), nor
+   * output, assertions or cluster options, which are the coordinator's.
+   */
+  static final Set<String> NODE_SETTINGS =
+      Set.of(
+          "ramp-over",
+          "drain",
+          "target",
+          "domain",
+          "source-ips",
+          "accounts",
+          "username",
+          "password",
+          "http-api",
+          "tls",
+          "tls-verify",
+          "sasl",
+          "connect-timeout",
+          "client",
+          "transport",
+          "ws-url",
+          "bosh-url",
+          "report-interval",
+          "warm-up");
+
   ConfigDefaults defaults;
   java.io.PrintStream out = System.out;
   Map<String, String> env = System.getenv();
@@ -325,10 +363,32 @@ final class RunCommand implements Callable<Integer> {
           duration("--report-interval", reportInterval),
           warmUp(load.duration()),
           quiet,
-          influx.resolve(env, Map.of()));
+          influx.resolve(env, Map.of()),
+          cluster.resolve(),
+          nodeSettings());
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
+  }
+
+  /** The {@link #NODE_SETTINGS} as given (flag, environment, file or default), lists joined. */
+  private Map<String, String> nodeSettings() {
+    Map<String, String> all = new TreeMap<>();
+    if (spec == null) {
+      return all;
+    }
+    for (OptionSpec o : spec.options()) {
+      String name = o.longestName().replaceFirst("^--", "");
+      Object value = o.getValue();
+      if (NODE_SETTINGS.contains(name) && value != null) {
+        all.put(
+            name,
+            value instanceof Collection<?> c
+                ? c.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(value));
+      }
+    }
+    return all;
   }
 
   /** {@code --warm-up}, shorter than {@code --duration} when one is given. */

@@ -9,8 +9,14 @@ import io.murmuration.xmpp.XmppSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-/** A run, fully decided: what {@code murm run} and {@code murm demo} hand to {@link Execution}. */
+/**
+ * A run, fully decided: what {@code murm run} and {@code murm demo} hand to {@link Execution}.
+ *
+ * @param cluster where its worker nodes are, or null when it runs in this process
+ * @param nodeSettings the options a worker needs to run its part (long name → value)
+ */
 record RunSettings(
     Scenario scenario,
     ParamValues params,
@@ -23,4 +29,6 @@ record RunSettings(
     Duration reportInterval,
     Duration warmUp,
     boolean quiet,
-    RunOutput output) {}
+    RunOutput output,
+    ClusterOptions.ClusterSettings cluster,
+    Map<String, String> nodeSettings) {}

@@ -49,11 +49,26 @@ final class SummaryText {
                         w.login().p99(),
                         w.ttd().p50(),
                         w.ttd().p99())));
+    for (Summary.Node n : s.nodes()) {
+      b.append(
+          String.format(
+              "node      %s users %s %s%s: CPU %s, RSS peak %s, lag p99 %s, clock offset %s ± %s%n",
+              n.node(),
+              n.ids(),
+              n.state(),
+              n.usersLost() > 0 ? " (" + n.usersLost() + " users lost)" : "",
+              orNa(n.cpuS(), " s"),
+              orNa(n.rssPeakMib(), " MiB"),
+              orNa(n.lagP99Ms(), " ms"),
+              orNa(n.clockOffsetMs(), ""),
+              orNa(n.clockUncertaintyMs(), " ms")));
+    }
     Summary.Runner r = s.runner();
     if (r != null) {
       b.append(
           String.format(
-              "runner    CPU %s (%s per 1,000 delivered), RSS peak %s, threads peak %d, %d cores%n",
+              (s.nodes().isEmpty() ? "runner   " : "coordinator")
+                  + " CPU %s (%s per 1,000 delivered), RSS peak %s, threads peak %d, %d cores%n",
               orNa(r.cpuS(), " s"),
               orNa(r.cpuSPer1000Delivered(), " s"),
               orNa(r.rssPeakMib(), " MiB"),

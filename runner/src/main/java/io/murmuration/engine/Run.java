@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * guardian is the {@link RunController}. The run-time verbs (add and remove users, change a
  * throttle or a parameter, stop) are the same ones a cluster will offer.
  */
-public final class Run implements AutoCloseable {
+public final class Run implements RunControl, AutoCloseable {
   private final RunPlan plan;
   private final List<String> throttles;
   private final ActorSystem<RunController.Command> system;
@@ -39,6 +40,14 @@ public final class Run implements AutoCloseable {
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
   public static Run start(RunPlan plan) {
+    return start(plan, 1);
+  }
+
+  /**
+   * Starts this runner's part of a run spread over several: the throttles the scenario declares get
+   * {@code rateShare} of their rate here (the coordinator splits run-wide rates over nodes).
+   */
+  public static Run start(RunPlan plan, double rateShare) {
     ScenarioSetup setup = new ScenarioSetup(plan);
     plan.scenario().init(setup);
     plan.metrics().freezeDeclarations();
@@ -46,12 +55,27 @@ public final class Run implements AutoCloseable {
     PreciseTimer timer = new PreciseTimer();
     ActorSystem<RunController.Command> system =
         ActorSystem.create(
-            RunController.create(plan, setup, timer, outcome), "murmuration", pekkoConfig());
+            RunController.create(plan, setup, rateShare, timer, outcome),
+            "murmuration",
+            pekkoConfig());
     system.tell(RunController.Start.INSTANCE);
     return new Run(plan, List.copyOf(setup.throttles().keySet()), system, outcome, timer);
   }
 
-  static Config pekkoConfig() {
+  /**
+   * Runs the scenario's {@code init} for a run whose users are elsewhere (a cluster's coordinator):
+   * its metrics are declared into the plan's, and the throttles it declares returned, by name, with
+   * their run-wide rates.
+   */
+  public static Map<String, Double> declare(RunPlan plan) {
+    ScenarioSetup setup = new ScenarioSetup(plan);
+    plan.scenario().init(setup);
+    plan.metrics().freezeDeclarations();
+    return setup.throttles();
+  }
+
+  /** The engine's Pekko settings, under those of a cluster node. */
+  public static Config pekkoConfig() {
     return ConfigFactory.parseResources("io/murmuration/engine/pekko.conf")
         .withFallback(ConfigFactory.load());
   }
@@ -84,42 +108,79 @@ public final class Run implements AutoCloseable {
     }
   }
 
-  public void addUsers(int count, double perSecond) {
-    system.tell(new RunController.AddUsers(count, perSecond));
-  }
-
-  public void removeUsers(int count) {
-    system.tell(new RunController.RemoveUsers(count));
+  @Override
+  public Answer addUsers(int count, double perSecond) {
+    return addUsers(count, perSecond, -1);
   }
 
   /**
-   * Changes the rate of a throttle the scenario declared; throws with a clear message for any other
-   * name or a negative rate.
+   * Adds {@code count} users with ids from {@code firstUserId} (a range a cluster's coordinator
+   * assigned), or after the run's newest user when it is -1.
    */
-  public void throttle(String name, double perSecond) {
-    if (!throttles.contains(name)) {
-      throw new IllegalArgumentException(
-          "unknown throttle '"
-              + name
-              + "': "
-              + (throttles.isEmpty()
-                  ? "scenario " + plan.scenario().name() + " declares none"
-                  : "use one the scenario declares: " + String.join(", ", throttles)));
+  public Answer addUsers(int count, double perSecond, int firstUserId) {
+    if (count <= 0 || !(perSecond > 0)) {
+      return Answer.refused(
+          "add: give a number of users and an arrival rate, both more than 0 (add 100 50)");
     }
-    if (perSecond < 0) {
-      throw new IllegalArgumentException(
-          "throttle " + name + ": rate must be 0 (no limit) or more, not " + perSecond);
+    system.tell(new RunController.AddUsers(count, perSecond, firstUserId));
+    return Answer.accepted("adding " + count + " users at " + trim(perSecond) + "/s");
+  }
+
+  @Override
+  public Answer removeUsers(int count) {
+    if (count <= 0) {
+      return Answer.refused("remove: give a number of users more than 0 (remove 10)");
+    }
+    system.tell(new RunController.RemoveUsers(count));
+    return Answer.accepted("removing " + count + " users");
+  }
+
+  /** Refused for a name the scenario did not declare, or a negative rate. */
+  @Override
+  public Answer throttle(String name, double perSecond) {
+    String problem = throttleProblem(name, perSecond);
+    if (problem != null) {
+      return Answer.refused(problem);
     }
     system.tell(new RunController.SetThrottle(name, perSecond));
+    return Answer.accepted("throttle " + name + " set to " + trim(perSecond) + "/s");
   }
 
-  /** Changes a changeable scenario parameter; throws with a clear message when it cannot. */
-  public void setParam(String name, String value) {
-    plan.params().set(name, value);
+  /** Why {@code name} cannot be set to {@code perSecond}, or null when it can. */
+  public String throttleProblem(String name, double perSecond) {
+    if (!throttles.contains(name)) {
+      return "unknown throttle '"
+          + name
+          + "': "
+          + (throttles.isEmpty()
+              ? "scenario " + plan.scenario().name() + " declares none"
+              : "use one the scenario declares: " + String.join(", ", throttles));
+    }
+    if (!(perSecond >= 0)) {
+      return "throttle " + name + ": rate must be 0 (no limit) or more, not " + perSecond;
+    }
+    return null;
   }
 
-  public void stop(String reason) {
+  /** Refused (with the reason) for a parameter that is unknown, not changeable or invalid. */
+  @Override
+  public Answer setParam(String name, String value) {
+    try {
+      plan.params().set(name, value);
+      return Answer.accepted("parameter " + name + " = " + value);
+    } catch (IllegalArgumentException e) {
+      return Answer.refused(e.getMessage());
+    }
+  }
+
+  @Override
+  public Answer stop(String reason) {
     system.tell(new RunController.Stop(reason));
+    return Answer.accepted("stopping");
+  }
+
+  static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
   /** Terminates the actor system (ending any user left) and waits for it. */

@@ -40,8 +40,11 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     INSTANCE
   }
 
-  /** Adds {@code count} users arriving at {@code perSecond} users per second, from now. */
-  public record AddUsers(int count, double perSecond) implements Command {}
+  /**
+   * Adds {@code count} users arriving at {@code perSecond} users per second, from now, with ids
+   * from {@code firstUserId}, or after the newest user's when it is -1.
+   */
+  public record AddUsers(int count, double perSecond, int firstUserId) implements Command {}
 
   /** Logs out the {@code count} newest users. */
   public record RemoveUsers(int count) implements Command {}
@@ -80,7 +83,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private static final Duration DRAIN_TICK = Duration.ofMillis(50);
   private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(15);
 
-  /** A group of users arriving by a profile, from {@code startNanos}. */
+  /** A group of users arriving by a profile, from {@code startNanos}, with consecutive ids. */
   private static final class Wave {
     final LoadProfile profile;
     final long startNanos;
@@ -89,6 +92,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     Wave(LoadProfile profile, long startNanos) {
       this.profile = profile;
       this.startNanos = startNanos;
+    }
+
+    int nextId() {
+      return profile.firstUserId() + spawned;
     }
   }
 
@@ -106,12 +113,19 @@ public final class RunController extends AbstractBehavior<RunController.Command>
 
   private final Map<String, Integer> endedOnError = new TreeMap<>();
   private State state = State.IDLE;
+
+  /** The id after the newest user's: where a wave added without ids starts. */
   private int nextUserId;
+
   private int target;
   private long drainDeadline;
 
   static Behavior<Command> create(
-      RunPlan plan, ScenarioSetup setup, PreciseTimer timer, CompletableFuture<Outcome> outcome) {
+      RunPlan plan,
+      ScenarioSetup setup,
+      double rateShare,
+      PreciseTimer timer,
+      CompletableFuture<Outcome> outcome) {
     return Behaviors.setup(
         ctx -> {
           RunContext run =
@@ -124,7 +138,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   plan.transport(),
                   plan.metrics(),
                   timer,
-                  new Throttle(setup.throttles()),
+                  new Throttle(Throttle.share(setup.throttles(), rateShare)),
                   ctx.spawn(Coordinator.create(), "coordinator"),
                   plan.xmpp().connectTimeout(),
                   plan.xmpp(),
@@ -148,7 +162,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     this.load = load;
     this.outcome = outcome;
     this.metrics = run.metrics();
-    this.nextUserId = load.firstUserId();
+    this.nextUserId = load.firstUserId() + load.users();
   }
 
   @Override
@@ -187,7 +201,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     if (state != State.RUNNING || add.count() <= 0) {
       return this;
     }
-    waves.add(new Wave(LoadProfile.constant(add.count(), 0, add.perSecond()), System.nanoTime()));
+    int first = add.firstUserId() >= 0 ? add.firstUserId() : nextUserId;
+    nextUserId = Math.max(nextUserId, first + add.count());
+    waves.add(
+        new Wave(LoadProfile.constant(add.count(), first, add.perSecond()), System.nanoTime()));
     target += add.count();
     metrics.usersTarget(target);
     timers.startTimerAtFixedRate(Tick.ARRIVALS, ARRIVAL_TICK);
@@ -237,8 +254,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
               Math.min(
                   w.profile.users(), Math.floor(w.profile.arrivedBy((now - w.startNanos) / 1e9)));
       while (w.spawned < shouldHave) {
+        spawnUser(w.nextId());
         w.spawned++;
-        spawnUser(nextUserId++);
       }
       due |= w.spawned < w.profile.users();
     }

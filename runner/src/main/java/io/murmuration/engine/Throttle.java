@@ -48,6 +48,13 @@ final class Throttle {
     initialRates.forEach((name, perSecond) -> rates.put(name, new Rate(perSecond)));
   }
 
+  /** {@code rates} scaled by {@code share}: this runner's part of run-wide rates (0 stays 0). */
+  static Map<String, Double> share(Map<String, Double> rates, double share) {
+    Map<String, Double> mine = new java.util.LinkedHashMap<>();
+    rates.forEach((name, perSecond) -> mine.put(name, perSecond * share));
+    return mine;
+  }
+
   /** The slot of throttle {@code name} not before {@code notBeforeNanos}. */
   long acquire(String name, long notBeforeNanos) {
     return rate(name).acquire(notBeforeNanos);

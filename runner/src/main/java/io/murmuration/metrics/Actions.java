@@ -90,6 +90,25 @@ public final class Actions {
     tally(kind).notDone.get(reason).add(count);
   }
 
+  /**
+   * Adds how much another runner's books grew from {@code before} to {@code now} (by kind; a kind
+   * missing from {@code before} grew from zero): a cluster's coordinator keeps the run's books so.
+   */
+  public void add(Map<String, Count> now, Map<String, Count> before) {
+    now.forEach(
+        (kind, c) -> {
+          Count was = before.getOrDefault(kind, new Count(0, 0, Map.of()));
+          Tally t = tally(kind);
+          t.planned.add(c.planned() - was.planned());
+          t.done.add(c.done() - was.done());
+          for (Reason r : Reason.values()) {
+            t.notDone
+                .get(r)
+                .add(c.notDone().getOrDefault(r.text, 0L) - was.notDone().getOrDefault(r.text, 0L));
+          }
+        });
+  }
+
   /** Every kind's totals so far, sorted by kind. */
   public Map<String, Count> snapshot() {
     Map<String, Count> all = new TreeMap<>();

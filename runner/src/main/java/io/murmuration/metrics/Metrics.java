@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -167,6 +168,46 @@ public final class Metrics {
 
   public int connected() {
     return connected.get();
+  }
+
+  /**
+   * Adds what another runner of the same run measured between two of its snapshots: the interval
+   * histograms of {@code now}, and how much its counters grew since {@code before} (null: since
+   * zero). A cluster's coordinator keeps the run's metrics this way, fed by its workers' samples,
+   * so that the reporter, the summary and InfluxDB see one run. Users connected add up across
+   * runners; the peak is the highest sum seen.
+   */
+  public void add(Snapshot now, Snapshot before) {
+    for (Timer t : Timer.values()) {
+      add(recorders[t.ordinal()], now.histogram(t));
+    }
+    sent.add(now.sent() - (before == null ? 0 : before.sent()));
+    expected.add(now.expected() - (before == null ? 0 : before.expected()));
+    received.add(now.received() - (before == null ? 0 : before.received()));
+    late.add(now.late() - (before == null ? 0 : before.late()));
+    now.errors()
+        .forEach(
+            (kind, total) -> {
+              long grew = total - (before == null ? 0 : before.errors().getOrDefault(kind, 0L));
+              if (grew != 0) {
+                errors.computeIfAbsent(kind, k -> new LongAdder()).add(grew);
+              }
+            });
+    usersGone((before == null ? 0 : before.usersConnected()) - now.usersConnected());
+    actions.add(now.actions(), before == null ? Map.of() : before.actions());
+    scenario.add(now.scenario(), before == null ? null : before.scenario());
+  }
+
+  /** {@code users} connected users are gone at once (their runner was lost); negative: arrived. */
+  public void usersGone(int users) {
+    peakConnected.accumulateAndGet(connected.addAndGet(-users), Math::max);
+  }
+
+  /** Records every value of {@code interval} into {@code into} (same settings: exact). */
+  static void add(Recorder into, Histogram interval) {
+    for (HistogramIterationValue v : interval.recordedValues()) {
+      into.recordValueWithCount(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+    }
   }
 
   /**

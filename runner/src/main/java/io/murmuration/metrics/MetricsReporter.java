@@ -159,6 +159,16 @@ public final class MetricsReporter implements AutoCloseable {
    */
   public synchronized Summary finish(String state, String failure, List<Assertion> assertions)
       throws IOException {
+    return finish(state, failure, assertions, List.of());
+  }
+
+  /**
+   * {@link #finish(String, String, List)} for a run spread over a cluster: the summary also lists
+   * its worker {@code nodes}.
+   */
+  public synchronized Summary finish(
+      String state, String failure, List<Assertion> assertions, List<Summary.Node> nodes)
+      throws IOException {
     if (summary != null) {
       return summary;
     }
@@ -181,7 +191,8 @@ public final class MetricsReporter implements AutoCloseable {
                 totals.scenarioTimings(),
                 metrics.scenario().descriptions(),
                 byWire(),
-                runner)
+                runner,
+                nodes)
             .concluded(assertions);
     summary.write(runDir.resolve(SUMMARY_FILE));
     ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals.timer(Timer.TTD));
@@ -213,7 +224,8 @@ public final class MetricsReporter implements AutoCloseable {
       Map<String, Summary.Timing> scenarioTimers,
       Map<String, String> descriptions,
       Map<String, Summary.WireResult> byWire,
-      Summary.Runner runner) {
+      Summary.Runner runner,
+      List<Summary.Node> nodes) {
     if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
       throw new IllegalArgumentException("state must be finished or failed: " + state);
     }
@@ -254,7 +266,8 @@ public final class MetricsReporter implements AutoCloseable {
         scenarioTimers,
         last.scenario().counters(),
         descriptions,
-        byWire);
+        byWire,
+        nodes);
   }
 
   private static Map<String, Summary.ActionCount> actions(Map<String, Actions.Count> books) {

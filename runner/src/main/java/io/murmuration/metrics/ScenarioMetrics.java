@@ -70,6 +70,29 @@ public final class ScenarioMetrics {
     c.add(n);
   }
 
+  /**
+   * Adds another runner's interval histograms and how much its counters grew since {@code before}
+   * (null: since zero); metrics this run did not declare are ignored.
+   */
+  public void add(Snapshot now, Snapshot before) {
+    now.timers()
+        .forEach(
+            (name, h) -> {
+              Recorder r = timers.get(name);
+              if (r != null) {
+                Metrics.add(r, h);
+              }
+            });
+    now.counters()
+        .forEach(
+            (name, total) -> {
+              LongAdder c = counters.get(name);
+              if (c != null) {
+                c.add(total - (before == null ? 0 : before.counters().getOrDefault(name, 0L)));
+              }
+            });
+  }
+
   /** Each declared metric's description, timers first, in declaration order. */
   public Map<String, String> descriptions() {
     return Collections.unmodifiableMap(descriptions);

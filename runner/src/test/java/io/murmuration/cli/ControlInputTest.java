@@ -40,7 +40,6 @@ class ControlInputTest {
     assertEquals("cannot read 'add lots': " + ControlInput.HELP, input.apply("add lots"));
     assertEquals(
         "cannot read 'throttle messages': " + ControlInput.HELP, input.apply("throttle messages"));
-    assertEquals("add: N and USERS_PER_S must be more than 0", input.apply("add 0"));
   }
 
   @Test
@@ -109,7 +108,10 @@ class ControlInputTest {
       assertEquals(
           "throttle messages: rate must be 0 (no limit) or more, not -1.0",
           console.apply("throttle messages -1"));
-      assertEquals("throttle messages set to 5.0/s", console.apply("throttle messages 5"));
+      assertEquals("throttle messages set to 5/s", console.apply("throttle messages 5"));
+      assertEquals(
+          "add: give a number of users and an arrival rate, both more than 0 (add 100 50)",
+          console.apply("add 0"));
     }
   }
 }

@@ -189,7 +189,33 @@ public final class SampleRun {
                     Summary.Timing.of(totals[Timer.LOGIN.ordinal()]),
                     Summary.Timing.of(totals[Timer.TTD.ordinal()]),
                     java.util.Map.of("ping_rtt", Summary.Timing.of(pingTotal)))),
-            health.summary(previous.usersPeak(), previous.received() + previous.late()));
+            health.summary(previous.usersPeak(), previous.received() + previous.late()),
+            // as if it ran on two worker nodes, one of which was lost
+            java.util.List.of(
+                new Summary.Node(
+                    "127.0.0.2:25521",
+                    "1-150",
+                    150,
+                    "finished",
+                    null,
+                    0,
+                    4.2,
+                    310.5,
+                    1.2,
+                    0.003,
+                    0.2),
+                new Summary.Node(
+                    "127.0.0.3:25521",
+                    "151-300",
+                    150,
+                    "lost",
+                    "left the cluster mid-run",
+                    140,
+                    2.1,
+                    290.0,
+                    1.4,
+                    null,
+                    null)));
   }
 
   public static void main(String[] args) throws IOException {

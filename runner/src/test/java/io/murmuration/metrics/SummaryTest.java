@@ -197,7 +197,8 @@ class SummaryTest {
                 Map.of(),
                 Map.of(),
                 Map.of(),
-                null));
+                null,
+                List.of()));
   }
 
   @Test
@@ -301,7 +302,8 @@ class SummaryTest {
         Map.of(),
         Map.of(),
         Map.of(),
-        runner);
+        runner,
+        List.of());
   }
 
   private static Snapshot snapshot(long sent, long received, long late, Map<String, Long> errors) {

@@ -107,6 +107,7 @@ class SummaryMarkdownTest {
             null,
             null,
             null,
+            null,
             null);
 
     String text =
