@@ -4,6 +4,7 @@ import io.murmuration.accounts.Accounts;
 import io.murmuration.accounts.EjabberdHttpApi;
 import io.murmuration.cluster.ClusterConfig;
 import io.murmuration.cluster.ClusterRun;
+import io.murmuration.cluster.CoordinatorNode;
 import io.murmuration.cluster.RunCoordinator;
 import io.murmuration.engine.Preflight;
 import io.murmuration.engine.Run;
@@ -43,9 +44,33 @@ final class Execution {
   private final RunSettings settings;
   private final PrintStream out;
 
+  /** The cluster node of a long-lived coordinator ({@code murm coordinator}), or null. */
+  private final CoordinatorNode node;
+
+  /** Live numbers for the control API's status; set once the run is measured. */
+  private volatile Metrics metrics;
+
+  private volatile RunControl control;
+
   Execution(RunSettings settings, PrintStream out) {
+    this(settings, out, null);
+  }
+
+  /** A run on {@code node}'s workers when it has {@code --nodes}. */
+  Execution(RunSettings settings, PrintStream out, CoordinatorNode node) {
     this.settings = settings;
     this.out = out;
+    this.node = node;
+  }
+
+  /** The run's metrics once it started, else null. */
+  Metrics metrics() {
+    return metrics;
+  }
+
+  /** The run's verbs once it started, else null. */
+  RunControl control() {
+    return control;
   }
 
   ExitCode execute() throws IOException, InterruptedException {
@@ -53,14 +78,22 @@ final class Execution {
         settings.runId() != null ? settings.runId() : RunId.next(settings.scenario().name());
     Metrics metrics =
         new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
+    this.metrics = metrics;
     if (settings.cluster() != null) {
       prepareAccounts();
-      ClusterRun cluster = startCluster(runId, metrics);
+      CoordinatorNode cluster =
+          node != null
+              ? node
+              : CoordinatorNode.start(
+                  settings.cluster().bind(),
+                  NodeCommand.tls(settings.cluster().certs(), settings.cluster().certName()));
       try {
-        return measure(
-            runId, metrics, () -> new Started(cluster, clusterOutcome(cluster), cluster::close));
+        ClusterRun run = startCluster(cluster, runId, metrics);
+        return measure(runId, metrics, () -> new Started(run, clusterOutcome(run), run::close));
       } finally {
-        cluster.close();
+        if (cluster != node) {
+          cluster.close();
+        }
       }
     }
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
@@ -104,7 +137,8 @@ final class Execution {
    * Starts this process as the coordinator of a run over worker nodes (it declares the scenario's
    * metrics here, then waits for the workers and gives them their users).
    */
-  private ClusterRun startCluster(String runId, Metrics metrics) throws InterruptedException {
+  private ClusterRun startCluster(CoordinatorNode node, String runId, Metrics metrics)
+      throws InterruptedException {
     ClusterOptions.ClusterSettings cluster = settings.cluster();
     Map<String, Double> throttles = Run.declare(plan(runId, null, metrics));
     RunCoordinator.Plan plan =
@@ -119,20 +153,14 @@ final class Execution {
             cluster.tolerateNodeLoss());
     out.printf(
         "coordinator on %s: waiting up to %ds for %d worker nodes (murm node --seed %s:%d)%n",
-        ClusterConfig.address(cluster.bind()),
+        ClusterConfig.address(node.bind()),
         cluster.waitForNodes().toSeconds(),
         cluster.nodes(),
-        cluster.bind().getHostString(),
-        cluster.bind().getPort());
+        node.bind().getHostString(),
+        node.bind().getPort());
     try {
       ClusterRun run =
-          ClusterRun.start(
-              plan,
-              metrics,
-              settings.params(),
-              cluster.bind(),
-              NodeCommand.tls(cluster.certs(), cluster.certName()),
-              cluster.waitForNodes());
+          ClusterRun.start(node, plan, metrics, settings.params(), cluster.waitForNodes());
       out.println("cluster: " + run.assignment());
       return run;
     } catch (IllegalStateException | IllegalArgumentException e) {
@@ -194,6 +222,7 @@ final class Execution {
   private Summary runAndSummarise(StartRun start, MetricsReporter reporter, InfluxSink influx)
       throws IOException, InterruptedException {
     Started run = start.start();
+    control = run.control();
     CountDownLatch written = new CountDownLatch(1);
     Thread onCtrlC =
         new Thread(

@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       RunCommand.class,
       NodeCommand.class,
+      CoordinatorCommand.class,
       ScenariosCommand.class,
       DemoCommand.class,
       ServerCommand.class,
@@ -46,7 +47,7 @@ public final class Murm implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "name a command: run, node, scenarios, demo, server, influx, compare, analyze or proxy");
+        "name a command: run, node, coordinator, scenarios, demo, server, influx, compare, analyze or proxy");
   }
 
   public static void main(String[] args) {
@@ -100,6 +101,9 @@ public final class Murm implements Runnable {
     ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).out = out;
     ((ServerCommand) cl.getSubcommands().get("server").getCommand()).out = out;
     ((NodeCommand) cl.getSubcommands().get("node").getCommand()).out = out;
+    CoordinatorCommand coordinator = cl.getSubcommands().get("coordinator").getCommand();
+    coordinator.out = out;
+    coordinator.env = env;
     DemoCommand demo = cl.getSubcommands().get("demo").getCommand();
     demo.env = env;
     CommandLine influx = cl.getSubcommands().get("influx");

@@ -17,18 +17,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 
 /**
  * A worker node's part of a run: the coordinator's definition read back through {@code murm run}'s
@@ -37,7 +36,6 @@ import picocli.CommandLine;
  * leaves a run folder of the node's own ({@code RUNS/RUN-ID/node-HOST-PORT}).
  */
 final class NodeExecution implements WorkerNode.Runner {
-  private static final Pattern PARAM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   private final Path runsDir;
   private final PrintStream out;
@@ -86,7 +84,7 @@ final class NodeExecution implements WorkerNode.Runner {
     RunSettings settings;
     try {
       settings = settings(assign);
-    } catch (IllegalArgumentException | CommandLine.ParameterException e) {
+    } catch (IllegalArgumentException e) {
       return failed(node, "cannot use the run's settings: " + e.getMessage());
     }
     WorkerNode.Slice slice = assign.slice();
@@ -165,38 +163,26 @@ final class NodeExecution implements WorkerNode.Runner {
    * config file mixed in. Only the options a worker may be given pass.
    */
   static RunSettings settings(WorkerNode.Assign assign) {
-    List<String> args = new ArrayList<>();
-    args.add(assign.scenario());
     WorkerNode.Slice slice = assign.slice();
-    args.add("--users=" + slice.users());
-    args.add("--first-user=" + slice.firstUserId());
-    args.add("--arrival-rate=" + slice.arrivalRate());
+    Map<String, String> options = new TreeMap<>(assign.settings());
+    Set<String> allowed = new TreeSet<>(RunCommand.NODE_SETTINGS);
+    allowed.addAll(List.of("users", "first-user", "arrival-rate", "ramp-to", "duration"));
+    for (String slices : List.of("users", "first-user", "arrival-rate", "ramp-to", "duration")) {
+      if (options.containsKey(slices)) {
+        throw new IllegalArgumentException(
+            "a worker's slice sets --" + slices + ", not its settings");
+      }
+    }
+    options.put("users", Integer.toString(slice.users()));
+    options.put("first-user", Integer.toString(slice.firstUserId()));
+    options.put("arrival-rate", Double.toString(slice.arrivalRate()));
     if (slice.rampTo() > 0) {
-      args.add("--ramp-to=" + slice.rampTo());
+      options.put("ramp-to", Double.toString(slice.rampTo()));
     }
     if (slice.durationMs() > 0) {
-      args.add("--duration=" + slice.durationMs() + "ms");
+      options.put("duration", slice.durationMs() + "ms");
     }
-    for (Map.Entry<String, String> s : assign.settings().entrySet()) {
-      if (!RunCommand.NODE_SETTINGS.contains(s.getKey())) {
-        throw new IllegalArgumentException("a worker takes no option --" + s.getKey());
-      }
-      args.add("--" + s.getKey() + "=" + s.getValue());
-    }
-    for (Map.Entry<String, String> p : assign.params().entrySet()) {
-      if (!PARAM_NAME.matcher(p.getKey()).matches()) {
-        throw new IllegalArgumentException("'" + p.getKey() + "' is not a parameter name");
-      }
-      args.add("-P" + p.getKey() + "=" + p.getValue());
-    }
-    args.add("--quiet");
-    RunCommand command = new RunCommand();
-    command.env = Map.of();
-    command.defaults = ConfigDefaults.load(null, Map.of(), Set.of());
-    CommandLine parser = new CommandLine(command);
-    parser.setDefaultValueProvider(command.defaults);
-    parser.parseArgs(args.toArray(String[]::new));
-    return command.settings();
+    return RunCommand.fromDefinition(assign.scenario(), options, assign.params(), allowed);
   }
 
   private static Duration maxTime(RunSettings settings) {

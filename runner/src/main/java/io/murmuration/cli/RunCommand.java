@@ -23,8 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -370,6 +372,55 @@ final class RunCommand implements Callable<Integer> {
       throw new SetupException(e.getMessage(), e);
     }
   }
+
+  /**
+   * A run defined by options and parameters rather than typed by a user (a worker's part, a run
+   * started through the control API): read by this command's own parser, so it is checked exactly
+   * as {@code murm run} would, with neither this machine's environment nor a config file mixed in.
+   * Options outside {@code allowed} and malformed parameter names are refused; each value is one
+   * argument ({@code --name=value}), so no value can smuggle in another option.
+   *
+   * @throws IllegalArgumentException naming what cannot be used
+   */
+  static RunSettings fromDefinition(
+      String scenario,
+      Map<String, String> options,
+      Map<String, String> params,
+      Set<String> allowed) {
+    List<String> args = new ArrayList<>();
+    args.add(scenario);
+    for (Map.Entry<String, String> o : options.entrySet()) {
+      if (!allowed.contains(o.getKey())) {
+        throw new IllegalArgumentException(
+            "option '"
+                + o.getKey()
+                + "' cannot be given here; these can: "
+                + String.join(", ", new TreeSet<>(allowed)));
+      }
+      args.add("--" + o.getKey() + "=" + o.getValue());
+    }
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      if (!PARAM_NAME.matcher(p.getKey()).matches()) {
+        throw new IllegalArgumentException("'" + p.getKey() + "' is not a parameter name");
+      }
+      args.add("-P" + p.getKey() + "=" + p.getValue());
+    }
+    args.add("--quiet");
+    RunCommand command = new RunCommand();
+    command.env = Map.of();
+    command.defaults = ConfigDefaults.load(null, Map.of(), Set.of());
+    CommandLine parser = new CommandLine(command);
+    parser.setDefaultValueProvider(command.defaults);
+    try {
+      parser.parseArgs(args.toArray(String[]::new));
+      return command.settings();
+    } catch (CommandLine.ParameterException | SetupException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static final java.util.regex.Pattern PARAM_NAME =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   /** The {@link #NODE_SETTINGS} as given (flag, environment, file or default), lists joined. */
   private Map<String, String> nodeSettings() {

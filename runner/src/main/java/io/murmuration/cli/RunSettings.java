@@ -31,4 +31,26 @@ record RunSettings(
     boolean quiet,
     RunOutput output,
     ClusterOptions.ClusterSettings cluster,
-    Map<String, String> nodeSettings) {}
+    Map<String, String> nodeSettings) {
+
+  /**
+   * These settings with their run folder under {@code runsDir} and metrics also to {@code output}.
+   */
+  RunSettings withOutput(Path runsDir, RunOutput output) {
+    return new RunSettings(
+        scenario,
+        params,
+        load,
+        xmpp,
+        accounts,
+        assertions,
+        runsDir,
+        runId,
+        reportInterval,
+        warmUp,
+        quiet,
+        output,
+        cluster,
+        nodeSettings);
+  }
+}

@@ -1,13 +1,10 @@
 package io.murmuration.cluster;
 
-import com.typesafe.config.Config;
-import io.murmuration.engine.Run;
 import io.murmuration.engine.RunControl;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.scenario.ParamValues;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
@@ -26,53 +22,49 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class ClusterRun implements RunControl, AutoCloseable {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-  private final ActorSystem<RunCoordinator.Command> system;
+  private final CoordinatorNode node;
+  private final ActorRef<RunCoordinator.Command> coordinator;
   private final CompletableFuture<RunCoordinator.Result> result;
   private final ParamValues params;
   private final String assignment;
 
   private ClusterRun(
-      ActorSystem<RunCoordinator.Command> system,
+      CoordinatorNode node,
+      ActorRef<RunCoordinator.Command> coordinator,
       CompletableFuture<RunCoordinator.Result> result,
       ParamValues params,
       String assignment) {
-    this.system = system;
+    this.node = node;
+    this.coordinator = coordinator;
     this.result = result;
     this.params = params;
     this.assignment = assignment;
   }
 
   /**
-   * Starts the coordinator on {@code bind} and waits up to {@code wait} for {@code plan.nodes()}
-   * workers.
+   * Starts a run on {@code node}'s workers: waits up to {@code wait} for {@code plan.nodes()} of
+   * them, then gives them their users.
    *
-   * @param tls the transport settings from {@link ClusterTls}, or null for plain TCP
    * @param params the run's parameter values, which {@link #setParam} checks before sending
    * @throws IllegalStateException when too few workers joined in time (one line, naming the fix)
    */
   public static ClusterRun start(
+      CoordinatorNode node,
       RunCoordinator.Plan plan,
       Metrics metrics,
       ParamValues params,
-      InetSocketAddress bind,
-      Config tls,
       Duration wait)
       throws InterruptedException {
-    Config config =
-        ClusterConfig.of(bind, List.of(bind), ClusterConfig.COORDINATOR_ROLE, Run.pekkoConfig());
-    if (tls != null) {
-      config = tls.withFallback(config);
-    }
     CompletableFuture<String> assigned = new CompletableFuture<>();
     CompletableFuture<RunCoordinator.Result> result = new CompletableFuture<>();
-    ActorSystem<RunCoordinator.Command> system =
-        ActorSystem.create(
-            RunCoordinator.create(plan, metrics, assigned, result), ClusterConfig.SYSTEM, config);
+    ActorRef<RunCoordinator.Command> coordinator =
+        node.spawn(RunCoordinator.create(plan, metrics, assigned, result), "run-" + plan.runId());
     try {
       String assignment = assigned.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-      return new ClusterRun(system, result, params, assignment);
+      return new ClusterRun(node, coordinator, result, params, assignment);
     } catch (TimeoutException e) {
-      terminate(system);
+      coordinator.tell(RunCoordinator.Abandon.INSTANCE);
+      InetSocketAddress bind = node.bind();
       throw new IllegalStateException(
           "fewer than "
               + plan.nodes()
@@ -86,7 +78,6 @@ public final class ClusterRun implements RunControl, AutoCloseable {
               + bind.getPort()
               + " (or lower --nodes)");
     } catch (ExecutionException e) {
-      terminate(system);
       throw new IllegalStateException(e.getCause());
     }
   }
@@ -137,7 +128,7 @@ public final class ClusterRun implements RunControl, AutoCloseable {
       return Answer.refused("the run is over");
     }
     try {
-      return AskPattern.ask(system, verb::apply, ASK_TIMEOUT, system.scheduler())
+      return AskPattern.ask(coordinator, verb::apply, ASK_TIMEOUT, node.system().scheduler())
           .toCompletableFuture()
           .get(ASK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -149,18 +140,11 @@ public final class ClusterRun implements RunControl, AutoCloseable {
     }
   }
 
-  /** Leaves the cluster (the workers end with it) and waits for this node to stop. */
+  /** Stops coordinating (when the run is over, this is a no-op); the node stays up. */
   @Override
   public void close() {
-    terminate(system);
-  }
-
-  private static void terminate(ActorSystem<?> system) {
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // the JVM exit takes care of what is left
+    if (!result.isDone()) {
+      coordinator.tell(RunCoordinator.Abandon.INSTANCE);
     }
   }
 }

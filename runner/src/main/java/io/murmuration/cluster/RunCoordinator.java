@@ -64,6 +64,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private record Lost(ActorRef<WorkerNode.Command> worker) implements Command {}
 
+  /** Stop coordinating at once: the run was given up (too few workers, or its caller left). */
+  enum Abandon implements Command {
+    INSTANCE
+  }
+
   /** Time to probe the running workers' clocks again. */
   private enum ClockTick implements Command {
     INSTANCE
@@ -208,6 +213,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .onMessage(Ended.class, this::onEnded)
         .onMessage(ClockReply.class, this::onClockReply)
         .onMessageEquals(ClockTick.INSTANCE, this::onClockTick)
+        .onMessageEquals(Abandon.INSTANCE, this::onAbandon)
         .onMessage(AddUsers.class, this::onAddUsers)
         .onMessage(RemoveUsers.class, this::onRemoveUsers)
         .onMessage(SetThrottle.class, this::onSetThrottle)
@@ -555,6 +561,17 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .forEach(n -> n.ref.tell(new WorkerNode.Stop(stop.reason())));
     stop.replyTo().tell(Answer.accepted("stopping"));
     return this;
+  }
+
+  private Behavior<Command> onAbandon() {
+    nodes.values().stream()
+        .filter(Node::running)
+        .forEach(n -> n.ref.tell(new WorkerNode.Stop("the coordinator gave the run up")));
+    result.complete(
+        new Result(
+            new RunController.Outcome(RunController.State.FAILED, "given up by the coordinator"),
+            List.of()));
+    return Behaviors.stopped();
   }
 
   private Answer refuseWhenNotRunning(String verb) {
