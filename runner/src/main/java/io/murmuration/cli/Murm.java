@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       CompareCommand.class,
       AnalyzeCommand.class,
       ProxyCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Murm implements Runnable {
@@ -105,6 +106,8 @@ public final class Murm implements Runnable {
     push.env = env;
     ((CompareCommand) cl.getSubcommands().get("compare").getCommand()).out = out;
     ((ProxyCommand) cl.getSubcommands().get("proxy").getCommand()).out = out;
+    CommandLine cluster = cl.getSubcommands().get("cluster");
+    ((ClusterCommand.Certs) cluster.getSubcommands().get("certs").getCommand()).out = out;
     AnalyzeCommand analyze = cl.getSubcommands().get("analyze").getCommand();
     analyze.out = out;
     analyze.env = env;
