@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       CompareCommand.class,
       AnalyzeCommand.class,
       ProxyCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Murm implements Runnable {
@@ -113,6 +114,8 @@ public final class Murm implements Runnable {
     push.env = env;
     ((CompareCommand) cl.getSubcommands().get("compare").getCommand()).out = out;
     ((ProxyCommand) cl.getSubcommands().get("proxy").getCommand()).out = out;
+    CommandLine cluster = cl.getSubcommands().get("cluster");
+    ((ClusterCommand.Certs) cluster.getSubcommands().get("certs").getCommand()).out = out;
     AnalyzeCommand analyze = cl.getSubcommands().get("analyze").getCommand();
     analyze.out = out;
     analyze.env = env;
