@@ -1,5 +1,7 @@
 package io.murmuration.cli;
 
+import com.typesafe.config.Config;
+import io.murmuration.cluster.ClusterTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,8 +69,7 @@ final class ClusterOptions {
         hostPort("--cluster-bind", bind),
         RunCommand.duration("--nodes-wait", wait),
         tolerateNodeLoss,
-        certs,
-        certName);
+        certs == null ? null : ClusterTls.overlay(certs, certName));
   }
 
   /** {@code HOST:PORT} as an address, or a one-line error naming the flag. */
@@ -92,14 +93,12 @@ final class ClusterOptions {
   /**
    * A run's cluster settings.
    *
-   * @param certs the certificates folder for TLS between nodes, or null for plain TCP
-   * @param certName the node certificate in it to use
+   * @param tls the cluster transport's TLS settings ({@link ClusterTls}), or null for plain TCP
    */
   record ClusterSettings(
       int nodes,
       InetSocketAddress bind,
       Duration waitForNodes,
       boolean tolerateNodeLoss,
-      Path certs,
-      String certName) {}
+      Config tls) {}
 }

@@ -84,9 +84,7 @@ final class Execution {
       CoordinatorNode cluster =
           node != null
               ? node
-              : CoordinatorNode.start(
-                  settings.cluster().bind(),
-                  NodeCommand.tls(settings.cluster().certs(), settings.cluster().certName()));
+              : CoordinatorNode.start(settings.cluster().bind(), settings.cluster().tls());
       try {
         ClusterRun run = startCluster(cluster, runId, metrics);
         return measure(runId, metrics, () -> new Started(run, clusterOutcome(run), run::close));

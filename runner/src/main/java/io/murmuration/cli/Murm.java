@@ -48,7 +48,8 @@ public final class Murm implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "name a command: run, node, coordinator, scenarios, demo, server, influx, compare, analyze or proxy");
+        "name a command: run, node, coordinator, cluster, scenarios, demo, server, influx, compare,"
+            + " analyze or proxy");
   }
 
   public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.murmuration.cli;
 
 import com.typesafe.config.Config;
 import io.murmuration.cluster.ClusterConfig;
+import io.murmuration.cluster.ClusterTls;
 import io.murmuration.cluster.WorkerNode;
 import io.murmuration.engine.Run;
 import io.murmuration.results.ExitCode;
@@ -112,6 +113,10 @@ final class NodeCommand implements Callable<Integer> {
     if (certs == null) {
       return null;
     }
-    throw new IllegalArgumentException("--cluster-certs: TLS between nodes is not available yet");
+    try {
+      return ClusterTls.overlay(certs, certName);
+    } catch (IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
   }
 }

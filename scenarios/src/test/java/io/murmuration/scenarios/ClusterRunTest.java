@@ -51,16 +51,19 @@ class ClusterRunTest {
     return p;
   }
 
-  private MurmProcess worker(String name, int seedPort, String host) {
-    return murm(
-        name + ".log",
-        "node",
-        "--seed",
-        "127.0.0.1:" + seedPort,
-        "--bind",
-        host + ":0",
-        "--runs-dir",
-        runs.toString());
+  private MurmProcess worker(String name, int seedPort, String host, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "node",
+                "--seed",
+                "127.0.0.1:" + seedPort,
+                "--bind",
+                host + ":0",
+                "--runs-dir",
+                runs.toString()));
+    args.addAll(List.of(more));
+    return murm(name + ".log", args.toArray(String[]::new));
   }
 
   /** {@code murm run one-to-one} arguments for 40 users over {@code nodes} workers. */
@@ -99,8 +102,12 @@ class ClusterRunTest {
       throws Exception {
     int first = LocalServersExtension.freshUserIds(40);
     int port = MurmProcess.freePort();
-    MurmProcess w1 = worker("w1", port, "127.0.0.2");
-    MurmProcess w2 = worker("w2", port, "127.0.0.3");
+    // over TLS with mutual authentication, as a deployment across machines would be
+    Path certs = runs.resolve("certs");
+    Cli made = Cli.murm("cluster", "certs", "--out", certs.toString());
+    assertEquals(0, made.code(), made.toString());
+    MurmProcess w1 = worker("w1", port, "127.0.0.2", "--cluster-certs", certs.toString());
+    MurmProcess w2 = worker("w2", port, "127.0.0.3", "--cluster-certs", certs.toString());
     List<String> args =
         run(
             ejabberd,
@@ -112,6 +119,8 @@ class ClusterRunTest {
             "-Pinterval=200ms",
             "--runs-dir",
             runs.toString(),
+            "--cluster-certs",
+            certs.toString(),
             "--assert",
             "messages.lost == 0");
     Cli run = Cli.murm(args.toArray(String[]::new));
@@ -143,6 +152,7 @@ class ClusterRunTest {
         new TreeSet<>(Set.of(first + "-" + (first + 19), (first + 20) + "-" + (first + 39))),
         ranges);
     assertTrue(run.out().contains("node      127.0.0.2:"), run.out());
+    assertTrue(w1.output().contains("over TLS"), w1.output());
 
     // each worker kept its own run folder inside the run's, and ends with the coordinator
     Path runDir = run.runFolder();
