@@ -4,6 +4,7 @@ import io.murmuration.cluster.ClusterConfig;
 import io.murmuration.cluster.CoordinatorNode;
 import io.murmuration.control.Control;
 import io.murmuration.engine.RunControl;
+import io.murmuration.influx.RunTags;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.results.ExitCode;
 import io.murmuration.results.RunId;
@@ -45,7 +46,8 @@ final class CoordinatorService implements Control {
             "nodes-wait",
             "tolerate-node-loss",
             "assert",
-            "run-id"));
+            "run-id",
+            "tag"));
     START_SETTINGS = Set.copyOf(s);
   }
 
@@ -154,7 +156,11 @@ final class CoordinatorService implements Control {
     if (s.cluster() == null) {
       return Answer.refused("nodes: give 1 or more; a coordinator runs no users itself");
     }
-    RunSettings run = s.withOutput(runsDir, output);
+    RunTags tags = s.output().tags();
+    for (Map.Entry<String, String> t : output.tags().values().entrySet()) {
+      tags = tags.withDefault(t.getKey(), t.getValue());
+    }
+    RunSettings run = s.withOutput(runsDir, new RunOutput(output.influx(), tags, output.grafana()));
     Execution e = new Execution(run, out, node);
     execution = e;
     settings = run;
