@@ -5,6 +5,7 @@ import io.murmuration.accounts.EjabberdHttpApi;
 import io.murmuration.cluster.ClusterConfig;
 import io.murmuration.cluster.ClusterRun;
 import io.murmuration.cluster.CoordinatorNode;
+import io.murmuration.cluster.NodeSample;
 import io.murmuration.cluster.RunCoordinator;
 import io.murmuration.engine.Preflight;
 import io.murmuration.engine.Run;
@@ -12,6 +13,7 @@ import io.murmuration.engine.RunControl;
 import io.murmuration.engine.RunController;
 import io.murmuration.engine.RunPlan;
 import io.murmuration.influx.InfluxSink;
+import io.murmuration.influx.NodePoint;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
@@ -51,6 +53,9 @@ final class Execution {
   private volatile Metrics metrics;
 
   private volatile RunControl control;
+
+  /** Where the run's points go, once writing to InfluxDB started; else null. */
+  private volatile InfluxSink influx;
 
   Execution(RunSettings settings, PrintStream out) {
     this(settings, out, null);
@@ -158,12 +163,37 @@ final class Execution {
         node.bind().getPort());
     try {
       ClusterRun run =
-          ClusterRun.start(node, plan, metrics, settings.params(), cluster.waitForNodes());
+          ClusterRun.start(
+              node, plan, metrics, this::toInflux, settings.params(), cluster.waitForNodes());
       out.println("cluster: " + run.assignment());
       return run;
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
+  }
+
+  /** A worker's sample as a {@code node} point, when the run writes to InfluxDB. */
+  private void toInflux(String worker, NodeSample sample) {
+    InfluxSink sink = influx;
+    if (sink == null) {
+      return;
+    }
+    Metrics.Snapshot s = sample.snapshot();
+    sink.onNode(
+        new NodePoint(
+            worker,
+            System.currentTimeMillis(),
+            s.usersConnected(),
+            s.sent(),
+            s.received() + s.late(),
+            p99(s.histogram(Metrics.Timer.TTD)),
+            p99(s.histogram(Metrics.Timer.LAG)),
+            sample.cpuCores(),
+            sample.rssMib()));
+  }
+
+  private static Double p99(org.HdrHistogram.Histogram nanos) {
+    return nanos.getTotalCount() == 0 ? null : Summary.ms(nanos.getValueAtPercentile(99));
   }
 
   private static CompletionStage<Ended> clusterOutcome(ClusterRun run) {
@@ -202,6 +232,7 @@ final class Execution {
         new MetricsReporter(
             metrics, runDir, info, settings.reportInterval(), settings.quiet() ? null : out)) {
       InfluxSink influx = startInflux(info, runDir, reporter);
+      this.influx = influx;
       Summary summary = runAndSummarise(start, reporter, influx);
       return conclude(summary, runDir);
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -45,6 +46,7 @@ public final class ClusterRun implements RunControl, AutoCloseable {
    * Starts a run on {@code node}'s workers: waits up to {@code wait} for {@code plan.nodes()} of
    * them, then gives them their users.
    *
+   * @param perNode also given each worker's samples, with the worker's name
    * @param params the run's parameter values, which {@link #setParam} checks before sending
    * @throws IllegalStateException when too few workers joined in time (one line, naming the fix)
    */
@@ -52,13 +54,15 @@ public final class ClusterRun implements RunControl, AutoCloseable {
       CoordinatorNode node,
       RunCoordinator.Plan plan,
       Metrics metrics,
+      BiConsumer<String, NodeSample> perNode,
       ParamValues params,
       Duration wait)
       throws InterruptedException {
     CompletableFuture<String> assigned = new CompletableFuture<>();
     CompletableFuture<RunCoordinator.Result> result = new CompletableFuture<>();
     ActorRef<RunCoordinator.Command> coordinator =
-        node.spawn(RunCoordinator.create(plan, metrics, assigned, result), "run-" + plan.runId());
+        node.spawn(
+            RunCoordinator.create(plan, metrics, perNode, assigned, result), "run-" + plan.runId());
     try {
       String assignment = assigned.get(wait.toMillis(), TimeUnit.MILLISECONDS);
       return new ClusterRun(node, coordinator, result, params, assignment);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -153,6 +154,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private final TimerScheduler<Command> timers;
   private final Plan plan;
   private final Metrics metrics;
+  private final BiConsumer<String, NodeSample> perNode;
   private final CompletableFuture<String> assigned;
   private final CompletableFuture<Result> result;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -164,12 +166,14 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private int target;
 
   /**
+   * @param perNode also given each worker's samples, with the worker's name (e.g. for InfluxDB)
    * @param assigned completed (with a line naming the workers) once the run has started on them
    * @param result completed when every worker's part has ended or its node was lost
    */
   public static Behavior<Command> create(
       Plan plan,
       Metrics metrics,
+      BiConsumer<String, NodeSample> perNode,
       CompletableFuture<String> assigned,
       CompletableFuture<Result> result) {
     return Behaviors.setup(
@@ -183,7 +187,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
                           Receptionist.Listing.class,
                           l -> new Workers(l.getServiceInstances(WorkerNode.KEY)))));
           return Behaviors.<Command>withTimers(
-              timers -> new RunCoordinator(ctx, timers, plan, metrics, assigned, result));
+              timers -> new RunCoordinator(ctx, timers, plan, metrics, perNode, assigned, result));
         });
   }
 
@@ -192,9 +196,11 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       TimerScheduler<Command> timers,
       Plan plan,
       Metrics metrics,
+      BiConsumer<String, NodeSample> perNode,
       CompletableFuture<String> assigned,
       CompletableFuture<Result> result) {
     super(context);
+    this.perNode = perNode;
     this.timers = timers;
     this.plan = plan;
     this.metrics = metrics;
@@ -315,6 +321,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     Metrics.Snapshot now = s.sample().snapshot();
     metrics.add(now, node.last);
     node.last = now;
+    perNode.accept(node.name, s.sample());
     node.lag.add(now.histogram(Metrics.Timer.LAG));
     if (s.sample().cpuCores() != null) {
       node.cpuSeconds += s.sample().cpuCores() * s.sample().intervalS();

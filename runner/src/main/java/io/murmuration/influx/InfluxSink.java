@@ -91,6 +91,13 @@ public final class InfluxSink implements MetricsReporter.IntervalListener {
     }
   }
 
+  /** Writes one worker node's interval ({@code node} measurement) of a run over a cluster. */
+  public synchronized void onNode(NodePoint node) {
+    if (result == null) {
+      writer.offer(List.of(points.node(node)));
+    }
+  }
+
   /**
    * Writes the last window, the {@code run} point and the {@code run_end} event, and gives the
    * writer up to 10 s to send what is queued or spooled; what is left stays in the spool file.

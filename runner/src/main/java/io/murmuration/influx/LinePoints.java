@@ -26,6 +26,7 @@ final class LinePoints {
   static final String COUNTER = "counter";
   static final String RUN_TIMER = "run_timer";
   static final String RUN_COUNTER = "run_counter";
+  static final String NODE = "node";
 
   private final Map<String, String> tags;
 
@@ -94,6 +95,36 @@ final class LinePoints {
                             .addField("count", count)
                             .addField("per_s", count / window.seconds()))));
     return lines;
+  }
+
+  /**
+   * The {@code node} point of one worker's sampling interval in a run over a cluster: the run's
+   * tags with {@code node} set to the worker's address, so that a saturated or lost worker shows
+   * beside the merged {@code interval} points.
+   */
+  String node(NodePoint n) {
+    Map<String, String> mine = new LinkedHashMap<>(tags);
+    mine.put("node", n.node());
+    Point.Builder p =
+        Point.measurement(NODE)
+            .time(n.atMs(), TimeUnit.MILLISECONDS)
+            .tag(mine)
+            .addField("users", (long) n.users())
+            .addField("sent", n.sent())
+            .addField("delivered", n.delivered());
+    if (n.ttdP99Ms() != null) {
+      p.addField("ttd_p99_ms", n.ttdP99Ms());
+    }
+    if (n.lagP99Ms() != null) {
+      p.addField("lag_p99_ms", n.lagP99Ms());
+    }
+    if (n.cpuCores() != null) {
+      p.addField("cpu_cores", n.cpuCores());
+    }
+    if (n.rssMib() != null) {
+      p.addField("rss_mib", n.rssMib());
+    }
+    return line(p);
   }
 
   /**

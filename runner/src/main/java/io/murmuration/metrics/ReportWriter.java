@@ -159,6 +159,7 @@ public final class ReportWriter {
       h.append("</tbody></table>");
     }
     wiresTable(h, s);
+    nodesTable(h, s.nodes());
     assertionsTable(h, s.assertions());
     actionsTable(h, s.actions());
     return h.toString();
@@ -202,6 +203,48 @@ public final class ReportWriter {
                       });
               h.append("</td></tr>");
             });
+    h.append("</tbody></table>");
+  }
+
+  /**
+   * A run over worker nodes: each node's users and state, and what it cost, so that a lost or
+   * saturated node (lag p99 near the TTD p99) shows.
+   */
+  private static void nodesTable(StringBuilder h, List<Summary.Node> nodes) {
+    if (nodes.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Worker nodes</h2><table><thead><tr><th>node</th><th>user ids</th>");
+    for (String col :
+        List.of(
+            "state",
+            "users lost",
+            "CPU (s)",
+            "RSS peak (MiB)",
+            "lag p99 (ms)",
+            "clock offset (ms)",
+            "± (ms)")) {
+      h.append("<th>").append(col).append("</th>");
+    }
+    h.append("</tr></thead><tbody>");
+    for (Summary.Node n : nodes) {
+      h.append("<tr><td>")
+          .append(esc(n.node()))
+          .append("</td><td>")
+          .append(esc(n.ids()))
+          .append("</td><td")
+          .append(n.failure() == null ? ">" : " title=\"" + esc(n.failure()) + "\">")
+          .append(esc(n.state()))
+          .append("</td><td>")
+          .append(n.usersLost());
+      for (Double v :
+          new Double[] {
+            n.cpuS(), n.rssPeakMib(), n.lagP99Ms(), n.clockOffsetMs(), n.clockUncertaintyMs()
+          }) {
+        h.append("</td><td>").append(num(v));
+      }
+      h.append("</td></tr>");
+    }
     h.append("</tbody></table>");
   }
 

@@ -127,6 +127,20 @@ class ReportWriterTest {
   }
 
   @Test
+  void namesEachWorkerNodeWithItsStateAndCost() {
+    assertTrue(html.contains("<h2>Worker nodes</h2>"), html);
+    assertTrue(
+        html.contains(
+            "<tr><td>127.0.0.2:25521</td><td>1-150</td><td>finished</td><td>0</td><td>4.2</td>"),
+        html);
+    assertTrue(
+        html.contains(
+            "<tr><td>127.0.0.3:25521</td><td>151-300</td>"
+                + "<td title=\"left the cluster mid-run\">lost</td><td>140</td>"),
+        html);
+  }
+
+  @Test
   void showsTheWholeRunPercentileTable() {
     for (String p : List.of("min", "p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99", "max")) {
       assertTrue(html.contains("<tr><td>" + p + "</td>"), p);

@@ -240,7 +240,8 @@ class SummaryTest {
             "timers_ms",
             "counters",
             "metric_descriptions",
-            "by_transport"),
+            "by_transport",
+            "nodes"),
         top);
     assertEquals(1, json.get("schema_version").asInt());
     assertEquals("2025-06-01T10:00:00Z", json.get("started_at").asText());

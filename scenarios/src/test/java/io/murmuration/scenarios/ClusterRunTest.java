@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import io.murmuration.testing.MurmProcess;
@@ -108,6 +109,7 @@ class ClusterRunTest {
     assertEquals(0, made.code(), made.toString());
     MurmProcess w1 = worker("w1", port, "127.0.0.2", "--cluster-certs", certs.toString());
     MurmProcess w2 = worker("w2", port, "127.0.0.3", "--cluster-certs", certs.toString());
+    LocalInflux influx = LocalInflux.start(LocalInflux.Options.defaults());
     List<String> args =
         run(
             ejabberd,
@@ -121,9 +123,23 @@ class ClusterRunTest {
             runs.toString(),
             "--cluster-certs",
             certs.toString(),
+            "--influx",
+            influx.url().toString(),
             "--assert",
             "messages.lost == 0");
-    Cli run = Cli.murm(args.toArray(String[]::new));
+    Cli run;
+    JsonNode perNode;
+    try (influx) {
+      run = Cli.murm(args.toArray(String[]::new));
+      perNode =
+          new ObjectMapper()
+              .readTree(
+                  influx.query(
+                      "SELECT max(\"users\"), max(delivered) FROM \"node\" WHERE run_id = '"
+                          + run.summary().get("run_id").asText()
+                          + "' GROUP BY \"node\""))
+              .at("/results/0/series");
+    }
 
     assertEquals(0, run.code(), run + "\n--- w1\n" + w1.output() + "\n--- w2\n" + w2.output());
     JsonNode s = run.summary();
@@ -153,6 +169,17 @@ class ClusterRunTest {
         ranges);
     assertTrue(run.out().contains("node      127.0.0.2:"), run.out());
     assertTrue(w1.output().contains("over TLS"), w1.output());
+
+    // InfluxDB has each worker's own points, tagged with its address, beside the merged ones
+    assertEquals(2, perNode.size(), perNode.toString());
+    long delivered = 0;
+    for (JsonNode series : perNode) {
+      assertTrue(
+          series.at("/tags/node").asText().matches("127\\.0\\.0\\.[23]:\\d+"), series.toString());
+      assertEquals(20, series.at("/values/0/1").asInt(), series.toString());
+      delivered += series.at("/values/0/2").asLong();
+    }
+    assertEquals(200, delivered, perNode.toString());
 
     // each worker kept its own run folder inside the run's, and ends with the coordinator
     Path runDir = run.runFolder();
