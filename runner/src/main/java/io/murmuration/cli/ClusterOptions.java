@@ -35,6 +35,7 @@ final class ClusterOptions {
 
   @Option(
       names = "--tolerate-node-loss",
+      arity = "0..1",
       description =
           "with --nodes: a worker lost mid-run leaves the run finished (its users still count as"
               + " lost, and the summary names it)")

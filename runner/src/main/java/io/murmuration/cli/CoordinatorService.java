@@ -147,9 +147,12 @@ final class CoordinatorService implements Control {
       options.put("nodes", Integer.toString(workers));
     }
     String id = options.computeIfAbsent("run-id", k -> RunId.next(request.scenario()));
+    options.put("quiet", "true");
     RunSettings s;
     try {
-      s = RunCommand.fromDefinition(request.scenario(), options, request.params(), START_SETTINGS);
+      s =
+          RunCommand.fromDefinition(
+              request.scenario(), options, request.params(), withQuiet(START_SETTINGS));
     } catch (IllegalArgumentException | IllegalStateException e) {
       return Answer.refused(e.getMessage());
     }
@@ -171,6 +174,12 @@ final class CoordinatorService implements Control {
     thread.setDaemon(true);
     thread.start();
     return Answer.accepted("run " + id + " starting on " + s.cluster().nodes() + " nodes");
+  }
+
+  private static Set<String> withQuiet(Set<String> allowed) {
+    Set<String> all = new TreeSet<>(allowed);
+    all.add("quiet");
+    return all;
   }
 
   private void execute(Execution e, String id) {

@@ -1,18 +1,10 @@
 package io.murmuration.cli;
 
-import io.murmuration.accounts.Accounts;
-import io.murmuration.engine.LoadProfile;
-import io.murmuration.results.Assertion;
 import io.murmuration.results.ExitCode;
-import io.murmuration.scenario.ParamValues;
-import io.murmuration.scenario.Scenario;
-import io.murmuration.scenario.ScenarioCatalog;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.xmpp.XmppSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,81 +73,94 @@ final class DemoCommand implements Callable<Integer> {
   PrintStream out = System.out;
   Map<String, String> env = System.getenv();
 
+  @Option(
+      names = "--nodes",
+      defaultValue = "0",
+      description =
+          "run the users on this many local worker JVMs (murm node on 127.0.0.2, .3, …), this"
+              + " process coordinating; 0 = in this process (default: ${DEFAULT-VALUE})")
+  int nodes;
+
   @Override
   public Integer call() throws Exception {
-    Scenario scenario = ScenarioCatalog.load().find("one-to-one");
     if (users < 2 || messageRate <= 0) {
       throw new SetupException("demo needs --users of at least 2 and a --message-rate above 0");
     }
-    // each user sends one message every users/rate seconds: the run sends messageRate in all
-    String interval = Math.max(1, Math.round(1000.0 * users / messageRate)) + "ms";
-    ParamValues params =
-        ParamValues.resolve(
-            scenario, Map.of(), Map.of(), Map.of("messages", "0", "interval", interval));
+    if (nodes < 0 || nodes > 8) {
+      throw new SetupException("--nodes " + nodes + ": give 0 (this process) to 8 worker JVMs");
+    }
     RunOutput output;
     try {
       output = influx.resolve(env, Map.of("sut", "ejabberd"));
-    } catch (IllegalArgumentException e) {
-      throw new SetupException(e.getMessage(), e);
-    }
-    XmppSettings.Transport wires;
-    try { // before the server starts: a wrong flag costs nothing
-      wires = XmppSettings.Transport.parse(transport);
-      XmppSettings.checkClient(client, wires);
-    } catch (IllegalArgumentException e) {
+      XmppSettings.checkClient(client, XmppSettings.Transport.parse(transport));
+    } catch (IllegalArgumentException e) { // before the server starts: a wrong flag costs nothing
       throw new SetupException(e.getMessage(), e);
     }
     out.println("demo: starting a local ejabberd (loopback only)…");
     try (LocalEjabberd server = startEjabberd()) {
       output = output.withTagDefault("sut_version", server.version());
-      Accounts accounts =
-          new Accounts(Accounts.Mode.HTTP_API, "demo_{id}", "secret_{id}", server.httpApi());
-      RunSettings settings =
-          new RunSettings(
-              scenario,
-              params,
-              new LoadProfile(
-                  users,
-                  1,
-                  arrivalRate,
-                  0,
-                  null,
-                  RunCommand.duration("--duration", duration),
-                  Duration.ofSeconds(5)),
-              new XmppSettings(
-                  List.of(server.c2s()),
-                  List.of(),
-                  server.domain(),
-                  XmppSettings.Tls.DISABLED,
-                  false,
-                  "PLAIN",
-                  Duration.ofSeconds(10),
-                  client,
-                  wires,
-                  server.webSocketUrl(false),
-                  server.boshUrl(false)),
-              accounts,
-              List.of(
-                  Assertion.parse("messages.delivered_ratio >= 0.999"),
-                  Assertion.parse("errors.total == 0")),
-              runsDir,
-              null,
-              Duration.ofSeconds(1),
-              Duration.ZERO,
-              quiet,
-              output,
-              null,
-              Map.of());
+      int clusterPort = nodes == 0 ? 0 : freePort();
+      RunSettings settings = settings(server, clusterPort).withOutput(runsDir, output);
       out.printf(
-          "demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%n",
+          "demo: ejabberd up at %s:%d; %d users, %s messages/s in all, for %s%s%n",
           server.c2s().getHostString(),
           server.c2s().getPort(),
           users,
           Execution.trim(messageRate),
-          duration);
-      ExitCode code = new Execution(settings, out).execute();
-      out.println("demo: stopping ejabberd");
-      return code.code;
+          duration,
+          nodes == 0 ? "" : ", on " + nodes + " worker JVMs");
+      try (LocalWorkers workers = LocalWorkers.start(nodes, clusterPort, runsDir)) {
+        if (nodes > 0) {
+          out.println("demo: worker logs in " + workers.logs());
+        }
+        ExitCode code = new Execution(settings, out).execute();
+        out.println("demo: stopping ejabberd");
+        return code.code;
+      }
+    }
+  }
+
+  /**
+   * One-to-one chat against {@code server}, through {@code murm run}'s own options: each user sends
+   * one message every users/rate seconds, so the run sends {@code --message-rate} in all.
+   */
+  private RunSettings settings(LocalEjabberd server, int clusterPort) {
+    String interval = Math.max(1, Math.round(1000.0 * users / messageRate)) + "ms";
+    Map<String, String> options = new java.util.TreeMap<>();
+    options.put("users", Integer.toString(users));
+    options.put("arrival-rate", Double.toString(arrivalRate));
+    options.put("duration", duration);
+    options.put("target", server.c2s().getHostString() + ":" + server.c2s().getPort());
+    options.put("domain", server.domain());
+    options.put("accounts", "http-api");
+    options.put("http-api", server.httpApi().toString());
+    options.put("username", "demo_{id}");
+    options.put("password", "secret_{id}");
+    options.put("client", client);
+    options.put("transport", transport);
+    options.put("ws-url", server.webSocketUrl(false).toString());
+    options.put("bosh-url", server.boshUrl(false).toString());
+    options.put("assert", "messages.delivered_ratio >= 0.999;errors.total == 0");
+    if (nodes > 0) {
+      options.put("nodes", Integer.toString(nodes));
+      options.put("cluster-bind", "127.0.0.1:" + clusterPort);
+    }
+    if (quiet) {
+      options.put("quiet", "true");
+    }
+    try {
+      return RunCommand.fromDefinition(
+          "one-to-one", options, Map.of("messages", "0", "interval", interval), options.keySet());
+    } catch (IllegalArgumentException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new SetupException("cannot find a free port for the cluster: " + e.getMessage(), e);
     }
   }
 

@@ -166,13 +166,14 @@ final class NodeExecution implements WorkerNode.Runner {
     WorkerNode.Slice slice = assign.slice();
     Map<String, String> options = new TreeMap<>(assign.settings());
     Set<String> allowed = new TreeSet<>(RunCommand.NODE_SETTINGS);
-    allowed.addAll(List.of("users", "first-user", "arrival-rate", "ramp-to", "duration"));
+    allowed.addAll(List.of("users", "first-user", "arrival-rate", "ramp-to", "duration", "quiet"));
     for (String slices : List.of("users", "first-user", "arrival-rate", "ramp-to", "duration")) {
       if (options.containsKey(slices)) {
         throw new IllegalArgumentException(
             "a worker's slice sets --" + slices + ", not its settings");
       }
     }
+    options.put("quiet", "true");
     options.put("users", Integer.toString(slice.users()));
     options.put("first-user", Integer.toString(slice.firstUserId()));
     options.put("arrival-rate", Double.toString(slice.arrivalRate()));

@@ -250,7 +250,7 @@ final class RunCommand implements Callable<Integer> {
               + " set-up); counts, connect and login times stay whole (default: ${DEFAULT-VALUE})")
   String warmUp;
 
-  @Option(names = "--quiet", description = "no live view")
+  @Option(names = "--quiet", arity = "0..1", description = "no live view")
   boolean quiet;
 
   @Mixin InfluxOptions influx = new InfluxOptions();
@@ -405,7 +405,6 @@ final class RunCommand implements Callable<Integer> {
       }
       args.add("-P" + p.getKey() + "=" + p.getValue());
     }
-    args.add("--quiet");
     RunCommand command = new RunCommand();
     command.env = Map.of();
     command.defaults = ConfigDefaults.load(null, Map.of(), Set.of());

@@ -269,8 +269,9 @@ public final class WorkerNode extends AbstractBehavior<WorkerNode.Command> {
   }
 
   private Behavior<Command> onMemberEvent(MemberEvent e) {
-    if (e.event() instanceof ClusterEvent.MemberLeft
-        || e.event() instanceof ClusterEvent.MemberExited
+    // not at MemberLeft: a leaving coordinator needs its workers to see it out (Exiting), or its
+    // own shutdown waits for them in vain
+    if (e.event() instanceof ClusterEvent.MemberExited
         || e.event() instanceof ClusterEvent.MemberRemoved
         || e.event() instanceof ClusterEvent.MemberDowned) {
       return coordinatorEvent(e.event().member(), "left");
