@@ -298,6 +298,11 @@ public final class LocalEjabberd implements LocalServer {
     }
   }
 
+  /** Leaves stopping this node at JVM exit to its cluster, which stops node 1 last. */
+  void removeShutdownHook() {
+    process.removeShutdownHook();
+  }
+
   /**
    * Runs {@code ejabberdctl COMMAND...} against this node (its config, HOME with the cookie, as its
    * user) and returns what it printed.
