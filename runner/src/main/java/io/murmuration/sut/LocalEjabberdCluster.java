@@ -156,7 +156,10 @@ public final class LocalEjabberdCluster implements AutoCloseable {
     return "ejabberd cluster of " + nodes.size() + " nodes on " + c2sEndpoints();
   }
 
-  /** {@code ejabberdctl join_cluster} on {@code node}, which restarts ejabberd there. */
+  /**
+   * {@code ejabberdctl join_cluster} on {@code node}, which restarts ejabberd there. ejabberd 23.01
+   * prints only {@code Error: error} when it fails; node 1's log tells a refused connection.
+   */
   private static void join(LocalEjabberd node, LocalEjabberd first, Duration timeout) {
     long started = System.nanoTime();
     try {
@@ -170,7 +173,9 @@ public final class LocalEjabberdCluster implements AutoCloseable {
               + ": "
               + e.getMessage()
               + "; see "
-              + node.logFile(),
+              + node.logFile()
+              + " and, for a refused connection, "
+              + first.logFile(),
           e);
     }
     node.awaitReady(timeout); // the join stopped and started ejabberd on the node
