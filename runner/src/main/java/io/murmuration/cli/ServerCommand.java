@@ -3,13 +3,17 @@ package io.murmuration.cli;
 import io.murmuration.accounts.Accounts;
 import io.murmuration.results.ExitCode;
 import io.murmuration.sut.LocalEjabberd;
+import io.murmuration.sut.LocalEjabberdCluster;
 import io.murmuration.sut.LocalProsody;
 import io.murmuration.sut.LocalServer;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code murm server [ejabberd|prosody]}: a local server under test on loopback, for users who have
  * none at hand and for benchmarks. Prints the flags that point {@code murm run} at it and runs
- * until Ctrl-C, which stops it.
+ * until Ctrl-C, which stops it. With {@code --nodes N}, ejabberd runs as a cluster of N nodes and
+ * the printed {@code --target} lists every node's c2s port, so users spread over the nodes.
  */
 @Command(
     name = "server",
@@ -60,8 +65,17 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "0",
-      description = "c2s port on 127.0.0.1 (default: a free one)")
+      description = "c2s port on 127.0.0.1 (default: a free one); node 1's with --nodes")
   int port;
+
+  @Option(
+      names = "--nodes",
+      defaultValue = "1",
+      description =
+          "ejabberd nodes, joined into one cluster, 1.."
+              + LocalEjabberdCluster.MAX_NODES
+              + " (default: ${DEFAULT-VALUE}); users spread over their c2s ports")
+  int nodes;
 
   PrintStream out = System.out;
 
@@ -73,10 +87,25 @@ final class ServerCommand implements Callable<Integer> {
     if (users < 0) {
       throw new SetupException("--users " + users + ": give the number of accounts, 0 for none");
     }
+    if (nodes < 1 || nodes > LocalEjabberdCluster.MAX_NODES) {
+      throw new SetupException(
+          "--nodes " + nodes + ": use 1.." + LocalEjabberdCluster.MAX_NODES + " ejabberd nodes");
+    }
+    if (nodes > 1 && !"ejabberd".equals(kind)) {
+      throw new SetupException("--nodes " + nodes + ": only ejabberd runs as a cluster");
+    }
     LocalServer.Options options =
         LocalServer.Options.defaults().withFolder(folder).withC2sPort(port);
-    try (LocalServer server = start(options)) {
-      String target = server.c2s().getHostString() + ":" + server.c2s().getPort();
+    try (LocalEjabberdCluster cluster = nodes > 1 ? startCluster(options) : null;
+        LocalServer single = cluster == null ? start(options) : null) {
+      // a cluster is reached through node 1 (HTTP API, WebSocket, BOSH), users through every node
+      LocalServer server = cluster == null ? single : cluster.nodes().getFirst();
+      List<InetSocketAddress> endpoints =
+          cluster == null ? List.of(server.c2s()) : cluster.c2sEndpoints();
+      String target =
+          endpoints.stream()
+              .map(c2s -> c2s.getHostString() + ":" + c2s.getPort())
+              .collect(Collectors.joining(","));
       String accounts =
           server instanceof LocalEjabberd ejabberd
               ? "--accounts http-api --http-api " + ejabberd.httpApi()
@@ -91,12 +120,27 @@ final class ServerCommand implements Callable<Integer> {
             created.forUser(firstUser).username(),
             created.forUser(firstUser + users - 1).username());
       }
-      out.printf("%s is up; logs in %s%n", kind, server.logFile());
+      if (cluster == null) {
+        out.printf("%s is up; logs in %s%n", kind, server.logFile());
+      } else {
+        out.printf(
+            "ejabberd cluster of %d nodes is up (%s); logs in %s%n",
+            nodes,
+            cluster.nodes().stream().map(LocalEjabberd::nodeName).collect(Collectors.joining(", ")),
+            cluster.nodes().stream()
+                .map(node -> node.logFile().toString())
+                .collect(Collectors.joining(", ")));
+      }
       if (server instanceof LocalEjabberd ejabberd) {
-        out.printf("HTTP API (mod_http_api, loopback only): %s%n", ejabberd.httpApi());
+        out.printf(
+            "HTTP API (mod_http_api, loopback only): %s%s%n",
+            ejabberd.httpApi(), cluster == null ? "" : " (node 1; accounts reach every node)");
       }
       String run = "./murm run one-to-one --target " + target + " --domain " + server.domain();
       out.printf("run against it with: %s %s%n", run, accounts);
+      if (cluster != null) {
+        out.println("  WebSocket and BOSH below reach node 1 only:");
+      }
       printOtherWires(server, run, accounts);
       out.println("Ctrl-C stops it");
       new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
@@ -139,6 +183,15 @@ final class ServerCommand implements Callable<Integer> {
       }
     } catch (IllegalStateException e) {
       throw new SetupException("cannot create the accounts: " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts the ejabberd cluster; what stops it from starting is a setup error, not a bug. */
+  private LocalEjabberdCluster startCluster(LocalServer.Options options) {
+    try {
+      return LocalEjabberdCluster.start(options, nodes);
+    } catch (IllegalStateException e) {
+      throw new SetupException(e.getMessage(), e);
     }
   }
 

@@ -132,14 +132,23 @@ final class EjabberdConfig {
   }
 
   /**
-   * The settings {@code ejabberdctl} reads. A fixed distribution port means no epmd; the node name
-   * follows the folder, so a folder's Mnesia spool can be started again.
+   * The Erlang node name of the server in {@code folder}, with {@code host} (its loopback address)
+   * after the {@code @}. It follows the folder, so a folder's Mnesia spool can be started again.
    */
-  static String ctlConfig(Path folder, int distPort) {
+  static String nodeName(Path folder, String host) {
+    return "murm" + Integer.toHexString(folder.toString().hashCode()) + "@" + host;
+  }
+
+  /**
+   * The settings {@code ejabberdctl} reads. A fixed distribution port means no epmd: the node
+   * listens on {@code distAddress:distPort} and reaches every other node on that same port, so the
+   * nodes of a cluster share the port and each has its own loopback address (127.0.0.1, .2, …).
+   */
+  static String ctlConfig(Path folder, String distAddress, int distPort) {
     return """
-        ERLANG_NODE=murm%1$s@127.0.0.1
+        ERLANG_NODE=%1$s
         ERL_DIST_PORT=%2$d
-        INET_DIST_INTERFACE=127.0.0.1
+        INET_DIST_INTERFACE=%4$s
         ERL_MAX_PORTS=65536
         ERL_PROCESSES=1000000
         ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"
@@ -147,8 +156,6 @@ final class EjabberdConfig {
         EJABBERD_BYPASS_WARNINGS=true
         """
         .formatted(
-            Integer.toHexString(folder.toString().hashCode()),
-            distPort,
-            folder.resolve("ejabberd.pid"));
+            nodeName(folder, distAddress), distPort, folder.resolve("ejabberd.pid"), distAddress);
   }
 }

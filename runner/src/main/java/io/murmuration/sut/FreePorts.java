@@ -3,6 +3,7 @@ package io.murmuration.sut;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,30 @@ final class FreePorts {
           // nothing to do: the port is free again either way
         }
       }
+    }
+  }
+
+  /**
+   * One port that is free on every one of {@code addresses} (e.g. 127.0.0.1 and 127.0.0.2), for
+   * servers that all listen on the same port, each on its own address.
+   */
+  static int pickOnAll(List<InetAddress> addresses) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int port = pick(1)[0];
+      if (addresses.stream().allMatch(address -> isFree(address, port))) {
+        return port;
+      }
+    }
+    throw new IllegalStateException(
+        "no port is free on all of " + addresses + " (Linux serves all of 127.0.0.0/8 on lo)");
+  }
+
+  private static boolean isFree(InetAddress address, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(address, port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -9,10 +9,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>As root it runs as user {@code ejabberd} through {@code setpriv}; otherwise as the current
  * user, from a copy of {@code ejabberdctl} that does not insist on the {@code ejabberd} user.
  * Everything it writes (config, Mnesia spool, logs, HOME with the Erlang cookie) stays in {@link
- * #folder()}.
+ * #folder()}. Erlang distribution listens on a fixed loopback port, without epmd; {@link
+ * LocalEjabberdCluster} starts several such nodes and joins them.
  *
  * <pre>{@code
  * try (LocalEjabberd ejabberd = LocalEjabberd.start(LocalEjabberd.Options.defaults())) {
@@ -39,9 +48,14 @@ import org.slf4j.LoggerFactory;
 public final class LocalEjabberd implements LocalServer {
   private static final Logger log = LoggerFactory.getLogger(LocalEjabberd.class);
   private static final Path EJABBERDCTL = Path.of("/usr/sbin/ejabberdctl");
+  private static final Pattern CTL_WORD =
+      Pattern.compile("[a-z_]+|murm[0-9a-f]+@127\\.0\\.0\\.\\d+");
 
   private final Options options;
   private final Path folder;
+  private final String nodeName;
+  private final RunAs runAs;
+  private final Path ctl;
   private final InetSocketAddress c2s;
   private final URI httpApi;
   private final int httpsPort;
@@ -52,6 +66,9 @@ public final class LocalEjabberd implements LocalServer {
   private LocalEjabberd(
       Options options,
       Path folder,
+      String nodeName,
+      RunAs runAs,
+      Path ctl,
       InetSocketAddress c2s,
       URI httpApi,
       int httpsPort,
@@ -59,58 +76,98 @@ public final class LocalEjabberd implements LocalServer {
     this.httpsPort = httpsPort;
     this.options = options;
     this.folder = folder;
+    this.nodeName = nodeName;
+    this.runAs = runAs;
+    this.ctl = ctl;
     this.c2s = c2s;
     this.httpApi = httpApi;
     this.process = process;
     this.api = new EjabberdHttpApi(httpApi);
   }
 
+  /**
+   * How a node takes part in Erlang distribution.
+   *
+   * @param address its loopback address, the host of its node name; distribution listens there only
+   * @param port its distribution port, the same for every node of a cluster; 0 for a free one
+   * @param cookie the Erlang cookie its cluster shares
+   */
+  record Distribution(String address, int port, String cookie) {
+    private static final Pattern LOOPBACK = Pattern.compile("127\\.0\\.0\\.[1-9][0-9]{0,2}");
+    private static final Pattern COOKIE = Pattern.compile("[A-Z]{20,}");
+
+    Distribution {
+      if (!LOOPBACK.matcher(address).matches()) {
+        throw new IllegalArgumentException("not a loopback address 127.0.0.N: " + address);
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("distribution port must be 0..65535, not " + port);
+      }
+      if (!COOKIE.matcher(cookie).matches()) {
+        throw new IllegalArgumentException("an Erlang cookie here is 20+ capital letters");
+      }
+    }
+
+    /** A node of its own: on 127.0.0.1, a free port, a fresh cookie. */
+    static Distribution alone() {
+      return new Distribution("127.0.0.1", 0, randomCookie());
+    }
+
+    /** 32 random capital letters (Erlang makes 20 when it makes one itself). */
+    static String randomCookie() {
+      SecureRandom random = new SecureRandom();
+      StringBuilder cookie = new StringBuilder();
+      for (int i = 0; i < 32; i++) {
+        cookie.append((char) ('A' + random.nextInt(26)));
+      }
+      return cookie.toString();
+    }
+  }
+
   /** Starts ejabberd and returns once it accepts XMPP streams and HTTP API calls. */
   public static LocalEjabberd start(Options options) {
+    return start(options, Distribution.alone());
+  }
+
+  /** Starts one ejabberd node taking part in Erlang distribution as {@code distribution} says. */
+  static LocalEjabberd start(Options options, Distribution distribution) {
     DebianPackages.ensure("ejabberd", EJABBERDCTL);
     long started = System.nanoTime();
     RunAs runAs = RunAs.serviceUser("ejabberd");
     Path folder = Folders.create(options.folder(), "murm-ejabberd-");
-    int[] ports = ports(options.c2sPort());
+    int[] ports = ports(options.c2sPort(), distribution.port());
     InetSocketAddress c2s = new InetSocketAddress("127.0.0.1", ports[0]);
     URI httpApi = URI.create("http://127.0.0.1:" + ports[1] + "/api");
     Path logs = folder.resolve("logs");
     Path pidFile = folder.resolve("ejabberd.pid");
-    Path ctl = writeFiles(folder, options.domain(), ports, runAs);
+    Path ctl = writeFiles(folder, options.domain(), ports, distribution, runAs);
     runAs.own(folder);
     runAs.checkCanWrite(folder);
 
-    List<String> command =
-        runAs.command(
-            List.of(
-                ctl.toString(),
-                "--config-dir",
-                folder.toString(),
-                "--config",
-                folder.resolve("ejabberd.yml").toString(),
-                "--ctl-config",
-                folder.resolve("ejabberdctl.cfg").toString(),
-                "--logs",
-                logs.toString(),
-                "--spool",
-                folder.resolve("spool").toString(),
-                "foreground"));
     ServerProcess process =
         ServerProcess.start(
             "ejabberd",
-            command,
+            runAs.command(ctlCommand(ctl, folder, List.of("foreground"))),
             Map.of("HOME", folder.resolve("home").toString()),
             folder,
             logs.resolve("console.log"),
             pidFile,
             options.folder() == null && !options.keepFolder());
-    LocalEjabberd server = new LocalEjabberd(options, folder, c2s, httpApi, ports[3], process);
+    LocalEjabberd server =
+        new LocalEjabberd(
+            options,
+            folder,
+            EjabberdConfig.nodeName(folder, distribution.address()),
+            runAs,
+            ctl,
+            c2s,
+            httpApi,
+            ports[3],
+            process);
     try {
-      server.process.awaitReady(
-          server.c2s, server.domain(), server::apiAnswers, options.startTimeout(), server::logTail);
+      server.awaitReady(options.startTimeout());
     } catch (RuntimeException e) {
-      process.killKeepingFolder();
-      server.api.close();
+      server.abort();
       throw e;
     }
     log.debug(
@@ -124,6 +181,11 @@ public final class LocalEjabberd implements LocalServer {
   @Override
   public InetSocketAddress c2s() {
     return c2s;
+  }
+
+  /** The Erlang node name, e.g. {@code murm1a2b3c4d@127.0.0.1}. */
+  public String nodeName() {
+    return nodeName;
   }
 
   /**
@@ -219,6 +281,90 @@ public final class LocalEjabberd implements LocalServer {
     return "ejabberd on " + c2s + " (" + domain() + ", " + folder + ")";
   }
 
+  /**
+   * Waits until the node accepts streams and HTTP API calls (again, after a join restarted it).
+   *
+   * @throws IllegalStateException when it does not within {@code timeout}, quoting its log
+   */
+  void awaitReady(Duration timeout) {
+    process.awaitReady(c2s, domain(), this::apiAnswers, timeout, this::logTail);
+  }
+
+  /** After a failed start: kills the node, keeping its folder for its logs. */
+  void abort() {
+    if (closed.compareAndSet(false, true)) {
+      process.killKeepingFolder();
+      api.close();
+    }
+  }
+
+  /** Leaves stopping this node at JVM exit to its cluster, which stops node 1 last. */
+  void removeShutdownHook() {
+    process.removeShutdownHook();
+  }
+
+  /**
+   * Runs {@code ejabberdctl COMMAND...} against this node (its config, HOME with the cookie, as its
+   * user) and returns what it printed.
+   *
+   * @throws IllegalStateException when it exits with a failure status, quoting its first line, or
+   *     runs longer than {@code timeout}
+   */
+  String ctl(Duration timeout, String... command) {
+    for (String word : command) {
+      if (!CTL_WORD.matcher(word).matches()) {
+        throw new IllegalArgumentException("not an ejabberdctl word: " + word);
+      }
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(runAs.command(ctlCommand(ctl, folder, List.of(command))))
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put("HOME", folder.resolve("home").toString());
+    String what = "ejabberdctl " + String.join(" ", command) + " on " + nodeName;
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + what, e);
+    }
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return "";
+              }
+            },
+            reader -> Thread.ofVirtual().start(reader));
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            what + " did not finish within " + timeout.toSeconds() + " s");
+      }
+      String printed = output.get(5, TimeUnit.SECONDS).strip();
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            what
+                + " failed (status "
+                + process.exitValue()
+                + "): "
+                + printed.lines().findFirst().orElse(""));
+      }
+      return printed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IllegalStateException("interrupted while running " + what, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("no output from " + what, e);
+    }
+  }
+
   private boolean apiAnswers() {
     try {
       return api.status().contains("started");
@@ -233,21 +379,46 @@ public final class LocalEjabberd implements LocalServer {
     return "last lines of " + logFile() + ":\n" + tail + "\nconsole:\n" + console;
   }
 
-  /**
-   * c2s, HTTP, Erlang distribution and HTTPS ports: all free, or the given c2s port and three free
-   * others (never the c2s port itself, which is free too until the server binds it).
-   */
-  private static int[] ports(int c2sPort) {
-    if (c2sPort == 0) {
-      return FreePorts.pick(4);
-    }
-    int[] others =
-        java.util.stream.IntStream.of(FreePorts.pick(4)).filter(p -> p != c2sPort).toArray();
-    return new int[] {c2sPort, others[0], others[1], others[2]};
+  /** {@code ejabberdctl} with this folder's config, logs and spool, then {@code command}. */
+  private static List<String> ctlCommand(Path ctl, Path folder, List<String> command) {
+    List<String> full =
+        new ArrayList<>(
+            List.of(
+                ctl.toString(),
+                "--config-dir",
+                folder.toString(),
+                "--config",
+                folder.resolve("ejabberd.yml").toString(),
+                "--ctl-config",
+                folder.resolve("ejabberdctl.cfg").toString(),
+                "--logs",
+                folder.resolve("logs").toString(),
+                "--spool",
+                folder.resolve("spool").toString()));
+    full.addAll(command);
+    return full;
   }
 
-  /** Writes config, ctl config, certificate, inetrc; returns the ejabberdctl script to run. */
-  private static Path writeFiles(Path folder, String domain, int[] ports, RunAs runAs) {
+  /**
+   * c2s, HTTP, Erlang distribution and HTTPS ports: free ones, except a given c2s or distribution
+   * port (0: free), which no free pick duplicates (it is free too until the server binds it).
+   */
+  private static int[] ports(int c2sPort, int distPort) {
+    int[] free =
+        java.util.stream.IntStream.of(FreePorts.pick(6))
+            .filter(p -> p != c2sPort && p != distPort)
+            .toArray();
+    return new int[] {
+      c2sPort == 0 ? free[0] : c2sPort, free[1], distPort == 0 ? free[2] : distPort, free[3]
+    };
+  }
+
+  /**
+   * Writes config, ctl config, certificate, inetrc and the Erlang cookie (owner-only, as Erlang
+   * demands); returns the ejabberdctl script to run.
+   */
+  private static Path writeFiles(
+      Path folder, String domain, int[] ports, Distribution distribution, RunAs runAs) {
     try {
       for (String dir : List.of("logs", "spool", "home")) {
         Files.createDirectories(folder.resolve(dir));
@@ -256,8 +427,14 @@ public final class LocalEjabberd implements LocalServer {
       write(
           folder.resolve("ejabberd.yml"),
           EjabberdConfig.yaml(domain, ports[0], ports[1], ports[3], pem, folder));
-      write(folder.resolve("ejabberdctl.cfg"), EjabberdConfig.ctlConfig(folder, ports[2]));
+      write(
+          folder.resolve("ejabberdctl.cfg"),
+          EjabberdConfig.ctlConfig(folder, distribution.address(), ports[2]));
       write(folder.resolve("inetrc"), "{lookup,[\"file\",\"native\"]}.\n");
+      Path cookie = folder.resolve("home/.erlang.cookie");
+      Files.deleteIfExists(cookie); // a kept folder's, read-only
+      write(cookie, distribution.cookie());
+      Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
       if (runAs.switchesUser()) {
         return EJABBERDCTL;
       }

@@ -167,7 +167,11 @@ final class ServerProcess {
     return serverPid >= 0;
   }
 
-  private void removeShutdownHook() {
+  /**
+   * Drops the JVM shutdown hook: whoever started the server stops it at exit (a cluster stops its
+   * nodes in order).
+   */
+  void removeShutdownHook() {
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {

@@ -3,8 +3,10 @@
  * io.murmuration.sut.LocalEjabberd} (the primary SUT, with its HTTP API) and {@link
  * io.murmuration.sut.LocalProsody}, both behind {@link io.murmuration.sut.LocalServer}. The CLI
  * demo and every test that needs a real server use them; no test mocks a server. {@link
- * io.murmuration.sut.LocalInflux} starts the other real server a run may need, InfluxDB, the same
- * way (Debian package, generated config, loopback ports), for {@code murm influx start} and tests.
+ * io.murmuration.sut.LocalEjabberdCluster} runs several ejabberd nodes as one Mnesia cluster, for
+ * more sessions than one process's open-files limit allows. {@link io.murmuration.sut.LocalInflux}
+ * starts the other real server a run may need, InfluxDB, the same way (Debian package, generated
+ * config, loopback ports), for {@code murm influx start} and tests.
  *
  * <h2>What a start does</h2>
  *

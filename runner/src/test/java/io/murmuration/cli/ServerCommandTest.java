@@ -3,6 +3,7 @@ package io.murmuration.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.accounts.Accounts;
@@ -14,14 +15,17 @@ import io.murmuration.xmpp.XmppTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -75,6 +79,66 @@ class ServerCommandTest {
       server.join(Duration.ofSeconds(30));
     }
     assertFalse(server.isAlive(), kind + " did not stop on the interrupt");
+  }
+
+  @Test
+  void nodesStartsAnEjabberdClusterAndPrintsEveryNodeInOneTarget() throws Exception {
+    Lines out = new Lines();
+    ServerCommand command = new ServerCommand();
+    command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+    new CommandLine(command).parseArgs("ejabberd", "--nodes", "2", "--users", "2");
+    Thread server = Thread.ofPlatform().name("murm-server-cluster").start(() -> call(command));
+    try {
+      String up = out.until("ejabberd cluster of 2 nodes is up (");
+      assertTrue(up.contains("@127.0.0.1, murm") && up.contains("@127.0.0.2); logs in "), up);
+      Matcher m =
+          Pattern.compile("--target (\\S+) --domain (\\S+)")
+              .matcher(out.until("run against it with: "));
+      assertTrue(m.find());
+      List<InetSocketAddress> endpoints =
+          Arrays.stream(m.group(1).split(",")).map(RunCommand::endpoint).toList();
+      assertEquals(2, endpoints.size(), m.group(1));
+      XmppSettings xmpp =
+          new XmppSettings(
+              endpoints,
+              List.of(),
+              m.group(2),
+              XmppSettings.Tls.DISABLED,
+              false,
+              "PLAIN",
+              Duration.ofSeconds(10),
+              "lean");
+      Accounts accounts = Accounts.existing("user_{id}", "password_{id}");
+      try (XmppTransport transport = XmppTransport.create(xmpp)) {
+        for (int id = 1; id <= 2; id++) { // user 1 on node 2, user 2 on node 1
+          XmppClient user = transport.open(accounts.forUser(id), new RecordingListener());
+          assertNotNull(Await.done(user.connect()), "user " + id + " via " + xmpp.endpointFor(id));
+          Await.done(user.disconnect());
+        }
+      }
+    } finally {
+      server.interrupt();
+      server.join(Duration.ofSeconds(30));
+    }
+    assertFalse(server.isAlive(), "the cluster did not stop on the interrupt");
+  }
+
+  @Test
+  void refusesANodeCountOutsideOneToEightAndAProsodyCluster() {
+    for (String[] args :
+        List.of(
+            new String[] {"ejabberd", "--nodes", "0"},
+            new String[] {"ejabberd", "--nodes", "9"},
+            new String[] {"prosody", "--nodes", "2"})) {
+      ServerCommand command = new ServerCommand();
+      new CommandLine(command).parseArgs(args);
+      SetupException e = assertThrows(SetupException.class, command::call);
+      String expected =
+          args[0].equals("prosody")
+              ? "--nodes 2: only ejabberd runs as a cluster"
+              : "--nodes " + args[2] + ": use 1..8 ejabberd nodes";
+      assertEquals(expected, e.getMessage());
+    }
   }
 
   private static void call(ServerCommand command) {
