@@ -157,10 +157,7 @@ class ClusterTlsTest {
     // "Received fatal alert": the coordinator ended the handshake, refusing the impostor's
     // certificate (without mutual authentication it would not ask for one)
     assertLogged(
-        impostor,
-        "SSLHandshakeException",
-        "Received fatal alert",
-        "to [" + address(seed) + "]");
+        impostor, "SSLHandshakeException", "Received fatal alert", "to [" + address(seed) + "]");
   }
 
   @Test
