@@ -7,7 +7,7 @@
 # seconds after its users are all in: the report names the lost node and its users, exit 3.
 # Prints, per run: the exact commands, logins/s (N over the time until every user was connected),
 # delivered msg/s in the steady window, TTD p50/p99/p99.9, lost, per-node CPU/RSS/lag, ejabberd RSS.
-#   bench/cluster.sh [N]     N users (default 50000)
+#   bench/cluster.sh [N]     N users (default 50000); the live view (5 s windows) times the logins
 #   env: NODES (3 workers), EJABBERD_NODES (3), ARRIVAL (250 users/s: about what the ejabberd
 #        cluster logs in on 2 cores; faster arrivals only queue logins), RATE (1000 msg/s),
 #        STEADY (120 s), KILL (1: run 2 too; 0: skip it), KILL_AT (20 s)
@@ -92,6 +92,9 @@ run() {
   for p in "${wpids[@]}"; do wait "$p" 2>/dev/null || true; done
   local s="$work/$name/summary.json"
   [ -f "$s" ] || { echo "cluster: $name: no summary, see $work/$name.out" >&2; return; }
+  # delivered msg/s over the steady window: the live lines from 30 s after every user was in
+  local steady_rate
+  steady_rate="$(awk -v from="$(( ${all_in:-100000} + 30 ))" '$2 == "users" { t = $1; sub(/s$/, "", t); if (t + 0 >= from) { sum += $5; k++ } } END { if (k) printf "%.0f msg/s delivered (mean of %d live-view windows of 5 s)", sum / k, k; else print "no steady window" }' "$work/$name.out")"
   local ej_rss; ej_rss="$(awk '{printf "%s%d MiB", (NR>1?", ":""), $1/1024}' "$work/$name-ejabberd-rss.txt" 2>/dev/null)"
   {
     echo "### $name (exit $rc, $(( $(date +%s) - r0 ))s wall)"
@@ -105,6 +108,7 @@ run() {
       "|---|---|---|---|---|---|---|---|",
       (.nodes[] | "| \(.node) | \(.ids) | \(.state) | \(.users_lost) | \(.cpu_s) | \(.rss_peak_mib) | \(.lag_p99_ms) | \(.clock_offset_ms) ± \(.clock_uncertainty_ms) |"),
       "coordinator: CPU \(.runner.cpu_s) s, RSS peak \(.runner.rss_peak_mib) MiB"' "$s"
+    echo "steady: $steady_rate"
     echo "ejabberd nodes RSS when all were connected: ${ej_rss:-?}"
     echo
   } | tee "$work/$name.md"
