@@ -9,6 +9,7 @@ import io.murmuration.engine.RunPlan;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.metrics.MetricsReporter;
 import io.murmuration.metrics.RunInfo;
+import io.murmuration.results.RunId;
 import io.murmuration.results.Summary;
 import io.murmuration.xmpp.XmppTransport;
 import java.io.IOException;
@@ -81,6 +82,9 @@ final class NodeExecution implements WorkerNode.Runner {
 
   private WorkerNode.Outcome play(
       WorkerNode.Assign assign, String node, Consumer<Run> started, Consumer<NodeSample> samples) {
+    if (!RunId.isValid(assign.runId())) { // it names this node's run folder
+      return failed(node, "'" + assign.runId() + "' is not a run id");
+    }
     RunSettings settings;
     try {
       settings = settings(assign);
