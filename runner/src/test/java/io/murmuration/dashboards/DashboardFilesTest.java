@@ -230,12 +230,23 @@ class DashboardFilesTest {
   }
 
   @Test
-  void theSchemaReadFromTheMetricsDocumentHasItsEightMeasurements() {
+  void theSchemaReadFromTheMetricsDocumentHasItsNineMeasurements() {
     MetricsSchema schema = schema();
     assertEquals(
         Set.of(
-            "interval", "errors", "run", "timer", "counter", "run_timer", "run_counter", "event"),
+            "interval",
+            "errors",
+            "run",
+            "timer",
+            "counter",
+            "run_timer",
+            "run_counter",
+            "node",
+            "event"),
         schema.measurements().keySet());
+    assertEquals(
+        Set.of("users", "sent", "delivered", "ttd_p99_ms", "lag_p99_ms", "cpu_cores", "rss_mib"),
+        schema.measurements().get("node"));
     assertTrue(
         schema.tags().containsAll(Set.of("run_id", "scenario", "repo", "branch", "pr", "arm")));
     assertTrue(schema.measurements().get("interval").containsAll(Set.of("ttd_p99_ms", "users")));

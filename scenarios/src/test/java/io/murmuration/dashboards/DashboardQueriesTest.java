@@ -87,7 +87,7 @@ class DashboardQueriesTest {
       Map.of("timer", Set.of("timer", "run_timer"), "counter", Set.of("counter", "run_counter"));
 
   /** Tags of single points rather than of a run. */
-  private static final Set<String> POINT_TAGS = Set.of("type", "kind", "name");
+  private static final Set<String> POINT_TAGS = Set.of("type", "kind", "name", "node");
 
   /** The scenario's own metrics: every run wrote points of each timer and counter it declared. */
   private static final Set<String> SCENARIO_MEASUREMENTS =
@@ -442,6 +442,7 @@ class DashboardQueriesTest {
       case "run_timer" -> run.ended() ? only(run.timers().keySet(), filters.get("name")) : Set.of();
       case "run_counter" ->
           run.ended() ? only(run.counters().keySet(), filters.get("name")) : Set.of();
+      case "node" -> only(run.nodes(), filters.get("node"));
       default -> throw new AssertionError("measurement " + measurement);
     };
   }
@@ -602,9 +603,9 @@ class DashboardQueriesTest {
       assertTrue(min >= 0 && values.stream().allMatch(v -> v.asDouble() % 1 == 0), what);
     } else if (field.equals("count")) {
       assertTrue(min >= 1, "an errors point means at least one error: " + what);
-    } else if (field.equals("runner_cpu_cores")) {
+    } else if (field.equals("runner_cpu_cores") || field.equals("cpu_cores")) {
       assertTrue(min >= 0 && max <= Runtime.getRuntime().availableProcessors() * 64, what);
-    } else if (field.equals("runner_rss_mib") || field.equals("runner_threads")) {
+    } else if (Set.of("runner_rss_mib", "runner_threads", "rss_mib").contains(field)) {
       assertTrue(min > 0, what);
     } else {
       fail("no plausibility rule for field " + field + " in this test: " + what);

@@ -25,6 +25,8 @@ record Population(long fromMs, long toMs, List<Run> runs) {
    *     count}, {@code p99_ms}, …), as {@code timers_ms} of summary.json has them
    * @param counters the scenario's counters by name, each with its total over the run (the {@code
    *     total} of its {@code run_counter} point)
+   * @param nodes the worker nodes of a run over a cluster (the {@code node} tag of its {@code node}
+   *     points), none for a run in one process
    */
   record Run(
       Map<String, String> tags,
@@ -34,7 +36,8 @@ record Population(long fromMs, long toMs, List<Run> runs) {
       Set<String> errorKinds,
       Set<String> eventTypes,
       Map<String, Map<String, Double>> timers,
-      Map<String, Long> counters) {
+      Map<String, Long> counters,
+      Set<String> nodes) {
     String id() {
       return tags.get("run_id");
     }

@@ -11,6 +11,7 @@ import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
+import io.murmuration.testing.MurmProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,21 +45,25 @@ final class RealRuns {
             ejabberd,
             runsDir,
             0,
-            "repo=acme/chat,branch=main,commit=3f2a9c1,trigger=push"));
+            "repo=acme/chat,branch=main,commit=3f2a9c1,trigger=push",
+            false));
+    // this one on a worker node, as a run over a cluster: its node points
     runs.add(
         run(
             influx,
             ejabberd,
             runsDir,
             0,
-            "repo=acme/chat,branch=main,commit=8e41d07,trigger=push"));
+            "repo=acme/chat,branch=main,commit=8e41d07,trigger=push",
+            true));
     runs.add(
         run(
             influx,
             ejabberd,
             runsDir,
             0,
-            "repo=acme/chat,pr=42,branch=main,commit=8e41d07,arm=base,trigger=pull_request"));
+            "repo=acme/chat,pr=42,branch=main,commit=8e41d07,arm=base,trigger=pull_request",
+            false));
     runs.add(
         run(
             influx,
@@ -66,16 +71,25 @@ final class RealRuns {
             runsDir,
             0,
             "repo=acme/chat,pr=42,branch=feature/faster-acks,commit=c0ffee5,arm=head,"
-                + "trigger=pull_request"));
-    runs.add(run(influx, ejabberd, runsDir, 2, null));
+                + "trigger=pull_request",
+            false));
+    runs.add(run(influx, ejabberd, runsDir, 2, null, false));
     long from = runs.stream().mapToLong(Run::startMs).min().orElseThrow() - 60_000;
     long to = runs.stream().mapToLong(Run::endMs).max().orElseThrow() + 60_000;
     return new Population(from, to, runs);
   }
 
-  /** One run of 8 users for 7 s, {@code missing} of them without an account. */
+  /**
+   * One run of 8 users for 7 s, {@code missing} of them without an account; {@code onAWorker}: its
+   * users on one worker node (a {@code murm node} JVM), this process coordinating.
+   */
   private static Run run(
-      LocalInflux influx, LocalEjabberd ejabberd, Path runsDir, int missing, String tags)
+      LocalInflux influx,
+      LocalEjabberd ejabberd,
+      Path runsDir,
+      int missing,
+      String tags,
+      boolean onAWorker)
       throws IOException {
     int users = 8;
     int first = LocalServersExtension.freshUserIds(users);
@@ -117,7 +131,28 @@ final class RealRuns {
     if (tags != null) {
       args.addAll(List.of("--tag", tags));
     }
-    Cli cli = Cli.murm(args.toArray(String[]::new));
+    Cli cli;
+    if (onAWorker) {
+      int port = MurmProcess.freePort();
+      args.addAll(List.of("--nodes", "1", "--cluster-bind", "127.0.0.1:" + port));
+      try (MurmProcess worker =
+          MurmProcess.start(
+              runsDir.resolve("worker.log"),
+              "node",
+              "--seed",
+              "127.0.0.1:" + port,
+              "--bind",
+              "127.0.0.2:0",
+              "--runs-dir",
+              runsDir.toString())) {
+        cli = Cli.murm(args.toArray(String[]::new));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    } else {
+      cli = Cli.murm(args.toArray(String[]::new));
+    }
     JsonNode summary = cli.summary();
     assertEquals(
         missing == 0 ? "finished" : "failed", summary.get("state").asText(), cli.toString());
@@ -151,7 +186,14 @@ final class RealRuns {
         Set.copyOf(errorKinds),
         Set.copyOf(events),
         timers(summary.path("timers_ms")),
-        counters(summary.path("counters")));
+        counters(summary.path("counters")),
+        nodes(summary.path("nodes")));
+  }
+
+  private static Set<String> nodes(JsonNode nodes) {
+    Set<String> names = new HashSet<>();
+    nodes.forEach(n -> names.add(n.get("node").asText()));
+    return Set.copyOf(names);
   }
 
   /**
