@@ -89,6 +89,7 @@ public final class HookCommand implements Callable<Integer> {
               "clone-url-prefixes",
               "operator-configs",
               "influx",
+              "coordinator",
               "grafana",
               "runs-url",
               "public-url");

@@ -5,6 +5,7 @@ import io.murmuration.hook.github.GitHubAuth;
 import io.murmuration.hook.github.GitHubReporter;
 import io.murmuration.hook.intake.WebhookSecret;
 import io.murmuration.hook.intake.WebhookServer;
+import io.murmuration.hook.pipeline.Coordinator;
 import io.murmuration.hook.pipeline.Pipeline;
 import io.murmuration.hook.pipeline.TrendCheck;
 import io.murmuration.hook.queue.JobExecutor;
@@ -59,6 +60,7 @@ public final class HookService implements AutoCloseable {
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
     Reporter reporter = reporter(github, out);
     TrendCheck trendCheck = trendCheck(settings, env, reporter);
+    Coordinator coordinator = coordinator(settings);
     JobStore store =
         settings.hasPath("database.url")
             ? JobStore.open(
@@ -77,6 +79,10 @@ public final class HookService implements AutoCloseable {
     }
     if (settings.hasPath("influx")) {
       pipelineSettings = pipelineSettings.withInflux(settings.getString("influx"));
+    }
+    if (coordinator != null) {
+      pipelineSettings = pipelineSettings.withCoordinator(coordinator);
+      out.println("murm hook: scenarios run on the coordinator at " + coordinator);
     }
     pipelineSettings =
         pipelineSettings.withLinks(uri(settings, "grafana"), uri(settings, "runs-url"));
@@ -189,6 +195,20 @@ public final class HookService implements AutoCloseable {
           InfluxSettings.of(settings.getString("influx"), null, null, env), reporter);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("influx: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code coordinator} block, checked (its token read) before anything starts; or null. */
+  private static Coordinator coordinator(Config settings) {
+    if (!settings.hasPath("coordinator")) {
+      return null;
+    }
+    try {
+      return Coordinator.of(settings.getConfig("coordinator"));
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new IllegalArgumentException(
+          "coordinator must be a block: coordinator { url = \"http://127.0.0.1:8086\","
+              + " token-file = \"/etc/tide/coordinator-token\" }");
     }
   }
 

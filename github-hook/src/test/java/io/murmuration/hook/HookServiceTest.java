@@ -383,6 +383,59 @@ class HookServiceTest {
     }
   }
 
+  /**
+   * The {@code coordinator} block is checked when the service starts, before the job store opens: a
+   * token file others can read stops it with the fix; a good one is read, and never shown.
+   */
+  @Test
+  @Timeout(60)
+  void theCoordinatorSettingIsCheckedAtStartUpAndItsTokenNeverShown() throws Exception {
+    String token = "a-test-token-of-24-chars";
+    Path tokenFile = Files.writeString(tmp.resolve("coordinator-token"), token + "\n");
+    Files.setPosixFilePermissions(
+        tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Path conf = tmp.resolve("hook.conf");
+    Files.writeString(
+        conf,
+        """
+        listen = "127.0.0.1:0"
+        data-dir = "%s"
+        coordinator { url = "http://127.0.0.1:8086", token-file = "%s" }
+        """
+            .formatted(tmp.resolve("hook"), tokenFile));
+    HookCommand command = new HookCommand();
+    command.config = conf.toFile();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    IllegalArgumentException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                HookService.start(
+                    command.settings(),
+                    Map.of("MURM_WEBHOOK_SECRET", SECRET),
+                    new PrintStream(console, true)));
+    assertEquals(
+        "coordinator.token-file " + tokenFile + " is readable by others: chmod 600 " + tokenFile,
+        refused.getMessage());
+    assertFalse(Files.exists(tmp.resolve("hook/db")), "the job store was opened");
+
+    Files.setPosixFilePermissions(
+        tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (HookService service =
+        HookService.start(
+            command.settings(),
+            Map.of("MURM_WEBHOOK_SECRET", SECRET),
+            new PrintStream(console, true))) {
+      assertTrue(
+          console
+              .toString()
+              .contains("scenarios run on the coordinator at http://127.0.0.1:8086 (all workers)"),
+          console.toString());
+      assertFalse(console.toString().contains(token), console.toString());
+    }
+  }
+
   @Test
   void aCheckRunsDetailsLinkIsTheJobsPageOnThePublicUrl() {
     assertEquals("https://tide.example/jobs/7", HookService.detailsUrl("https://tide.example/", 7));

@@ -24,7 +24,8 @@ import java.util.concurrent.CancellationException;
 /**
  * One job from commit to result: fetch the repository at the commit, read the configuration from
  * the default branch, build, start the server, wait until it is ready, run each scenario through
- * the runner (a {@code murm run} subprocess), stop the server, and turn it all into a {@link
+ * the runner (a {@code murm run} subprocess, or a run on a {@link Coordinator}'s workers when the
+ * service is given one: {@link CoordinatorRunner}), stop the server, and turn it all into a {@link
  * JobResult}.
  *
  * <p>A pull request is judged against its base instead ({@link GateResult}): the merge base and the
@@ -59,6 +60,8 @@ public final class Pipeline {
    * @param fetchTimeout the time limit of fetching the repository
    * @param details renders each run's numbers, with links to Grafana and the run's report
    * @param fetchToken where the token for fetching comes from, or null: fetch without one
+   * @param coordinator the coordinator whose workers run the scenarios, or null: a local {@code
+   *     murm run} each
    */
   public record Settings(
       Path workRoot,
@@ -66,18 +69,27 @@ public final class Pipeline {
       String influxUrl,
       Duration fetchTimeout,
       SummaryMarkdown details,
-      FetchToken fetchToken) {
+      FetchToken fetchToken,
+      Coordinator coordinator) {
     public static Settings of(Path workRoot) {
       return new Settings(
-          workRoot, null, null, Duration.ofMinutes(10), new SummaryMarkdown(null, null), null);
+          workRoot,
+          null,
+          null,
+          Duration.ofMinutes(10),
+          new SummaryMarkdown(null, null),
+          null,
+          null);
     }
 
     public Settings withOperatorConfigs(Path folder) {
-      return new Settings(workRoot, folder, influxUrl, fetchTimeout, details, fetchToken);
+      return new Settings(
+          workRoot, folder, influxUrl, fetchTimeout, details, fetchToken, coordinator);
     }
 
     public Settings withInflux(String url) {
-      return new Settings(workRoot, operatorConfigs, url, fetchTimeout, details, fetchToken);
+      return new Settings(
+          workRoot, operatorConfigs, url, fetchTimeout, details, fetchToken, coordinator);
     }
 
     /** Links in the results: the Grafana to point at, where run folders are served (or nulls). */
@@ -88,12 +100,20 @@ public final class Pipeline {
           influxUrl,
           fetchTimeout,
           new SummaryMarkdown(grafana, runsUrl),
-          fetchToken);
+          fetchToken,
+          coordinator);
     }
 
     /** Fetch with a token from {@code source} (private repositories). */
     public Settings withFetchToken(FetchToken source) {
-      return new Settings(workRoot, operatorConfigs, influxUrl, fetchTimeout, details, source);
+      return new Settings(
+          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, source, coordinator);
+    }
+
+    /** Run the scenarios on {@code c}'s workers instead of a local {@code murm run} each. */
+    public Settings withCoordinator(Coordinator c) {
+      return new Settings(
+          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, fetchToken, c);
     }
   }
 
@@ -418,17 +438,30 @@ public final class Pipeline {
     setStep("scenario " + run.scenario());
     Path log = ws.log(String.format("05-run%s-%d-%s.log", suffix, index + 1, run.scenario()));
     String runId = RunnerCommand.runId(job, run.scenario(), suffix, index);
-    List<String> command =
-        RunnerCommand.of(
-            job, config, run, arm.runs(), runId, settings.influxUrl(), arm.commit(), arm.name());
-    Map<String, String> influx = new HashMap<>();
-    for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
-      if (System.getenv(name) != null) {
-        influx.put(name, System.getenv(name));
+    Path runFolder = arm.runs().resolve(runId);
+    Integer status;
+    if (settings.coordinator() != null) {
+      status =
+          new CoordinatorRunner(settings.coordinator(), () -> cancelled, step, log)
+              .run(
+                  run.scenario(),
+                  RunnerCommand.options(job, config, run, runId, arm.commit(), arm.name()),
+                  run.params(),
+                  runFolder,
+                  deadline(run.timeout()));
+    } else {
+      List<String> command =
+          RunnerCommand.of(
+              job, config, run, arm.runs(), runId, settings.influxUrl(), arm.commit(), arm.name());
+      Map<String, String> influx = new HashMap<>();
+      for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
+        if (System.getenv(name) != null) {
+          influx.put(name, System.getenv(name));
+        }
       }
+      status = commands.with(influx).run(command, ws.dir, log, null, deadline(run.timeout()));
     }
-    Integer status = commands.with(influx).run(command, ws.dir, log, null, deadline(run.timeout()));
-    return ScenarioOutcome.read(run, status, log, arm.runs().resolve(runId));
+    return ScenarioOutcome.read(run, status, log, runFolder);
   }
 
   /**

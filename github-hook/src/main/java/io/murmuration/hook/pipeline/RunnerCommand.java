@@ -4,6 +4,7 @@ import io.murmuration.hook.Job;
 import io.murmuration.results.RunId;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,9 @@ final class RunnerCommand {
   private RunnerCommand() {}
 
   /**
+   * The {@code murm run} command line: the scenario's {@link #options}, its parameters, and what
+   * stays local: {@code --runs-dir} and {@code --influx}.
+   *
    * @param commit the commit whose server runs (the merge base for a gate's base arm)
    * @param arm {@code base} or {@code head} in an A/B gate, else null
    */
@@ -39,47 +43,16 @@ final class RunnerCommand {
     c.add(System.getProperty("java.class.path"));
     c.add("io.murmuration.cli.Murm");
     c.add("run");
-    c.add("--target");
-    c.add(String.join(",", config.targets()));
-    c.add("--domain");
-    c.add(config.domain());
-    c.add("--users");
-    c.add(Integer.toString(run.users()));
-    c.add("--arrival-rate");
-    c.add(Double.toString(run.arrivalRate()));
-    if (run.duration() != null) {
-      c.add("--duration");
-      c.add(Durations.flag(run.duration()));
-    }
-    if (run.warmUp() != null) {
-      c.add("--warm-up");
-      c.add(Durations.flag(run.warmUp()));
-    }
-    RepoConfig.Accounts accounts = config.accounts();
-    c.add("--accounts");
-    c.add(accounts.mode());
-    c.add("--username");
-    c.add(accounts.username());
-    c.add("--password");
-    c.add(accounts.password());
-    if (accounts.httpApi() != null) {
-      c.add("--http-api");
-      c.add(accounts.httpApi());
+    for (Map.Entry<String, String> o : options(job, config, run, runId, commit, arm).entrySet()) {
+      c.add("--" + o.getKey());
+      c.add(o.getValue());
     }
     for (Map.Entry<String, String> p : run.params().entrySet()) {
       c.add("-P" + p.getKey() + "=" + p.getValue());
     }
-    for (String a : run.asserts()) {
-      c.add("--assert");
-      c.add(a);
-    }
     c.add("--quiet");
     c.add("--runs-dir");
     c.add(runsDir.toString());
-    c.add("--run-id");
-    c.add(runId);
-    c.add("--tag");
-    c.add(String.join(",", tags(job, commit, arm)));
     if (influxUrl != null) {
       c.add("--influx");
       c.add(influxUrl);
@@ -87,6 +60,46 @@ final class RunnerCommand {
     c.add("--");
     c.add(run.scenario());
     return c;
+  }
+
+  /**
+   * The settings of one scenario run, as {@code murm run} options by long name (without {@code --})
+   * in command-line order, values as on the command line: lists joined the way the runner splits
+   * them ({@code target} and {@code tag} by {@code ,}, {@code assert} by {@code ;}). The local
+   * command line ({@link #of}) and a coordinator's start request ({@link CoordinatorRunner}) are
+   * both made from it; the scenario's parameters are {@link RepoConfig.ScenarioRun#params()}.
+   */
+  static Map<String, String> options(
+      Job job,
+      RepoConfig config,
+      RepoConfig.ScenarioRun run,
+      String runId,
+      String commit,
+      String arm) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("target", String.join(",", config.targets()));
+    o.put("domain", config.domain());
+    o.put("users", Integer.toString(run.users()));
+    o.put("arrival-rate", Double.toString(run.arrivalRate()));
+    if (run.duration() != null) {
+      o.put("duration", Durations.flag(run.duration()));
+    }
+    if (run.warmUp() != null) {
+      o.put("warm-up", Durations.flag(run.warmUp()));
+    }
+    RepoConfig.Accounts accounts = config.accounts();
+    o.put("accounts", accounts.mode());
+    o.put("username", accounts.username());
+    o.put("password", accounts.password());
+    if (accounts.httpApi() != null) {
+      o.put("http-api", accounts.httpApi());
+    }
+    if (!run.asserts().isEmpty()) {
+      o.put("assert", String.join(";", run.asserts()));
+    }
+    o.put("run-id", runId);
+    o.put("tag", String.join(",", tags(job, commit, arm)));
+    return o;
   }
 
   /**

@@ -3,8 +3,10 @@
  * repository at the commit ({@link io.murmuration.hook.pipeline.Workspace}), reads the
  * per-repository configuration ({@link io.murmuration.hook.pipeline.RepoConfig}) from the default
  * branch or the operator's folder, builds, starts the server, waits until it is ready, runs each
- * scenario through {@code murm run} in a subprocess, stops the server, and returns a {@link
- * io.murmuration.hook.JobResult}. After a merged build's job, {@link
+ * scenario through {@code murm run} in a subprocess (or, with a {@link
+ * io.murmuration.hook.pipeline.Coordinator} configured, on its worker nodes through its control
+ * API: {@link io.murmuration.hook.pipeline.CoordinatorRunner}), stops the server, and returns a
+ * {@link io.murmuration.hook.JobResult}. After a merged build's job, {@link
  * io.murmuration.hook.pipeline.TrendCheck} looks at the branch's history in InfluxDB and reports
  * change points not reported before (an event, then a commit comment).
  *

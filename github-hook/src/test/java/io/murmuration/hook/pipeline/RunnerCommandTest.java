@@ -22,7 +22,7 @@ class RunnerCommandTest {
             start = "run"
             accounts { mode = existing, username = "u{id} --influx=http://evil", password = "p -P" }
             scenarios = [ { scenario = one-to-one, params { interval = "1s --runs-dir=/etc" },
-                            assert = ["ttd.p99 < 5ms --tag=repo=evil"] } ]
+                            assert = ["ttd.p99 < 5ms --tag=repo=evil", "errors.total == 0"] } ]
             """,
             "loadtest.conf",
             Map.of("MURM_SUT_PORT", "31000"));
@@ -49,7 +49,8 @@ class RunnerCommandTest {
     assertEquals("p -P", run.matchedOptionValue("--password", null));
     assertEquals(Map.of("interval", "1s --runs-dir=/etc"), run.matchedOptionValue("-P", Map.of()));
     assertEquals(
-        List.of("ttd.p99 < 5ms --tag=repo=evil"), run.matchedOptionValue("--assert", List.of()));
+        List.of("ttd.p99 < 5ms --tag=repo=evil", "errors.total == 0"),
+        run.matchedOptionValue("--assert", List.of()));
     assertEquals(Path.of("/jobs/1/runs"), run.matchedOptionValue("--runs-dir", null));
     assertEquals("20261204-101500-j1-1-one-to-one", run.matchedOptionValue("--run-id", null));
     assertEquals(false, run.hasMatchedOption("--influx"));
