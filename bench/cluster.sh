@@ -10,11 +10,13 @@
 #   bench/cluster.sh [N]     N users (default 50000); the live view (5 s windows) times the logins
 #   env: NODES (3 workers), EJABBERD_NODES (3), ARRIVAL (250 users/s: about what the ejabberd
 #        cluster logs in on 2 cores; faster arrivals only queue logins), RATE (1000 msg/s),
-#        STEADY (120 s), KILL (1: run 2 too; 0: skip it), KILL_AT (20 s)
+#        STEADY (120 s), KILL (1: run 2 too; 0: skip it), KILL_AT (20 s), ARCHIVE (off: ejabberd
+#        archives no message; on: every message archived, written on all three nodes)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-50000}"; nodes="${NODES:-3}"; ej_nodes="${EJABBERD_NODES:-3}"; arrival="${ARRIVAL:-250}"
 rate="${RATE:-1000}"; steady="${STEADY:-120}"; kill_too="${KILL:-1}"; kill_at="${KILL_AT:-20}"
+archive="${ARCHIVE:-off}"
 for pkg in jq; do
   command -v "$pkg" >/dev/null && continue
   [ "$(id -u)" = 0 ] || { echo "cluster: needs $pkg: apt-get install -y $pkg" >&2; exit 2; }
@@ -31,9 +33,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 # --- the ejabberd cluster ------------------------------------------------------------------------
-echo "cluster: starting an ejabberd cluster of $ej_nodes nodes with $n accounts" >&2
+echo "cluster: starting an ejabberd cluster of $ej_nodes nodes with $n accounts, archive $archive" >&2
 s0="$(date +%s)"
-"$here/murm" server ejabberd --nodes "$ej_nodes" --users "$n" > "$work/server.log" 2>&1 &
+"$here/murm" server ejabberd --nodes "$ej_nodes" --users "$n" --archive "$archive" > "$work/server.log" 2>&1 &
 server=$!; pids+=("$server")
 for _ in $(seq 1 1800); do
   grep -q "run against it" "$work/server.log" && break

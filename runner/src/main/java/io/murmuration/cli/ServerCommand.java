@@ -77,6 +77,14 @@ final class ServerCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}); users spread over their c2s ports")
   int nodes;
 
+  @Option(
+      names = "--archive",
+      defaultValue = "on",
+      description =
+          "ejabberd's message archive (XEP-0313): on, or off for throughput runs that do not read"
+              + " it (each archived message is written on every node) (default: ${DEFAULT-VALUE})")
+  String archive;
+
   PrintStream out = System.out;
 
   @Override
@@ -87,6 +95,9 @@ final class ServerCommand implements Callable<Integer> {
     if (users < 0) {
       throw new SetupException("--users " + users + ": give the number of accounts, 0 for none");
     }
+    if (!archive.equals("on") && !archive.equals("off")) {
+      throw new SetupException("--archive '" + archive + "': use on or off");
+    }
     if (nodes < 1 || nodes > LocalEjabberdCluster.MAX_NODES) {
       throw new SetupException(
           "--nodes " + nodes + ": use 1.." + LocalEjabberdCluster.MAX_NODES + " ejabberd nodes");
@@ -95,7 +106,10 @@ final class ServerCommand implements Callable<Integer> {
       throw new SetupException("--nodes " + nodes + ": only ejabberd runs as a cluster");
     }
     LocalServer.Options options =
-        LocalServer.Options.defaults().withFolder(folder).withC2sPort(port);
+        LocalServer.Options.defaults()
+            .withFolder(folder)
+            .withC2sPort(port)
+            .withArchive(archive.equals("on"));
     try (LocalEjabberdCluster cluster = nodes > 1 ? startCluster(options) : null;
         LocalServer single = cluster == null ? start(options) : null) {
       // a cluster is reached through node 1 (HTTP API, WebSocket, BOSH), users through every node

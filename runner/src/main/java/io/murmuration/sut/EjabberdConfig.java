@@ -17,14 +17,20 @@ final class EjabberdConfig {
    * infinity} (default: one in-band registration per IP per 600 s).
    *
    * <p>What the shipped scenarios need is on: MUC (XEP-0045, rooms archived), MAM (XEP-0313, every
-   * message archived), PubSub with PEP (XEP-0060, XEP-0163; {@code mod_caps} for +notify), stream
-   * management (XEP-0198, sessions resumable for 300 s), and the HTTP listener serves WebSocket
-   * (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh} beside the HTTP API; a second
-   * HTTP listener on {@code httpsPort} serves both over TLS (wss, https), with the certificate that
-   * STARTTLS uses.
+   * message archived, unless {@code archive} is false), PubSub with PEP (XEP-0060, XEP-0163; {@code
+   * mod_caps} for +notify), stream management (XEP-0198, sessions resumable for 300 s), and the
+   * HTTP listener serves WebSocket (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh}
+   * beside the HTTP API; a second HTTP listener on {@code httpsPort} serves both over TLS (wss,
+   * https), with the certificate that STARTTLS uses.
    */
   static String yaml(
-      String domain, int c2sPort, int httpPort, int httpsPort, Path pem, Path folder) {
+      String domain,
+      int c2sPort,
+      int httpPort,
+      int httpsPort,
+      Path pem,
+      Path folder,
+      boolean archive) {
     return """
         hosts:
           - "%1$s"
@@ -106,7 +112,7 @@ final class EjabberdConfig {
           mod_disco: {}
           mod_http_api: {}
           mod_mam:
-            default: always
+            default: %7$s
           mod_muc:
             access_create: all
             max_users: 10000
@@ -128,7 +134,7 @@ final class EjabberdConfig {
           mod_stream_mgmt:
             resume_timeout: 300
         """
-        .formatted(domain, c2sPort, httpPort, pem, folder, httpsPort);
+        .formatted(domain, c2sPort, httpPort, pem, folder, httpsPort, archive ? "always" : "never");
   }
 
   /**
@@ -144,18 +150,24 @@ final class EjabberdConfig {
    * listens on {@code distAddress:distPort} and reaches every other node on that same port, so the
    * nodes of a cluster share the port and each has its own loopback address (127.0.0.1, .2, …).
    */
-  static String ctlConfig(Path folder, String distAddress, int distPort) {
+  static String ctlConfig(Path folder, String distAddress, int distPort, boolean clustered) {
     return """
         ERLANG_NODE=%1$s
         ERL_DIST_PORT=%2$d
         INET_DIST_INTERFACE=%4$s
         ERL_MAX_PORTS=65536
         ERL_PROCESSES=1000000
-        ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"
+        ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0%5$s"
         EJABBERD_PID_PATH=%3$s
         EJABBERD_BYPASS_WARNINGS=true
         """
         .formatted(
-            nodeName(folder, distAddress), distPort, folder.resolve("ejabberd.pid"), distAddress);
+            nodeName(folder, distAddress),
+            distPort,
+            folder.resolve("ejabberd.pid"),
+            distAddress,
+            // several VMs on few cores: idle schedulers must not spin (by default they busy-wait,
+            // taking the CPU the other nodes and the runner need)
+            clustered ? " +sbwt none +sbwtdcpu none +sbwtdio none" : "");
   }
 }

@@ -140,7 +140,7 @@ public final class LocalEjabberd implements LocalServer {
     URI httpApi = URI.create("http://127.0.0.1:" + ports[1] + "/api");
     Path logs = folder.resolve("logs");
     Path pidFile = folder.resolve("ejabberd.pid");
-    Path ctl = writeFiles(folder, options.domain(), ports, distribution, runAs);
+    Path ctl = writeFiles(folder, options.domain(), options.archive(), ports, distribution, runAs);
     runAs.own(folder);
     runAs.checkCanWrite(folder);
 
@@ -418,7 +418,12 @@ public final class LocalEjabberd implements LocalServer {
    * demands); returns the ejabberdctl script to run.
    */
   private static Path writeFiles(
-      Path folder, String domain, int[] ports, Distribution distribution, RunAs runAs) {
+      Path folder,
+      String domain,
+      boolean archive,
+      int[] ports,
+      Distribution distribution,
+      RunAs runAs) {
     try {
       for (String dir : List.of("logs", "spool", "home")) {
         Files.createDirectories(folder.resolve(dir));
@@ -426,10 +431,11 @@ public final class LocalEjabberd implements LocalServer {
       Path pem = Certificates.selfSigned(folder, domain).combined(folder.resolve("server.pem"));
       write(
           folder.resolve("ejabberd.yml"),
-          EjabberdConfig.yaml(domain, ports[0], ports[1], ports[3], pem, folder));
+          EjabberdConfig.yaml(domain, ports[0], ports[1], ports[3], pem, folder, archive));
       write(
           folder.resolve("ejabberdctl.cfg"),
-          EjabberdConfig.ctlConfig(folder, distribution.address(), ports[2]));
+          EjabberdConfig.ctlConfig(
+              folder, distribution.address(), ports[2], distribution.port() != 0));
       write(folder.resolve("inetrc"), "{lookup,[\"file\",\"native\"]}.\n");
       Path cookie = folder.resolve("home/.erlang.cookie");
       Files.deleteIfExists(cookie); // a kept folder's, read-only

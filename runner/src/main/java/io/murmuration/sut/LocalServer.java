@@ -26,9 +26,17 @@ public interface LocalServer extends AutoCloseable {
    * @param c2sPort the loopback port of the c2s listener, or 0 for a free one picked at start (a
    *     fixed port lets a parent that picked it, e.g. the webhook pipeline, tell the runner where
    *     the server is before it starts)
+   * @param archive whether ejabberd archives every message (XEP-0313, {@code mod_mam}, on by
+   *     default: the mam-lookup scenario needs it); off for throughput runs that do not read the
+   *     archive, where each archived message costs writes on every node of a cluster
    */
   record Options(
-      String domain, Path folder, boolean keepFolder, Duration startTimeout, int c2sPort) {
+      String domain,
+      Path folder,
+      boolean keepFolder,
+      Duration startTimeout,
+      int c2sPort,
+      boolean archive) {
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
 
     public Options {
@@ -48,27 +56,31 @@ public interface LocalServer extends AutoCloseable {
      * port.
      */
     public static Options defaults() {
-      return new Options("localhost", null, false, Duration.ofSeconds(60), 0);
+      return new Options("localhost", null, false, Duration.ofSeconds(60), 0, true);
     }
 
     public Options withDomain(String domain) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
     }
 
     public Options withFolder(Path folder) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
     }
 
     public Options withKeepFolder(boolean keepFolder) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
     }
 
     public Options withStartTimeout(Duration startTimeout) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
     }
 
     public Options withC2sPort(int c2sPort) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+    }
+
+    public Options withArchive(boolean archive) {
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
     }
   }
 
