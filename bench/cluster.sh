@@ -17,7 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-50000}"; nodes="${NODES:-3}"; ej_nodes="${EJABBERD_NODES:-3}"; arrival="${ARRIVAL:-250}"
 rate="${RATE:-1000}"; steady="${STEADY:-120}"; kill_too="${KILL:-1}"; kill_at="${KILL_AT:-20}"
 archive="${ARCHIVE:-off}"
-for pkg in jq; do
+for pkg in jq curl; do
   command -v "$pkg" >/dev/null && continue
   [ "$(id -u)" = 0 ] || { echo "cluster: needs $pkg: apt-get install -y $pkg" >&2; exit 2; }
   apt-get install -y -q "$pkg" >/dev/null
@@ -44,8 +44,14 @@ for _ in $(seq 1 1800); do
 done
 targets="$(sed -n 's/.*--target \([0-9.:,]*\).*/\1/p' "$work/server.log" | head -n 1)"
 [ -n "$targets" ] || { echo "cluster: ejabberd did not start, see $work/server.log" >&2; exit 1; }
-echo "cluster: ejabberd up in $(( $(date +%s) - s0 ))s (accounts included): --target $targets" >&2
+api="$(sed -n 's/^HTTP API[^:]*: \(http[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
+echo "cluster: ejabberd up in $(( $(date +%s) - s0 ))s (accounts included): --target $targets, HTTP API $api" >&2
 # this cluster's Erlang VMs, by the node names the server printed
+# sessions on the cluster now, through node 1's HTTP API (empty when it does not answer)
+sessions() {
+  curl -s -m 10 -X POST -H 'Content-Type: application/json' -d '{}' "$api/connected_users_number" \
+    | jq -r 'if type == "object" then .num_sessions else . end' 2>/dev/null || true
+}
 ejabberd_pids() {
   local name
   for name in $(sed -n 's/.*nodes is up (\([^)]*\)).*/\1/p' "$work/server.log" | tr -d ,); do
@@ -96,8 +102,8 @@ run() {
   [ -f "$s" ] || { echo "cluster: $name: no summary, see $work/$name.out" >&2; return; }
   # delivered msg/s over the steady window: the live lines from 30 s after every user was in
   local steady_rate
-  steady_rate="$(awk -v from="$(( ${all_in:-100000} + 30 ))" '$2 == "users" { t = $1; sub(/s$/, "", t); if (t + 0 >= from) { sum += $5; k++ } } END { if (k) printf "%.0f msg/s delivered (mean of %d live-view windows of 5 s)", sum / k, k; else print "no steady window" }' "$work/$name.out")"
-  local ej_rss; ej_rss="$(awk '{printf "%s%d MiB", (NR>1?", ":""), $1/1024}' "$work/$name-ejabberd-rss.txt" 2>/dev/null)"
+  steady_rate="$(awk -v from="$(( ${all_in:-100000} + 30 ))" -v to="$duration" '$2 == "users" { t = $1; sub(/s$/, "", t); if (t + 0 >= from && t + 0 <= to) { sum += $5; k++ } } END { if (k) printf "%.0f msg/s delivered (mean of %d live-view windows of 5 s)", sum / k, k; else print "no steady window" }' "$work/$name.out")"
+  local ej_rss; ej_rss="$(awk '{printf "%s%d MiB", (NR>1?", ":""), $1/1024}' "$work/$name-ejabberd-rss.txt" 2>/dev/null || true)"
   {
     echo "### $name (exit $rc, $(( $(date +%s) - r0 ))s wall)"
     echo '```'; cat "$work/$name.cmd"; echo '```'
@@ -118,6 +124,15 @@ run() {
 
 run "cluster-$n" "$(( n / arrival + 30 + steady ))" 0
 if [ "$kill_too" = 1 ]; then
+  # the server ends the first run's sessions (a logout per user, each a transaction on every node)
+  # long after the runner has closed them: start the second run on a quiet server
+  w0="$(date +%s)"
+  for _ in $(seq 1 600); do
+    left="$(sessions)"
+    [ "$left" = 0 ] && break
+    sleep 1
+  done
+  echo "cluster: the server had ended the first run's sessions after $(( $(date +%s) - w0 ))s (sessions left: ${left:-?})" | tee -a "$work/header.txt" >&2
   run "cluster-$n-kill" "$(( n / arrival + 30 + 60 ))" "$kill_at"
 fi
 echo "cluster: done in $(( $(date +%s) - t0 ))s; $work/*.md" >&2
