@@ -1,10 +1,9 @@
 package io.murmuration.cli;
 
 import com.typesafe.config.Config;
-import io.murmuration.cluster.ClusterTls;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code murm run}'s options for spreading a run's users over worker nodes. */
@@ -41,20 +40,7 @@ final class ClusterOptions {
               + " lost, and the summary names it)")
   boolean tolerateNodeLoss;
 
-  @Option(
-      names = "--cluster-certs",
-      paramLabel = "DIR",
-      description =
-          "encrypt the cluster transport (TLS, mutual authentication) with the certificates"
-              + " murm cluster certs made in DIR")
-  Path certs;
-
-  @Option(
-      names = "--cluster-cert-name",
-      defaultValue = "node",
-      paramLabel = "NAME",
-      description = "with --cluster-certs: the node certificate to use (default: ${DEFAULT-VALUE})")
-  String certName;
+  @Mixin ClusterCertsOptions certs = new ClusterCertsOptions();
 
   /** The cluster settings of a run, or null when it runs in this process. */
   ClusterSettings resolve() {
@@ -70,7 +56,7 @@ final class ClusterOptions {
         hostPort("--cluster-bind", bind),
         RunCommand.duration("--nodes-wait", wait),
         tolerateNodeLoss,
-        certs == null ? null : ClusterTls.overlay(certs, certName));
+        certs.tls());
   }
 
   /** {@code HOST:PORT} as an address, or a one-line error naming the flag. */

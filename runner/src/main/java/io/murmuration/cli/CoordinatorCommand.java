@@ -60,18 +60,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "where run folders go (default: ${DEFAULT-VALUE})")
   Path runsDir;
 
-  @Option(
-      names = "--cluster-certs",
-      paramLabel = "DIR",
-      description = "TLS between nodes with the certificates murm cluster certs made in DIR")
-  Path certs;
-
-  @Option(
-      names = "--cluster-cert-name",
-      defaultValue = "node",
-      paramLabel = "NAME",
-      description = "with --cluster-certs: the node certificate to use (default: ${DEFAULT-VALUE})")
-  String certName;
+  @Mixin ClusterCertsOptions certs = new ClusterCertsOptions();
 
   @Mixin InfluxOptions influx = new InfluxOptions();
 
@@ -93,7 +82,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     String token = token(tokenFile);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (CoordinatorNode node = CoordinatorNode.start(cluster, NodeCommand.tls(certs, certName));
+    try (CoordinatorNode node = CoordinatorNode.start(cluster, certs.tls());
         ControlApi server =
             ControlApi.start(
                 new CoordinatorService(node, runsDir, output, out), apiAddress, token)) {

@@ -2,7 +2,6 @@ package io.murmuration.cli;
 
 import com.typesafe.config.Config;
 import io.murmuration.cluster.ClusterConfig;
-import io.murmuration.cluster.ClusterTls;
 import io.murmuration.cluster.WorkerNode;
 import io.murmuration.engine.Run;
 import io.murmuration.results.ExitCode;
@@ -16,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,18 +56,7 @@ final class NodeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE})")
   Path runsDir;
 
-  @Option(
-      names = "--cluster-certs",
-      paramLabel = "DIR",
-      description = "TLS between nodes with the certificates murm cluster certs made in DIR")
-  Path certs;
-
-  @Option(
-      names = "--cluster-cert-name",
-      defaultValue = "node",
-      paramLabel = "NAME",
-      description = "with --cluster-certs: the node certificate to use (default: ${DEFAULT-VALUE})")
-  String certName;
+  @Mixin ClusterCertsOptions certs = new ClusterCertsOptions();
 
   PrintStream out = System.out;
 
@@ -79,7 +68,7 @@ final class NodeCommand implements Callable<Integer> {
     try {
       self = ClusterOptions.hostPort("--bind", bind);
       coordinator = ClusterOptions.hostPort("--seed", seed);
-      tls = tls(certs, certName);
+      tls = certs.tls();
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), e);
     }
@@ -106,17 +95,5 @@ final class NodeCommand implements Callable<Integer> {
             ? "worker node: the coordinator left; done"
             : "worker node: cut off from the coordinator (or downed by it); its users were stopped");
     return code;
-  }
-
-  /** The TLS settings for the cluster transport, or null without a certificates folder. */
-  static Config tls(Path certs, String certName) {
-    if (certs == null) {
-      return null;
-    }
-    try {
-      return ClusterTls.overlay(certs, certName);
-    } catch (IllegalArgumentException e) {
-      throw new SetupException(e.getMessage(), e);
-    }
   }
 }
