@@ -125,6 +125,18 @@ class ControlApiTest {
     refused(post("/execution/start", start));
     awaitJson("/status", "Status", s -> s.at("/run/users_connected").asInt() == 20);
 
+    // a worker that joins mid-run gets users at the next add, as in amoc: half of these 10
+    start(
+        "late-worker.log",
+        "node",
+        "--seed",
+        "127.0.0.1:" + cluster,
+        "--bind",
+        "127.0.0.3:0",
+        "--runs-dir",
+        dir.resolve("worker-runs").toString());
+    awaitJson(
+        "/nodes", "Member", n -> n.size() == 3 && n.get(2).get("status").asText().equals("up"));
     ok(post("/execution/add_users", "{\"users\":10,\"rate\":20}"), "Answer");
     awaitJson("/status", "Status", s -> s.at("/run/users_connected").asInt() == 30);
     JsonNode unknown =
@@ -148,10 +160,14 @@ class ControlApiTest {
     assertEquals(200, summary.statusCode(), summary.body());
     JsonNode s = json.readTree(summary.body());
     assertEquals(30, s.at("/users/peak").asInt(), s.toString());
+    assertEquals(2, s.get("nodes").size(), s.toString());
     assertEquals(
-        first + "-" + (first + 19) + ", " + (first + 20) + "-" + (first + 29),
+        first + "-" + (first + 19) + ", " + (first + 20) + "-" + (first + 24),
         s.at("/nodes/0/ids").asText(),
         s.toString());
+    assertTrue(s.at("/nodes/1/node").asText().startsWith("127.0.0.3:"), s.toString());
+    assertEquals((first + 25) + "-" + (first + 29), s.at("/nodes/1/ids").asText(), s.toString());
+    assertEquals("finished", s.at("/nodes/1/state").asText(), s.toString());
     assertEquals(404, get("/runs/no-such-run/summary").statusCode());
     assertEquals(404, get("/runs/..%2F..%2Fetc/summary").statusCode());
     assertFalse(get("/openapi.yaml").body().isEmpty());
