@@ -25,8 +25,6 @@ import io.murmuration.xmpp.XmppTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +33,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Runs one load test from settings to exit code: preflight, accounts, the run with its live view,
@@ -173,12 +170,11 @@ final class Execution {
   }
 
   /** A worker's sample as a {@code node} point, when the run writes to InfluxDB. */
-  private void toInflux(String worker, NodeSample sample) {
+  private void toInflux(String worker, Metrics.Snapshot s, NodeSample sample) {
     InfluxSink sink = influx;
     if (sink == null) {
       return;
     }
-    Metrics.Snapshot s = sample.snapshot();
     sink.onNode(
         new NodePoint(
             worker,
@@ -207,17 +203,7 @@ final class Execution {
   private ExitCode measure(String runId, Metrics metrics, StartRun start)
       throws IOException, InterruptedException {
     Path runDir = settings.runsDir().resolve(runId);
-    RunInfo info =
-        new RunInfo(
-            runId,
-            settings.scenario().name(),
-            settings.params().asText(),
-            settings.xmpp().endpoints().stream()
-                .map(a -> a.getHostString() + ":" + a.getPort())
-                .collect(Collectors.joining(", ")),
-            settings.xmpp().transport().flag(),
-            Instant.now(),
-            settings.warmUp());
+    RunInfo info = settings.info(runId);
     out.printf(
         "run %s: %s, %d users at %s users/s%s against %s%n",
         runId,
@@ -291,9 +277,9 @@ final class Execution {
   private Ended await(Started run) throws InterruptedException {
     CompletableFuture<Ended> ended = run.ended().toCompletableFuture();
     try {
-      return ended.get(maxTime().toMillis(), TimeUnit.MILLISECONDS);
+      return ended.get(settings.maxTime().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      run.control().stop("did not end within " + maxTime().toSeconds() + "s");
+      run.control().stop("did not end within " + settings.maxTime().toSeconds() + "s");
       try {
         return ended.get(30, TimeUnit.SECONDS);
       } catch (TimeoutException again) {
@@ -367,14 +353,6 @@ final class Execution {
     } catch (IllegalStateException e) { // the API refused or could not be reached
       throw new SetupException(e.getMessage(), e);
     }
-  }
-
-  private Duration maxTime() {
-    Duration duration = settings.load().duration();
-    if (duration == null) {
-      return Duration.ofDays(365);
-    }
-    return duration.plus(settings.load().drain()).plusSeconds(30);
   }
 
   /** On Ctrl-C: stop the run (drain, log out) and hold the JVM until the run folder is written. */

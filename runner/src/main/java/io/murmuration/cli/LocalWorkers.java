@@ -30,24 +30,15 @@ final class LocalWorkers implements AutoCloseable {
     Path logs = Files.createDirectories(runsDir.resolve("workers"));
     List<Process> processes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      if (Runtime.version().feature() >= 24) {
-        command.add("--sun-misc-unsafe-memory-access=allow");
-      }
-      command.add("-XX:+ExitOnOutOfMemoryError");
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(Murm.class.getName());
-      command.addAll(
-          List.of(
+      List<String> command =
+          Murm.childCommand(
               "node",
               "--seed",
               "127.0.0.1:" + port,
               "--bind",
               "127.0.0." + (i + 2) + ":0",
               "--runs-dir",
-              runsDir.toString()));
+              runsDir.toString());
       processes.add(
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -52,6 +52,24 @@ public final class Murm implements Runnable {
             + " analyze or proxy");
   }
 
+  /**
+   * The command line of {@code murm ARGS…} in a JVM of its own, as this one runs (its java, its
+   * class path): local worker nodes, and tests that need a process to kill.
+   */
+  public static java.util.List<String> childCommand(String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Murm.class.getName());
+    command.addAll(java.util.List.of(args));
+    return command;
+  }
+
   public static void main(String[] args) {
     System.exit(execute(args, System.getenv(), System.out, System.err));
   }

@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * A worker node's part of a run: the coordinator's definition read back through {@code murm run}'s
@@ -103,17 +101,7 @@ final class NodeExecution implements WorkerNode.Runner {
       } catch (IllegalStateException e) {
         return failed(node, e.getMessage());
       }
-      RunInfo info =
-          new RunInfo(
-              assign.runId(),
-              settings.scenario().name(),
-              settings.params().asText(),
-              settings.xmpp().endpoints().stream()
-                  .map(a -> a.getHostString() + ":" + a.getPort())
-                  .collect(Collectors.joining(", ")),
-              settings.xmpp().transport().flag(),
-              Instant.now(),
-              settings.warmUp());
+      RunInfo info = settings.info(assign.runId());
       Path runDir = runsDir.resolve(assign.runId()).resolve("node-" + node.replace(':', '-'));
       try (MetricsReporter reporter =
           new MetricsReporter(metrics, runDir, info, settings.reportInterval(), null)) {
@@ -133,7 +121,7 @@ final class NodeExecution implements WorkerNode.Runner {
                 slice.rateShare())) {
           current = run;
           started.accept(run);
-          outcome = run.await(maxTime(settings), Duration.ofSeconds(30));
+          outcome = run.await(settings.maxTime(), Duration.ofSeconds(30));
         }
         Summary summary =
             reporter.finish(
@@ -188,12 +176,5 @@ final class NodeExecution implements WorkerNode.Runner {
       options.put("duration", slice.durationMs() + "ms");
     }
     return RunCommand.fromDefinition(assign.scenario(), options, assign.params(), allowed);
-  }
-
-  private static Duration maxTime(RunSettings settings) {
-    Duration duration = settings.load().duration();
-    return duration == null
-        ? Duration.ofDays(365)
-        : duration.plus(settings.load().drain()).plusSeconds(30);
   }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -54,7 +53,7 @@ public final class ClusterRun implements RunControl, AutoCloseable {
       CoordinatorNode node,
       RunCoordinator.Plan plan,
       Metrics metrics,
-      BiConsumer<String, NodeSample> perNode,
+      RunCoordinator.PerNode perNode,
       ParamValues params,
       Duration wait)
       throws InterruptedException {

@@ -3,6 +3,7 @@ package io.murmuration.cluster;
 import io.murmuration.engine.LoadProfile;
 import io.murmuration.engine.RunControl.Answer;
 import io.murmuration.engine.RunController;
+import io.murmuration.engine.Throttle;
 import io.murmuration.metrics.Metrics;
 import io.murmuration.results.Summary;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -95,6 +95,12 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       int nodes,
       boolean tolerateNodeLoss) {}
 
+  /** Also given each worker's interval, decoded once (e.g. for InfluxDB). */
+  @FunctionalInterface
+  public interface PerNode {
+    void sampled(String node, Metrics.Snapshot snapshot, NodeSample sample);
+  }
+
   /** How the run ended, and each worker's part. */
   public record Result(RunController.Outcome outcome, List<Summary.Node> nodes) {}
 
@@ -154,7 +160,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   private final TimerScheduler<Command> timers;
   private final Plan plan;
   private final Metrics metrics;
-  private final BiConsumer<String, NodeSample> perNode;
+  private final PerNode perNode;
   private final CompletableFuture<String> assigned;
   private final CompletableFuture<Result> result;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -173,7 +179,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   public static Behavior<Command> create(
       Plan plan,
       Metrics metrics,
-      BiConsumer<String, NodeSample> perNode,
+      PerNode perNode,
       CompletableFuture<String> assigned,
       CompletableFuture<Result> result) {
     return Behaviors.setup(
@@ -196,7 +202,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
       TimerScheduler<Command> timers,
       Plan plan,
       Metrics metrics,
-      BiConsumer<String, NodeSample> perNode,
+      PerNode perNode,
       CompletableFuture<String> assigned,
       CompletableFuture<Result> result) {
     super(context);
@@ -321,7 +327,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     Metrics.Snapshot now = s.sample().snapshot();
     metrics.add(now, node.last);
     node.last = now;
-    perNode.accept(node.name, s.sample());
+    perNode.sampled(node.name, now, s.sample());
     node.lag.add(now.histogram(Metrics.Timer.LAG));
     if (s.sample().cpuCores() != null) {
       node.cpuSeconds += s.sample().cpuCores() * s.sample().intervalS();
@@ -501,23 +507,10 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
 
   private Behavior<Command> onSetThrottle(SetThrottle set) {
     Answer refusal = refuseWhenNotRunning("throttle");
-    if (refusal == null && !throttles.containsKey(set.name())) {
-      refusal =
-          Answer.refused(
-              "unknown throttle '"
-                  + set.name()
-                  + "': "
-                  + (throttles.isEmpty()
-                      ? "scenario " + plan.scenario() + " declares none"
-                      : "use one the scenario declares: " + String.join(", ", throttles.keySet())));
-    }
-    if (refusal == null && !(set.perSecond() >= 0)) {
-      refusal =
-          Answer.refused(
-              "throttle "
-                  + set.name()
-                  + ": rate must be 0 (no limit) or more, not "
-                  + set.perSecond());
+    if (refusal == null) {
+      String problem =
+          Throttle.problem(throttles.keySet(), plan.scenario(), set.name(), set.perSecond());
+      refusal = problem == null ? null : Answer.refused(problem);
     }
     if (refusal != null) {
       set.replyTo().tell(refusal);

@@ -138,28 +138,12 @@ public final class Run implements RunControl, AutoCloseable {
   /** Refused for a name the scenario did not declare, or a negative rate. */
   @Override
   public Answer throttle(String name, double perSecond) {
-    String problem = throttleProblem(name, perSecond);
+    String problem = Throttle.problem(throttles, plan.scenario().name(), name, perSecond);
     if (problem != null) {
       return Answer.refused(problem);
     }
     system.tell(new RunController.SetThrottle(name, perSecond));
     return Answer.accepted("throttle " + name + " set to " + trim(perSecond) + "/s");
-  }
-
-  /** Why {@code name} cannot be set to {@code perSecond}, or null when it can. */
-  public String throttleProblem(String name, double perSecond) {
-    if (!throttles.contains(name)) {
-      return "unknown throttle '"
-          + name
-          + "': "
-          + (throttles.isEmpty()
-              ? "scenario " + plan.scenario().name() + " declares none"
-              : "use one the scenario declares: " + String.join(", ", throttles));
-    }
-    if (!(perSecond >= 0)) {
-      return "throttle " + name + ": rate must be 0 (no limit) or more, not " + perSecond;
-    }
-    return null;
   }
 
   /** Refused (with the reason) for a parameter that is unknown, not changeable or invalid. */

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Unused capacity does not accumulate: after an idle spell the next slot is simply the time
  * asked for. Thread-safe.
  */
-final class Throttle {
+public final class Throttle {
 
   private static final class Rate {
     private double perSecond;
@@ -46,6 +46,27 @@ final class Throttle {
   /** Rates in actions per second; 0 means no limit. */
   Throttle(Map<String, Double> initialRates) {
     initialRates.forEach((name, perSecond) -> rates.put(name, new Rate(perSecond)));
+  }
+
+  /**
+   * Why throttle {@code name} cannot be set to {@code perSecond} in a run of {@code scenario} whose
+   * scenario declared {@code declared}, or null when it can: the one wording of a local run and a
+   * cluster's coordinator.
+   */
+  public static String problem(
+      java.util.Collection<String> declared, String scenario, String name, double perSecond) {
+    if (!declared.contains(name)) {
+      return "unknown throttle '"
+          + name
+          + "': "
+          + (declared.isEmpty()
+              ? "scenario " + scenario + " declares none"
+              : "use one the scenario declares: " + String.join(", ", declared));
+    }
+    if (!(perSecond >= 0)) {
+      return "throttle " + name + ": rate must be 0 (no limit) or more, not " + perSecond;
+    }
+    return null;
   }
 
   /** {@code rates} scaled by {@code share}: this runner's part of run-wide rates (0 stays 0). */

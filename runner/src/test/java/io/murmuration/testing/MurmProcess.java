@@ -1,5 +1,6 @@
 package io.murmuration.testing;
 
+import io.murmuration.cli.Murm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -28,16 +29,8 @@ public final class MurmProcess implements AutoCloseable {
 
   /** Starts {@code murm ARGS…}; its stdout and stderr go to {@code output}. */
   public static MurmProcess start(Path output, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.murmuration.cli.Murm");
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(Murm.childCommand(args));
+    command.add(1, "-Xmx512m");
     try {
       Process p =
           new ProcessBuilder(command)
