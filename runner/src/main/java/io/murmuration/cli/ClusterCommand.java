@@ -205,26 +205,12 @@ final class ClusterCommand implements Runnable {
       try {
         writePassword(password, made);
         made.add(store);
-        keytool(
-            "-genkeypair",
-            "-keystore",
-            store.toString(),
-            "-storetype",
-            "PKCS12",
-            "-storepass:file",
-            password.toString(),
-            "-alias",
+        genKeyPair(
+            store,
+            password,
             CA_ALIAS,
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-sigalg",
-            "SHA256withECDSA",
-            "-dname",
             CA_DNAME,
-            "-validity",
-            Integer.toString(CA_DAYS),
+            CA_DAYS,
             "-ext",
             "bc:c=ca:true,pathlen:0",
             "-ext",
@@ -238,6 +224,35 @@ final class ClusterCommand implements Runnable {
           deleteAll(made);
         }
       }
+    }
+
+    /** An EC P-256 key pair with a self-signed certificate in a new PKCS12 store. */
+    private void genKeyPair(
+        Path store, Path password, String alias, String dname, int days, String... more) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "-genkeypair",
+                  "-keystore",
+                  store.toString(),
+                  "-storetype",
+                  "PKCS12",
+                  "-storepass:file",
+                  password.toString(),
+                  "-alias",
+                  alias,
+                  "-keyalg",
+                  "EC",
+                  "-groupname",
+                  "secp256r1",
+                  "-sigalg",
+                  "SHA256withECDSA",
+                  "-dname",
+                  dname,
+                  "-validity",
+                  Integer.toString(days)));
+      args.addAll(List.of(more));
+      keytool(args.toArray(String[]::new));
     }
 
     private void exportCaCertificate(Path caStore, Path caPassword, Path cert) {
@@ -298,26 +313,7 @@ final class ClusterCommand implements Runnable {
       try {
         writePassword(password, made);
         made.add(store);
-        keytool(
-            "-genkeypair",
-            "-keystore",
-            store.toString(),
-            "-storetype",
-            "PKCS12",
-            "-storepass:file",
-            password.toString(),
-            "-alias",
-            name,
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-sigalg",
-            "SHA256withECDSA",
-            "-dname",
-            "CN=" + name + ", O=Murmuration cluster",
-            "-validity",
-            "1");
+        genKeyPair(store, password, name, "CN=" + name + ", O=Murmuration cluster", 1);
         restrict(store);
         keytool(
             "-certreq",

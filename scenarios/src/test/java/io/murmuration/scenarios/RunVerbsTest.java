@@ -90,7 +90,10 @@ class RunVerbsTest {
       double capped = sendRate(metrics, 2);
       assertTrue(capped > 30 && capped < 50, "throttled rate " + capped + "/s");
 
-      run.addUsers(10, 50);
+      // 200 ms apart, so that the new users pair (bucket_size 2) in the order of their ids: the
+      // 6 newest then leave with their partners; at 50/s a login overtaking another paired a user
+      // that stays with one that leaves, whose messages then went to an offline partner
+      run.addUsers(10, 5);
       await("20 users connected", () -> metrics.connected() == 20);
       run.removeUsers(6);
       await("14 users connected", () -> metrics.connected() == 14);
