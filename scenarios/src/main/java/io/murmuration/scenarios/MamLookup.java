@@ -11,8 +11,6 @@ import io.murmuration.scenario.Timer;
 import io.murmuration.scenario.TtdStamp;
 import io.murmuration.scenario.User;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -28,10 +26,12 @@ import java.util.List;
  *       both archives hold known content (the server must archive every chat message: ejabberd's
  *       {@code mod_mam} with {@code default: always}, Prosody's {@code mod_mam});
  *   <li>once it has received all of its partner's messages (at most {@code linger} after its own
- *       last one), its archive is complete: it queries it for the conversation with its partner
- *       since the pair formed (less {@code clock_slack}), {@code page_size} results a page, each
- *       page after the last id of the one before, until the server says {@code complete}. Each
- *       page's round trip is timed on {@code mam_page}, the whole lookup on {@code mam_lookup};
+ *       last one), its archive is complete: it reads its conversation with its partner from the
+ *       newest message back, as a client opening a chat does, {@code page_size} results a page,
+ *       each page before the first id of the one after it, until a page reaches messages of an
+ *       earlier run or the server says {@code complete}. Only archive ids bound the lookup, never a
+ *       timestamp, so a server clock that differs from the runner's changes nothing. Each page's
+ *       round trip is timed on {@code mam_page}, the whole lookup on {@code mam_lookup};
  *   <li>counts the archived messages of this run (those carrying its time-to-delivery stamp, so
  *       history of earlier runs on the same accounts is never counted) on {@code mam_results}, and
  *       on {@code mam_mismatch} a lookup that found other than the 2 × {@code messages} the pair
@@ -56,11 +56,6 @@ public final class MamLookup implements Scenario {
           "linger",
           Duration.ofSeconds(10),
           "longest wait after the last message sent for the partner's messages");
-  static final Param<Duration> CLOCK_SLACK =
-      Param.ofDuration(
-          "clock_slack",
-          Duration.ofSeconds(5),
-          "the lookup starts this long before the pair formed: covers a server clock behind ours");
   static final Param<Duration> QUERY_TIMEOUT =
       Param.ofDuration("query_timeout", Duration.ofSeconds(10), "longest wait for one page")
           .positive();
@@ -83,7 +78,7 @@ public final class MamLookup implements Scenario {
 
   @Override
   public List<Param<?>> params() {
-    return List.of(MESSAGES, INTERVAL, PAGE_SIZE, PAIR_WAIT, LINGER, CLOCK_SLACK, QUERY_TIMEOUT);
+    return List.of(MESSAGES, INTERVAL, PAGE_SIZE, PAIR_WAIT, LINGER, QUERY_TIMEOUT);
   }
 
   @Override
@@ -120,7 +115,6 @@ public final class MamLookup implements Scenario {
     final String partner;
     final int partnerId;
     final int messages;
-    final String since;
     final String queryId;
     final String run;
     int due;
@@ -128,6 +122,7 @@ public final class MamLookup implements Scenario {
     boolean lookingUp;
     long lookupStart;
     int found;
+    boolean earlierRun;
 
     Archive(User user, int partnerId) {
       this.user = user;
@@ -135,8 +130,6 @@ public final class MamLookup implements Scenario {
       partner = user.jid(partnerId);
       messages = user.param(MESSAGES);
       due = messages;
-      since =
-          Instant.now().minus(user.param(CLOCK_SLACK)).truncatedTo(ChronoUnit.SECONDS).toString();
       queryId = "mam-" + user.id();
       run = user.stamp().runId();
       user.onMessage(
@@ -173,17 +166,18 @@ public final class MamLookup implements Scenario {
       }
     }
 
-    void query(String after) {
+    /** One page of the conversation, newest first: the last page, or the one before {@code id}. */
+    void query(String before) {
       String form =
           "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>%s"
                   .formatted(MAM)
-              + "</value></field><field var='with'><value>%s</value></field><field var='start'>"
-                  .formatted(partner)
-              + "<value>%s</value></field></x>".formatted(since);
+              + "</value></field><field var='with'><value>%s</value></field></x>"
+                  .formatted(partner);
       String page =
           "<set xmlns='http://jabber.org/protocol/rsm'><max>%d</max>%s</set>"
               .formatted(
-                  user.param(PAGE_SIZE), after == null ? "" : "<after>" + after + "</after>");
+                  user.param(PAGE_SIZE),
+                  before == null ? "<before/>" : "<before>" + before + "</before>");
       user.iq(
           "<iq type='set'><query xmlns='%s' queryid='%s'>%s%s</query></iq>"
               .formatted(MAM, queryId, form, page),
@@ -197,15 +191,22 @@ public final class MamLookup implements Scenario {
       Element result = s.element().child("result", MAM);
       if (result != null && queryId.equals(result.attribute("queryid"))) {
         TtdStamp stamp = s.stamp();
-        found += stamp != null && stamp.runId().equals(run) ? 1 : 0;
+        if (stamp != null && stamp.runId().equals(run)) {
+          found++;
+        } else {
+          earlierRun = true;
+        }
       }
     }
 
     void onPage(IqReply reply) {
       Element fin = reply.ok() ? reply.response().element().child("fin", MAM) : null;
-      Element last = fin == null ? null : fin.path("set", "last");
-      if (fin != null && !"true".equals(fin.attribute("complete")) && last != null) {
-        query(last.text());
+      Element first = fin == null ? null : fin.path("set", "first");
+      if (fin != null
+          && !"true".equals(fin.attribute("complete"))
+          && !earlierRun
+          && first != null) {
+        query(first.text());
         return;
       }
       if (fin != null) {
