@@ -1,8 +1,12 @@
 package io.murmuration.scenario;
 
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
 /**
  * What {@link Scenario#init} can do: read parameters, declare the run's shared throttles and the
- * scenario's own metrics.
+ * scenario's own metrics, and start the run's push app server. {@link #record} and {@link #count}
+ * also work later, from the push app server's callback and from {@link Scenario#terminate}.
  */
 public interface RunSetup {
 
@@ -38,4 +42,40 @@ public interface RunSetup {
 
   /** Declares a {@link Counter}, reported as a total and a rate; names as for {@link #timer}. */
   Counter counter(String name, String description);
+
+  /**
+   * Records {@code nanos} on a declared timer from outside any user: from the push app server's
+   * callback or {@link Scenario#terminate}. Thread-safe. Inside a user's callbacks use {@link
+   * User#record}, which also keeps the user's wire apart in a mixed run.
+   */
+  void record(Timer timer, long nanos);
+
+  /** Adds {@code n} to a declared counter from outside any user; as {@link #record}. */
+  void count(Counter counter, long n);
+
+  /**
+   * Starts the run's push app server (XEP-0357), standing in for a real one such as MongoosePush:
+   * an external component (XEP-0114) of the server under test, one connection for the run, opened
+   * now (before any user starts) and closed after the run. It authenticates as {@code domain} with
+   * the shared secret read from {@code secretFile} (its first line); users name {@code domain} in
+   * their {@code <enable xmlns='urn:xmpp:push:0' jid='…' node='…'/>}.
+   *
+   * <p>Each PubSub publish the server sends it is answered with an IQ result at once (a server
+   * drops a user's push registration when its app server answers with an error) and then handed to
+   * {@code onPush} as a {@link PushNotification}, on the app server's network thread: the callback
+   * must be quick and must not block. Other IQ requests are answered {@code service-unavailable}.
+   * Losing the connection during the run fails the run.
+   *
+   * <p>Call it once, from {@link Scenario#init}. A run spread over worker nodes ({@code --nodes})
+   * refuses it: the server would hand one node's pushes to another node's connection, whose clock
+   * means nothing to the first.
+   *
+   * @param component the server's component listener, {@code host:port}
+   * @throws IllegalArgumentException when {@code component}, {@code domain} or the secret file is
+   *     not usable, with a message naming the parameter to fix
+   * @throws IllegalStateException when the app server cannot connect or the server refuses its
+   *     handshake, or the run cannot have one; the message is one line naming the fix
+   */
+  void pushAppServer(
+      String component, String domain, Path secretFile, Consumer<PushNotification> onPush);
 }

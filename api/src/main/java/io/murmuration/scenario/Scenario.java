@@ -24,7 +24,12 @@ public interface Scenario {
   /** The parameters this scenario reads; anything else given for it is rejected. */
   List<Param<?>> params();
 
-  /** Once per run, before the first user starts: declare throttles, prepare shared data. */
+  /**
+   * Once per run, before the first user starts: declare throttles and metrics, prepare shared data,
+   * start the push app server. Throw {@link IllegalArgumentException} for parameters that do not
+   * fit together, with a message naming them and the fix: like a refused push app server, it stops
+   * the run before it starts, as a setup error.
+   */
   default void init(RunSetup run) {}
 
   /**

@@ -65,8 +65,24 @@ public interface User {
    */
   void sendPresence(Runnable then);
 
-  /** Sends a chat message to user {@code toUserId}, stamped for time-to-delivery. */
-  void sendChat(int toUserId, String body);
+  /**
+   * Sends a chat message to user {@code toUserId}, stamped for time-to-delivery.
+   *
+   * @return true when it was sent; false when this user is not connected or the run is stopping
+   *     (then it is entered in the books of actions as not done, for that reason)
+   */
+  boolean sendChat(int toUserId, String body);
+
+  /**
+   * Sends a chat message to user {@code toUserId} that is offline on purpose (its stream closed:
+   * the server keeps the message in offline storage and may send a push notification instead):
+   * stamped and counted in {@code messages.sent} like {@link #sendChat}, but with no delivery
+   * expected, so {@code messages.lost} and the run's drain do not wait for it. Should it arrive
+   * during the run after all, it counts as received (or late, from offline storage).
+   *
+   * @return as for {@link #sendChat}
+   */
+  boolean sendChatToOffline(int toUserId, String body);
 
   /**
    * Sends a groupchat message to a MUC room (XEP-0045), stamped for time-to-delivery: each of the

@@ -12,6 +12,7 @@ import io.murmuration.engine.Run;
 import io.murmuration.engine.RunControl;
 import io.murmuration.engine.RunController;
 import io.murmuration.engine.RunPlan;
+import io.murmuration.engine.SetupRefused;
 import io.murmuration.influx.InfluxSink;
 import io.murmuration.influx.NodePoint;
 import io.murmuration.metrics.Metrics;
@@ -35,9 +36,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one load test from settings to exit code: preflight, accounts, the run with its live view,
- * the run folder, the summary on the console, the assertions. Ctrl-C stops the run gracefully and
- * still writes the run folder.
+ * Runs one load test from settings to exit code: preflight, accounts, the scenario's init (a push
+ * app server it cannot connect is a setup error, before the run folder exists), the run with its
+ * live view, the run folder, the summary on the console, the assertions. Ctrl-C stops the run
+ * gracefully and still writes the run folder.
  */
 final class Execution {
   private final RunSettings settings;
@@ -104,14 +106,22 @@ final class Execution {
       } catch (IllegalStateException e) {
         throw new SetupException(e.getMessage(), e);
       }
-      return measure(
-          runId,
-          metrics,
-          () -> {
-            Run run = Run.start(plan(runId, transport, metrics));
-            return new Started(
-                run, run.outcome().thenApply(o -> new Ended(o, List.of())), run::close);
-          });
+      Run.Initialized initialized;
+      try {
+        initialized = Run.initialize(plan(runId, transport, metrics));
+      } catch (SetupRefused | IllegalArgumentException e) { // see Scenario.init
+        throw new SetupException(e.getMessage(), e);
+      }
+      try (initialized) {
+        return measure(
+            runId,
+            metrics,
+            () -> {
+              Run run = Run.start(initialized, 1);
+              return new Started(
+                  run, run.outcome().thenApply(o -> new Ended(o, List.of())), run::close);
+            });
+      }
     }
   }
 
@@ -140,7 +150,12 @@ final class Execution {
   private ClusterRun startCluster(CoordinatorNode node, String runId, Metrics metrics)
       throws InterruptedException {
     ClusterOptions.ClusterSettings cluster = settings.cluster();
-    Map<String, Double> throttles = Run.declare(plan(runId, null, metrics));
+    Map<String, Double> throttles;
+    try {
+      throttles = Run.declare(plan(runId, null, metrics));
+    } catch (SetupRefused | IllegalArgumentException e) { // see Scenario.init
+      throw new SetupException(e.getMessage(), e);
+    }
     RunCoordinator.Plan plan =
         new RunCoordinator.Plan(
             runId,

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code murm server [ejabberd|prosody]}: a local server under test on loopback, for users who have
  * none at hand and for benchmarks. Prints the flags that point {@code murm run} at it and runs
  * until Ctrl-C, which stops it. With {@code --nodes N}, ejabberd runs as a cluster of N nodes and
- * the printed {@code --target} lists every node's c2s port, so users spread over the nodes.
+ * the printed {@code --target} lists every node's c2s port, so users spread over the nodes. For
+ * ejabberd it also prints the component listener (node 1's in a cluster) that the {@code push}
+ * scenario's app server connects to, and the file holding its secret.
  */
 @Command(
     name = "server",
@@ -85,6 +87,15 @@ final class ServerCommand implements Callable<Integer> {
               + " it (each archived message is written on every node) (default: ${DEFAULT-VALUE})")
   String archive;
 
+  @Option(
+      names = "--push-body",
+      defaultValue = "on",
+      description =
+          "ejabberd's push notifications (XEP-0357): on, with the message's text and sender"
+              + " (include_body, include_sender), or off, with no summary at all"
+              + " (default: ${DEFAULT-VALUE})")
+  String pushBody;
+
   PrintStream out = System.out;
 
   @Override
@@ -98,6 +109,9 @@ final class ServerCommand implements Callable<Integer> {
     if (!archive.equals("on") && !archive.equals("off")) {
       throw new SetupException("--archive '" + archive + "': use on or off");
     }
+    if (!pushBody.equals("on") && !pushBody.equals("off")) {
+      throw new SetupException("--push-body '" + pushBody + "': use on or off");
+    }
     if (nodes < 1 || nodes > LocalEjabberdCluster.MAX_NODES) {
       throw new SetupException(
           "--nodes " + nodes + ": use 1.." + LocalEjabberdCluster.MAX_NODES + " ejabberd nodes");
@@ -109,7 +123,8 @@ final class ServerCommand implements Callable<Integer> {
         LocalServer.Options.defaults()
             .withFolder(folder)
             .withC2sPort(port)
-            .withArchive(archive.equals("on"));
+            .withArchive(archive.equals("on"))
+            .withPushBody(pushBody.equals("on"));
     try (LocalEjabberdCluster cluster = nodes > 1 ? startCluster(options) : null;
         LocalServer single = cluster == null ? start(options) : null) {
       // a cluster is reached through node 1 (HTTP API, WebSocket, BOSH), users through every node
@@ -152,6 +167,9 @@ final class ServerCommand implements Callable<Integer> {
       }
       String run = "./murm run one-to-one --target " + target + " --domain " + server.domain();
       out.printf("run against it with: %s %s%n", run, accounts);
+      if (server instanceof LocalEjabberd ejabberd) {
+        printPush(ejabberd, target, accounts);
+      }
       if (cluster != null) {
         out.println("  WebSocket and BOSH below reach node 1 only:");
       }
@@ -160,6 +178,25 @@ final class ServerCommand implements Callable<Integer> {
       new CountDownLatch(1).await(); // until Ctrl-C: the server's shutdown hook stops it
       return ExitCode.OK.code;
     }
+  }
+
+  /**
+   * The component listener a push app server connects to, and the push scenario's flags for it: its
+   * secret is in a file, never on a command line.
+   */
+  private void printPush(LocalEjabberd ejabberd, String target, String accounts) {
+    LocalEjabberd.Component component = ejabberd.component();
+    String address = component.address().getHostString() + ":" + component.address().getPort();
+    out.printf(
+        "push notifications (mod_push, %s): component listener %s, domain %s, secret in %s%n",
+        ejabberd.pushBody() ? "with the message's text" : "without the message's text",
+        address,
+        component.domain(),
+        component.secretFile());
+    out.printf(
+        "  push scenario: ./murm run push --target %s --domain %s --client lean %s"
+            + " -Pcomponent=%s -Pcomponent_domain=%s -Pcomponent_secret_file=%s%n",
+        target, ejabberd.domain(), accounts, address, component.domain(), component.secretFile());
   }
 
   /** The run flags for WebSocket, BOSH and a mix of all three, with TLS where the server has it. */

@@ -14,12 +14,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A running load test: the handle the CLI (and tests) hold. {@link #start} runs the scenario's
- * {@code init} (its metrics declared then, and no later), then starts an actor system whose
- * guardian is the {@link RunController}. The run-time verbs (add and remove users, change a
- * throttle or a parameter, stop) are the same ones a cluster will offer.
+ * {@code init} (its metrics declared then, and no later; {@link #initialize} alone does that part),
+ * then starts an actor system whose guardian is the {@link RunController}. The run-time verbs (add
+ * and remove users, change a throttle or a parameter, stop) are the same ones a cluster will offer.
  */
 public final class Run implements RunControl, AutoCloseable {
   private final RunPlan plan;
+  private final ScenarioSetup setup;
   private final List<String> throttles;
   private final ActorSystem<RunController.Command> system;
   private final CompletableFuture<RunController.Outcome> outcome;
@@ -27,12 +28,13 @@ public final class Run implements RunControl, AutoCloseable {
 
   private Run(
       RunPlan plan,
-      List<String> throttles,
+      ScenarioSetup setup,
       ActorSystem<RunController.Command> system,
       CompletableFuture<RunController.Outcome> outcome,
       PreciseTimer timer) {
     this.plan = plan;
-    this.throttles = throttles;
+    this.setup = setup;
+    this.throttles = List.copyOf(setup.throttles().keySet());
     this.system = system;
     this.outcome = outcome;
     this.timer = timer;
@@ -40,7 +42,7 @@ public final class Run implements RunControl, AutoCloseable {
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
   public static Run start(RunPlan plan) {
-    return start(plan, 1);
+    return start(initialize(plan), 1);
   }
 
   /**
@@ -48,9 +50,50 @@ public final class Run implements RunControl, AutoCloseable {
    * {@code rateShare} of their rate here (the coordinator splits run-wide rates over nodes).
    */
   public static Run start(RunPlan plan, double rateShare) {
-    ScenarioSetup setup = new ScenarioSetup(plan);
-    plan.scenario().init(setup);
+    return start(initialize(plan), rateShare);
+  }
+
+  /**
+   * A run whose scenario ran its {@code init} (metrics declared, push app server connected), not
+   * started yet. Close it when it will not be started; once started, the {@link Run} owns it.
+   */
+  public static final class Initialized implements AutoCloseable {
+    private final RunPlan plan;
+    private final ScenarioSetup setup;
+
+    private Initialized(RunPlan plan, ScenarioSetup setup) {
+      this.plan = plan;
+      this.setup = setup;
+    }
+
+    @Override
+    public void close() {
+      setup.close();
+    }
+  }
+
+  /**
+   * Runs the scenario's {@code init} on the calling thread.
+   *
+   * @throws SetupRefused when the run cannot start as the scenario set it up (its push app server
+   *     cannot connect)
+   */
+  public static Initialized initialize(RunPlan plan) {
+    ScenarioSetup setup = new ScenarioSetup(plan, true);
+    try {
+      plan.scenario().init(setup);
+    } catch (RuntimeException e) {
+      setup.close();
+      throw e;
+    }
     plan.metrics().freezeDeclarations();
+    return new Initialized(plan, setup);
+  }
+
+  /** Starts the users of an initialised run, with {@code rateShare} of the throttles' rates. */
+  public static Run start(Initialized init, double rateShare) {
+    RunPlan plan = init.plan;
+    ScenarioSetup setup = init.setup;
     CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
     PreciseTimer timer = new PreciseTimer();
     ActorSystem<RunController.Command> system =
@@ -58,8 +101,9 @@ public final class Run implements RunControl, AutoCloseable {
             RunController.create(plan, setup, rateShare, timer, outcome),
             "murmuration",
             pekkoConfig());
+    setup.onFailure(reason -> system.tell(new RunController.Stop(reason)));
     system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, List.copyOf(setup.throttles().keySet()), system, outcome, timer);
+    return new Run(plan, setup, system, outcome, timer);
   }
 
   /**
@@ -68,7 +112,7 @@ public final class Run implements RunControl, AutoCloseable {
    * their run-wide rates.
    */
   public static Map<String, Double> declare(RunPlan plan) {
-    ScenarioSetup setup = new ScenarioSetup(plan);
+    ScenarioSetup setup = new ScenarioSetup(plan, false);
     plan.scenario().init(setup);
     plan.metrics().freezeDeclarations();
     return setup.throttles();
@@ -167,7 +211,10 @@ public final class Run implements RunControl, AutoCloseable {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** Terminates the actor system (ending any user left) and waits for it. */
+  /**
+   * Terminates the actor system (ending any user left) and waits for it, then closes the push app
+   * server.
+   */
   @Override
   public void close() {
     timer.close();
@@ -176,6 +223,8 @@ public final class Run implements RunControl, AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       // the JVM exit takes care of what is left
+    } finally {
+      setup.close();
     }
   }
 }

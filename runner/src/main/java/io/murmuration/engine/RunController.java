@@ -28,8 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * RemoveUsers}. The run stops when its duration is over, on {@link Stop}, or when every user has
  * ended and no more are due. Stopping, users first stop sending (quiesce) while messages in flight
  * drain — until every sent message is delivered or the drain time is over — then log out. The run
- * fails when any user ended on an error (connect, login, lost connection, scenario exception), and
- * when the books of planned actions ({@link Actions}) show work not done that no stop explains.
+ * fails when any user ended on an error (connect, login, lost connection, scenario exception), when
+ * the books of planned actions ({@link Actions}) show work not done that no stop explains, and when
+ * the scenario's push app server failed (which also stops it).
  */
 public final class RunController extends AbstractBehavior<RunController.Command> {
 
@@ -360,10 +361,11 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private Behavior<Command> complete() {
     timers.cancelAll();
     String terminateFailure = terminateScenario();
+    String setupFailure = terminateFailure != null ? terminateFailure : setup.failure();
     String shortfall = Actions.shortfall(metrics.actions().snapshot());
-    if (terminateFailure != null) {
+    if (setupFailure != null) {
       state = State.FAILED;
-      outcome.complete(new Outcome(state, terminateFailure));
+      outcome.complete(new Outcome(state, setupFailure));
     } else if (endedOnError.isEmpty() && shortfall != null) {
       getContext().getLog().warn("run {}: planned actions not done: {}", run.runId(), shortfall);
       state = State.FAILED;

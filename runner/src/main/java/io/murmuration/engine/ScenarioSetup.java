@@ -1,30 +1,45 @@
 package io.murmuration.engine;
 
 import io.murmuration.metrics.ScenarioMetrics;
+import io.murmuration.push.PushAppServer;
 import io.murmuration.scenario.Counter;
 import io.murmuration.scenario.Param;
+import io.murmuration.scenario.PushNotification;
 import io.murmuration.scenario.RunSetup;
 import io.murmuration.scenario.Timer;
 import io.murmuration.xmpp.Capabilities;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * What a scenario's {@code init} and {@code terminate} see of their run: its parameters and size,
  * and the throttles, metrics and disco features {@code init} declares (metrics go straight to the
- * run's {@link ScenarioMetrics}).
+ * run's {@link ScenarioMetrics}), and the push app server it starts, which this setup owns until
+ * {@link #close}. A failure of the push app server during the run is kept as the run's {@link
+ * #failure} and stops the run.
  */
-final class ScenarioSetup implements RunSetup {
+final class ScenarioSetup implements RunSetup, AutoCloseable {
   private final RunPlan plan;
+  private final boolean usersHere;
   private final Map<String, Double> throttles = new LinkedHashMap<>();
   private final Set<String> advertised = new LinkedHashSet<>();
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private volatile Consumer<String> stopRun = reason -> {};
+  private PushAppServer push;
 
-  ScenarioSetup(RunPlan plan) {
+  /**
+   * @param usersHere false for a cluster's coordinator, which only declares what its workers run
+   */
+  ScenarioSetup(RunPlan plan, boolean usersHere) {
     this.plan = plan;
+    this.usersHere = usersHere;
   }
 
   @Override
@@ -60,6 +75,66 @@ final class ScenarioSetup implements RunSetup {
   @Override
   public Counter counter(String name, String description) {
     return plan.metrics().declare(new Counter(name, description));
+  }
+
+  @Override
+  public void record(Timer timer, long nanos) {
+    plan.metrics().scenario().record(timer, nanos);
+  }
+
+  @Override
+  public void count(Counter counter, long n) {
+    plan.metrics().scenario().add(counter, n);
+  }
+
+  @Override
+  public synchronized void pushAppServer(
+      String component, String domain, Path secretFile, Consumer<PushNotification> onPush) {
+    if (!usersHere) {
+      throw new SetupRefused(
+          "push app server: scenario "
+              + plan.scenario().name()
+              + " runs one, which must share a process with its users: run it without --nodes",
+          null);
+    }
+    if (push != null) {
+      throw new IllegalStateException("the push app server is started once per run, in init");
+    }
+    try {
+      push =
+          PushAppServer.start(
+              component, domain, secretFile, plan.xmpp().connectTimeout(), onPush, this::failed);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new SetupRefused(e.getMessage(), e);
+    }
+  }
+
+  /** From now on a failure of the push app server stops the run with {@code stop}. */
+  void onFailure(Consumer<String> stop) {
+    stopRun = stop;
+    String already = failure.get();
+    if (already != null) {
+      stop.accept(already);
+    }
+  }
+
+  private void failed(String reason) {
+    if (failure.compareAndSet(null, reason)) {
+      stopRun.accept(reason);
+    }
+  }
+
+  /** Why the run failed outside its users (the push app server was lost), or null. */
+  String failure() {
+    return failure.get();
+  }
+
+  /** Closes the push app server, if the scenario started one; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (push != null) {
+      push.close();
+    }
   }
 
   /** What users announce in presence and answer to disco#info: the base and declared features. */

@@ -693,13 +693,24 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     }
 
     @Override
-    public void sendChat(int toUserId, String body) {
+    public boolean sendChat(int toUserId, String body) {
+      return chat(toUserId, body, 1);
+    }
+
+    @Override
+    public boolean sendChatToOffline(int toUserId, String body) {
+      return chat(toUserId, body, 0);
+    }
+
+    /** A stamped chat message meant to be delivered {@code deliveries} (0 or 1) times. */
+    private boolean chat(int toUserId, String body, int deliveries) {
       boolean send = connected && !quiescing;
       if (send) {
         client.sendChat(run.jid(toUserId), body, new TtdStamp(run.runId(), currentIntended));
-        metrics.messageSent(1);
+        metrics.messageSent(deliveries);
       }
       sendAction(MESSAGE, send);
+      return send;
     }
 
     @Override

@@ -22,6 +22,14 @@ final class EjabberdConfig {
    * HTTP listener serves WebSocket (RFC 7395) on {@code /ws} and BOSH (XEP-0206) on {@code /bosh}
    * beside the HTTP API; a second HTTP listener on {@code httpsPort} serves both over TLS (wss,
    * https), with the certificate that STARTTLS uses.
+   *
+   * <p>Push notifications (XEP-0357): {@code mod_push} publishes to the app server a user names,
+   * with the message's text and sender when {@code pushBody} is true ({@code include_body}, {@code
+   * include_sender}) and no summary form at all when false; {@code mod_push_keepalive} keeps a
+   * push-enabled user's session resumable (here for the same 300 s as any other, so a test's left-
+   * over session does not linger for its default 72 h). An external component (XEP-0114, {@code
+   * ejabberd_service}) listens on {@code componentPort} for {@code componentDomain} with {@code
+   * componentSecret} (hex: safe in YAML): where the runner's push app server connects.
    */
   static String yaml(
       String domain,
@@ -30,7 +38,11 @@ final class EjabberdConfig {
       int httpsPort,
       Path pem,
       Path folder,
-      boolean archive) {
+      boolean archive,
+      int componentPort,
+      String componentDomain,
+      String componentSecret,
+      boolean pushBody) {
     return """
         hosts:
           - "%1$s"
@@ -69,6 +81,14 @@ final class EjabberdConfig {
             request_handlers:
               /bosh: mod_bosh
               /ws: ejabberd_http_ws
+          -
+            port: %8$d
+            ip: "127.0.0.1"
+            module: ejabberd_service
+            max_fsm_queue: 1000000
+            hosts:
+              "%9$s":
+                password: "%10$s"
 
         auth_method: internal
         auth_password_format: plain
@@ -127,6 +147,11 @@ final class EjabberdConfig {
           mod_offline:
             access_max_user_messages: max_user_offline_messages
           mod_ping: {}
+          mod_push:
+            include_body: %11$s
+            include_sender: %11$s
+          mod_push_keepalive:
+            resume_timeout: 300
           mod_register:
             access: register
             ip_access: trusted_network
@@ -134,7 +159,18 @@ final class EjabberdConfig {
           mod_stream_mgmt:
             resume_timeout: 300
         """
-        .formatted(domain, c2sPort, httpPort, pem, folder, httpsPort, archive ? "always" : "never");
+        .formatted(
+            domain,
+            c2sPort,
+            httpPort,
+            pem,
+            folder,
+            httpsPort,
+            archive ? "always" : "never",
+            componentPort,
+            componentDomain,
+            componentSecret,
+            pushBody);
   }
 
   /**

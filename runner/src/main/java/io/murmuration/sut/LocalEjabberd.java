@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * load tests: no c2s traffic shaper, raised listener backlogs and VM limits, plain password storage
  * (SASL PLAIN logins cost no hashing), in-band registration without its per-IP throttle, offline
  * storage on, the HTTP API open to 127.0.0.0/8, no s2s. STARTTLS is offered with a self-signed
- * certificate, never required.
+ * certificate, never required. Push notifications (XEP-0357, {@code mod_push}) are on, and an
+ * external component listener ({@link #component()}) is where a push app server connects.
  *
  * <p>As root it runs as user {@code ejabberd} through {@code setpriv}; otherwise as the current
  * user, from a copy of {@code ejabberdctl} that does not insist on the {@code ejabberd} user.
@@ -59,6 +61,7 @@ public final class LocalEjabberd implements LocalServer {
   private final InetSocketAddress c2s;
   private final URI httpApi;
   private final int httpsPort;
+  private final Component component;
   private final ServerProcess process;
   private final EjabberdHttpApi api;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,8 +75,10 @@ public final class LocalEjabberd implements LocalServer {
       InetSocketAddress c2s,
       URI httpApi,
       int httpsPort,
+      Component component,
       ServerProcess process) {
     this.httpsPort = httpsPort;
+    this.component = component;
     this.options = options;
     this.folder = folder;
     this.nodeName = nodeName;
@@ -124,6 +129,13 @@ public final class LocalEjabberd implements LocalServer {
     }
   }
 
+  /**
+   * The external component listener (XEP-0114, {@code ejabberd_service}) on loopback: the one
+   * domain it accepts, {@code push.DOMAIN}, and the file holding its secret (generated at each
+   * start, readable by its owner only).
+   */
+  public record Component(InetSocketAddress address, String domain, Path secretFile) {}
+
   /** Starts ejabberd and returns once it accepts XMPP streams and HTTP API calls. */
   public static LocalEjabberd start(Options options) {
     return start(options, Distribution.alone());
@@ -140,7 +152,12 @@ public final class LocalEjabberd implements LocalServer {
     URI httpApi = URI.create("http://127.0.0.1:" + ports[1] + "/api");
     Path logs = folder.resolve("logs");
     Path pidFile = folder.resolve("ejabberd.pid");
-    Path ctl = writeFiles(folder, options.domain(), options.archive(), ports, distribution, runAs);
+    Component component =
+        new Component(
+            new InetSocketAddress("127.0.0.1", ports[4]),
+            "push." + options.domain(),
+            folder.resolve("component.secret"));
+    Path ctl = writeFiles(folder, options, ports, component, distribution, runAs);
     runAs.own(folder);
     runAs.checkCanWrite(folder);
 
@@ -163,6 +180,7 @@ public final class LocalEjabberd implements LocalServer {
             c2s,
             httpApi,
             ports[3],
+            component,
             process);
     try {
       server.awaitReady(options.startTimeout());
@@ -219,6 +237,19 @@ public final class LocalEjabberd implements LocalServer {
     return URI.create(
         (tls ? "https://127.0.0.1:" + httpsPort : "http://127.0.0.1:" + httpApi.getPort())
             + "/bosh");
+  }
+
+  /** Where a push app server connects as an external component. */
+  public Component component() {
+    return component;
+  }
+
+  /**
+   * Whether push notifications carry the message's text and sender ({@code murm server
+   * --push-body}).
+   */
+  public boolean pushBody() {
+    return options.pushBody();
   }
 
   /** Base URL of the HTTP API, e.g. {@code http://127.0.0.1:PORT/api}. */
@@ -400,38 +431,63 @@ public final class LocalEjabberd implements LocalServer {
   }
 
   /**
-   * c2s, HTTP, Erlang distribution and HTTPS ports: free ones, except a given c2s or distribution
-   * port (0: free), which no free pick duplicates (it is free too until the server binds it).
+   * c2s, HTTP, Erlang distribution, HTTPS and component ports: free ones, except a given c2s or
+   * distribution port (0: free), which no free pick duplicates (it is free too until the server
+   * binds it).
    */
   private static int[] ports(int c2sPort, int distPort) {
     int[] free =
-        java.util.stream.IntStream.of(FreePorts.pick(6))
+        java.util.stream.IntStream.of(FreePorts.pick(7))
             .filter(p -> p != c2sPort && p != distPort)
             .toArray();
     return new int[] {
-      c2sPort == 0 ? free[0] : c2sPort, free[1], distPort == 0 ? free[2] : distPort, free[3]
+      c2sPort == 0 ? free[0] : c2sPort,
+      free[1],
+      distPort == 0 ? free[2] : distPort,
+      free[3],
+      free[4]
     };
   }
 
   /**
-   * Writes config, ctl config, certificate, inetrc and the Erlang cookie (owner-only, as Erlang
-   * demands); returns the ejabberdctl script to run.
+   * Writes config, ctl config, certificate, inetrc, the Erlang cookie and the component's secret
+   * (both owner-only: Erlang demands it of the cookie); returns the ejabberdctl script to run.
    */
   private static Path writeFiles(
       Path folder,
-      String domain,
-      boolean archive,
+      Options options,
       int[] ports,
+      Component component,
       Distribution distribution,
       RunAs runAs) {
+    String domain = options.domain();
     try {
       for (String dir : List.of("logs", "spool", "home")) {
         Files.createDirectories(folder.resolve(dir));
       }
       Path pem = Certificates.selfSigned(folder, domain).combined(folder.resolve("server.pem"));
+      String secret = HexFormat.of().formatHex(randomBytes(24));
+      Files.deleteIfExists(component.secretFile()); // a kept folder's, read-only
+      write(component.secretFile(), secret + "\n");
+      Files.setPosixFilePermissions(
+          component.secretFile(), PosixFilePermissions.fromString("r--------"));
       write(
           folder.resolve("ejabberd.yml"),
-          EjabberdConfig.yaml(domain, ports[0], ports[1], ports[3], pem, folder, archive));
+          EjabberdConfig.yaml(
+              domain,
+              ports[0],
+              ports[1],
+              ports[3],
+              pem,
+              folder,
+              options.archive(),
+              ports[4],
+              component.domain(),
+              secret,
+              options.pushBody()));
+      // it holds the component's secret too
+      Files.setPosixFilePermissions(
+          folder.resolve("ejabberd.yml"), PosixFilePermissions.fromString("rw-------"));
       write(
           folder.resolve("ejabberdctl.cfg"),
           EjabberdConfig.ctlConfig(
@@ -453,6 +509,12 @@ public final class LocalEjabberd implements LocalServer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write ejabberd's files into " + folder, e);
     }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   private static void write(Path file, String text) throws IOException {

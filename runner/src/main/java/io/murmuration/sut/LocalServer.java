@@ -29,6 +29,8 @@ public interface LocalServer extends AutoCloseable {
    * @param archive whether ejabberd archives every message (XEP-0313, {@code mod_mam}, on by
    *     default: the mam-lookup scenario needs it); off for throughput runs that do not read the
    *     archive, where each archived message costs writes on every node of a cluster
+   * @param pushBody whether ejabberd's push notifications (XEP-0357) carry the message's text and
+   *     sender (on by default, as MongooseIM's do); off: they carry no summary at all
    */
   record Options(
       String domain,
@@ -36,7 +38,8 @@ public interface LocalServer extends AutoCloseable {
       boolean keepFolder,
       Duration startTimeout,
       int c2sPort,
-      boolean archive) {
+      boolean archive,
+      boolean pushBody) {
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
 
     public Options {
@@ -53,34 +56,38 @@ public interface LocalServer extends AutoCloseable {
 
     /**
      * Domain {@code localhost}, a fresh temp folder removed at close, 60 s to start, a free c2s
-     * port.
+     * port, the archive on, push notifications with the message's text.
      */
     public static Options defaults() {
-      return new Options("localhost", null, false, Duration.ofSeconds(60), 0, true);
+      return new Options("localhost", null, false, Duration.ofSeconds(60), 0, true, true);
     }
 
     public Options withDomain(String domain) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
 
     public Options withFolder(Path folder) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
 
     public Options withKeepFolder(boolean keepFolder) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
 
     public Options withStartTimeout(Duration startTimeout) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
 
     public Options withC2sPort(int c2sPort) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
 
     public Options withArchive(boolean archive) {
-      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive);
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
+    }
+
+    public Options withPushBody(boolean pushBody) {
+      return new Options(domain, folder, keepFolder, startTimeout, c2sPort, archive, pushBody);
     }
   }
 
