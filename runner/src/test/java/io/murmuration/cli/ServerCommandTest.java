@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.accounts.Accounts;
+import io.murmuration.push.PushAppServer;
 import io.murmuration.testing.Await;
 import io.murmuration.testing.RecordingListener;
 import io.murmuration.xmpp.XmppClient;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -74,6 +76,9 @@ class ServerCommandTest {
         XmppClient notCreated = transport.open(accounts.forUser(10), new RecordingListener());
         assertEquals("auth", Await.failure(notCreated.connect()).kind());
       }
+      if (kind.equals("ejabberd")) {
+        appServerConnectsWithThePrintedSettings(out, "with the message's text");
+      }
     } finally {
       server.interrupt();
       server.join(Duration.ofSeconds(30));
@@ -95,6 +100,7 @@ class ServerCommandTest {
           Pattern.compile("--target (\\S+) --domain (\\S+)")
               .matcher(out.until("run against it with: "));
       assertTrue(m.find());
+      appServerConnectsWithThePrintedSettings(out, "with the message's text"); // node 1's
       List<InetSocketAddress> endpoints =
           Arrays.stream(m.group(1).split(",")).map(RunCommand::endpoint).toList();
       assertEquals(2, endpoints.size(), m.group(1));
@@ -121,6 +127,49 @@ class ServerCommandTest {
       server.join(Duration.ofSeconds(30));
     }
     assertFalse(server.isAlive(), "the cluster did not stop on the interrupt");
+  }
+
+  /**
+   * The push notification lines after "run against it with": a push app server with the printed
+   * listener, domain and secret file passes the handshake, and the push scenario's flags name them.
+   */
+  private static void appServerConnectsWithThePrintedSettings(Lines out, String text)
+      throws InterruptedException {
+    Matcher push =
+        Pattern.compile(
+                "push notifications \\(mod_push, "
+                    + Pattern.quote(text)
+                    + "\\): component listener (\\S+), domain (\\S+), secret in (\\S+)")
+            .matcher(out.next());
+    assertTrue(push.matches(), push.toString());
+    String flags = out.next();
+    assertTrue(
+        flags.contains(
+            " -Pcomponent="
+                + push.group(1)
+                + " -Pcomponent_domain="
+                + push.group(2)
+                + " -Pcomponent_secret_file="
+                + push.group(3)),
+        flags);
+    try (PushAppServer appServer =
+        PushAppServer.start(
+            push.group(1),
+            push.group(2),
+            Path.of(push.group(3)),
+            Duration.ofSeconds(10),
+            notification -> {},
+            failure -> {})) {
+      assertEquals(push.group(2), appServer.jid());
+    }
+  }
+
+  @Test
+  void pushBodyIsOnOrOff() {
+    ServerCommand command = new ServerCommand();
+    new CommandLine(command).parseArgs("ejabberd", "--push-body", "sometimes");
+    SetupException e = assertThrows(SetupException.class, command::call);
+    assertEquals("--push-body 'sometimes': use on or off", e.getMessage());
   }
 
   @Test

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
+ * <p>The shared ejabberd has the defaults of {@code LocalServer.Options}: push notifications with
+ * the message's text ({@link LocalEjabberd#pushBody()}) and a component listener for a push app
+ * server ({@link LocalEjabberd#component()}: address, domain, secret file).
+ *
  * <p>Because the servers are shared, each test takes its users from {@link #freshUserIds}: offline
  * messages or sessions left by one test then never reach another. A test that kills or reconfigures
  * a server starts its own ({@code LocalEjabberd.start(...)} in try-with-resources).

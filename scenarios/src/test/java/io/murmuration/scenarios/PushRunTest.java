@@ -10,6 +10,12 @@ import io.murmuration.sut.LocalServer;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import io.murmuration.testing.MurmProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,6 +107,49 @@ class PushRunTest {
             "127.0.0.1:" + MurmProcess.freePort());
     assertSetupError(
         run, "scenario push runs one, which must share a process with its users: run it without");
+  }
+
+  @Test
+  void losingTheAppServersConnectionMidRunFailsTheRun(LocalEjabberd ejabberd) throws Exception {
+    // a component listener of our own that accepts any handshake, then hangs up after a second
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Socket s = listener.accept()) {
+                  InputStream in = s.getInputStream();
+                  readUntil(in, "'>");
+                  s.getOutputStream()
+                      .write(
+                          ("<stream:stream xmlns='jabber:component:accept' xmlns:stream="
+                                  + "'http://etherx.jabber.org/streams' id='x'><handshake/>")
+                              .getBytes(StandardCharsets.UTF_8));
+                  Thread.sleep(1_000);
+                } catch (Exception e) {
+                  // the run's assertions say what went wrong
+                }
+              });
+      Cli run = run(ejabberd, "offline", "-Pcomponent=127.0.0.1:" + listener.getLocalPort());
+      assertEquals(3, run.code(), run.toString());
+      JsonNode s = run.summary();
+      assertEquals("failed", s.get("state").asText(), s.toString());
+      assertEquals(
+          "push app server: connection of component push.localhost lost: the server closed the"
+              + " connection",
+          s.get("failure").asText(),
+          s.toString());
+    }
+  }
+
+  private static void readUntil(InputStream in, String end) throws IOException {
+    StringBuilder read = new StringBuilder();
+    while (read.indexOf(end) < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed before " + end);
+      }
+      read.append((char) b);
+    }
   }
 
   private static JsonNode finished(Cli run) throws Exception {

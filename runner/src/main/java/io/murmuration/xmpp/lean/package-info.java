@@ -30,6 +30,8 @@
  *             ├─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
  *             └─ StreamManagement ── XEP-0198: h, unacked stanzas, resumption id; outlives a connection
  * Xml ── builds and escapes what is sent; StreamErrors ── error conditions and messages
+ * ComponentConnection ── an external component's stream (XEP-0114) on its own event loop, with the same
+ *                         StreamParser: the push app server's wire (io.murmuration.push)
  * </pre>
  *
  * <h2>Threads</h2>
