@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * node on that port too). The nodes share one random Erlang cookie, written owner-only into each
  * node's HOME. Nodes 2..N join node 1 with {@code ejabberdctl join_cluster}.
  *
+ * <p>Each node has a component listener of its own ({@link LocalEjabberd#component()}, its own port
+ * and secret, the same domain); a push app server connects to one of them, node 1's for {@code murm
+ * server}, and ejabberd's routing table, shared by the nodes, takes the pushes of users on every
+ * node there (not measured here: the push tests run on one node).
+ *
  * <p>Folders: with no folder given, each node has a fresh temp folder, removed when it stops; with
  * a folder, the nodes use its subfolders {@code node1} … {@code nodeN}, kept, and a cluster started
  * again from them keeps its accounts. A failed start kills every node and keeps their folders for

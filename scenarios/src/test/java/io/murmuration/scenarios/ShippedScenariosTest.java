@@ -26,7 +26,7 @@ class ShippedScenariosTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"one-to-one", "ping", "registration", "presence-roster"})
+  @ValueSource(strings = {"one-to-one", "ping", "registration", "presence-roster", "push"})
   void theCatalogFindsEachShippedScenarioByName(String name) {
     assertTrue(shipped().anyMatch(s -> s.name().equals(name)), name);
   }
@@ -36,6 +36,21 @@ class ShippedScenariosTest {
     assertEquals(
         "registration_resource_constraint", Registration.counterName("resource-constraint"));
     assertEquals("registration_conflict", Registration.counterName("conflict"));
+  }
+
+  @Test
+  void aPushNamesItsMessagesSendTimeOnlyInTheWritersOwnWords() {
+    assertEquals(42L, Push.stampIn("message 0 from 1 at 42"));
+    assertEquals(-7L, Push.stampIn("message 12 from 301 at -7"));
+    for (String other :
+        new String[] {
+          "New message",
+          "message 0 from 1 at 42 and more",
+          "message 0 from 1 at 99999999999999999999"
+        }) {
+      assertEquals(null, Push.stampIn(other), other);
+    }
+    assertEquals(null, Push.stampIn(null));
   }
 
   @Test
