@@ -269,8 +269,9 @@ public record Summary(
    * @param received arrived on time; each has a TTD sample
    * @param late arrived but not timed: marked delayed by the server (offline storage) or stamped by
    *     another run
-   * @param expected deliveries the sent messages should make: one per chat message, one per room
-   *     occupant a groupchat message reaches (so {@code sent} for one-to-one chat)
+   * @param expected deliveries the sent messages should make: one per chat message (none for one to
+   *     a user offline on purpose, as in the push scenario), one per room occupant a groupchat
+   *     message reaches (so {@code sent} for one-to-one chat)
    * @param lost expected − received − late, at least 0: never arrived, or still in flight when the
    *     run ended
    * @param deliveredRatio (expected − lost) / expected; {@code null} when nothing was sent

@@ -240,8 +240,8 @@ public final class Metrics {
    *
    * @param histograms interval histograms indexed by {@link Timer#ordinal()}, each with its start
    *     and end timestamps (epoch ms) set by HdrHistogram
-   * @param expected deliveries the sent messages should make: one per chat message, one per
-   *     occupant a groupchat message reaches
+   * @param expected deliveries the sent messages should make: one per chat message (none for one to
+   *     a user offline on purpose), one per occupant a groupchat message reaches
    * @param actions the {@link Actions} books so far, by kind
    * @param scenario the scenario's own timers (interval) and counters (totals)
    */

@@ -89,6 +89,13 @@ public final class Push implements Scenario {
               Duration.ofSeconds(30),
               "longest wait for a user's partner (writer 2k-1, sleeper 2k) before it leaves alone")
           .positive();
+  static final Param<Duration> ENABLE_TIMEOUT =
+      Param.ofDuration(
+              "enable_timeout",
+              Duration.ofSeconds(30),
+              "longest wait for the server's answer to a sleeper's <enable/> (none: error"
+                  + " iq-timeout, and the pair leaves)")
+          .positive();
   static final Param<Duration> LINGER =
       Param.ofDuration(
               "linger",
@@ -121,9 +128,6 @@ public final class Push implements Scenario {
   /** How often a writer looks whether the pushes of its messages are all in. */
   private static final Duration POLL = Duration.ofMillis(100);
 
-  /** How long a sleeper waits for the answer to its {@code <enable/>}. */
-  private static final Duration ENABLE_TIMEOUT = Duration.ofSeconds(10);
-
   private PushLedger ledger;
   private String component;
   private Timer pushTimer;
@@ -155,6 +159,7 @@ public final class Push implements Scenario {
         INTERVAL,
         SETTLE,
         PAIR_WAIT,
+        ENABLE_TIMEOUT,
         LINGER,
         COMPONENT,
         COMPONENT_DOMAIN,
@@ -297,7 +302,7 @@ public final class Push implements Scenario {
             + "' node='"
             + node
             + "'/></iq>",
-        ENABLE_TIMEOUT,
+        user.param(ENABLE_TIMEOUT),
         enableTimer,
         (IqReply reply) -> {
           if (reply.ok()) {
