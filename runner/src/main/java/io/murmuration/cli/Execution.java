@@ -82,13 +82,19 @@ final class Execution {
         new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
     this.metrics = metrics;
     if (settings.cluster() != null) {
+      Map<String, Double> throttles;
+      try {
+        throttles = Run.declare(plan(runId, null, metrics));
+      } catch (IllegalArgumentException e) { // the scenario's init refused the run
+        throw new SetupException(e.getMessage(), e);
+      }
       prepareAccounts();
       CoordinatorNode cluster =
           node != null
               ? node
               : CoordinatorNode.start(settings.cluster().bind(), settings.cluster().tls());
       try {
-        ClusterRun run = startCluster(cluster, runId, metrics);
+        ClusterRun run = startCluster(cluster, runId, metrics, throttles);
         return measure(runId, metrics, () -> new Started(run, clusterOutcome(run), run::close));
       } finally {
         if (cluster != node) {
@@ -97,6 +103,12 @@ final class Execution {
       }
     }
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
+      Run.Prepared prepared;
+      try {
+        prepared = Run.prepare(plan(runId, transport, metrics));
+      } catch (IllegalArgumentException e) { // the scenario's init refused the run
+        throw new SetupException(e.getMessage(), e);
+      }
       prepareAccounts();
       try {
         Preflight.check(
@@ -108,7 +120,7 @@ final class Execution {
           runId,
           metrics,
           () -> {
-            Run run = Run.start(plan(runId, transport, metrics));
+            Run run = prepared.start();
             return new Started(
                 run, run.outcome().thenApply(o -> new Ended(o, List.of())), run::close);
           });
@@ -124,7 +136,8 @@ final class Execution {
         settings.accounts(),
         settings.xmpp(),
         transport,
-        metrics);
+        metrics,
+        settings.runsDir().resolve(runId));
   }
 
   /** A run under way: its verbs, its end, and what to close after it. */
@@ -134,13 +147,14 @@ final class Execution {
   private record Ended(RunController.Outcome outcome, List<Summary.Node> nodes) {}
 
   /**
-   * Starts this process as the coordinator of a run over worker nodes (it declares the scenario's
-   * metrics here, then waits for the workers and gives them their users).
+   * Starts this process as the coordinator of a run over worker nodes (the scenario's metrics
+   * declared here, with {@code throttles} at their run-wide rates): waits for the workers and gives
+   * them their users.
    */
-  private ClusterRun startCluster(CoordinatorNode node, String runId, Metrics metrics)
+  private ClusterRun startCluster(
+      CoordinatorNode node, String runId, Metrics metrics, Map<String, Double> throttles)
       throws InterruptedException {
     ClusterOptions.ClusterSettings cluster = settings.cluster();
-    Map<String, Double> throttles = Run.declare(plan(runId, null, metrics));
     RunCoordinator.Plan plan =
         new RunCoordinator.Plan(
             runId,

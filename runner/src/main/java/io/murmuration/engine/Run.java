@@ -14,9 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A running load test: the handle the CLI (and tests) hold. {@link #start} runs the scenario's
- * {@code init} (its metrics declared then, and no later), then starts an actor system whose
- * guardian is the {@link RunController}. The run-time verbs (add and remove users, change a
- * throttle or a parameter, stop) are the same ones a cluster will offer.
+ * {@code init} (its metrics declared then, and no later; {@link #prepare} alone does only that),
+ * then starts an actor system whose guardian is the {@link RunController}. The run-time verbs (add
+ * and remove users, change a throttle or a parameter, stop) are the same ones a cluster will offer.
  */
 public final class Run implements RunControl, AutoCloseable {
   private final RunPlan plan;
@@ -24,18 +24,21 @@ public final class Run implements RunControl, AutoCloseable {
   private final ActorSystem<RunController.Command> system;
   private final CompletableFuture<RunController.Outcome> outcome;
   private final PreciseTimer timer;
+  private final HttpLoadProcess httpLoad;
 
   private Run(
       RunPlan plan,
       List<String> throttles,
       ActorSystem<RunController.Command> system,
       CompletableFuture<RunController.Outcome> outcome,
-      PreciseTimer timer) {
+      PreciseTimer timer,
+      HttpLoadProcess httpLoad) {
     this.plan = plan;
     this.throttles = throttles;
     this.system = system;
     this.outcome = outcome;
     this.timer = timer;
+    this.httpLoad = httpLoad;
   }
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
@@ -48,27 +51,63 @@ public final class Run implements RunControl, AutoCloseable {
    * {@code rateShare} of their rate here (the coordinator splits run-wide rates over nodes).
    */
   public static Run start(RunPlan plan, double rateShare) {
-    ScenarioSetup setup = new ScenarioSetup(plan);
+    return prepare(plan).start(rateShare);
+  }
+
+  /**
+   * Runs the scenario's {@code init} on the calling thread (its metrics declared then, and no
+   * later) and returns what starts the users: so that a run the scenario refuses ends before
+   * anything connects or a run folder is written.
+   *
+   * @throws IllegalArgumentException when {@code init} refuses the run (one line, naming the fix)
+   */
+  public static Prepared prepare(RunPlan plan) {
+    ScenarioSetup setup = new ScenarioSetup(plan, true);
     plan.scenario().init(setup);
     plan.metrics().freezeDeclarations();
-    CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
-    PreciseTimer timer = new PreciseTimer();
-    ActorSystem<RunController.Command> system =
-        ActorSystem.create(
-            RunController.create(plan, setup, rateShare, timer, outcome),
-            "murmuration",
-            pekkoConfig());
-    system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, List.copyOf(setup.throttles().keySet()), system, outcome, timer);
+    return new Prepared(plan, setup);
+  }
+
+  /** A run whose scenario is initialised and whose users have not started. */
+  public static final class Prepared {
+    private final RunPlan plan;
+    private final ScenarioSetup setup;
+
+    private Prepared(RunPlan plan, ScenarioSetup setup) {
+      this.plan = plan;
+      this.setup = setup;
+    }
+
+    /** Starts the users, all throttle rates as declared. */
+    public Run start() {
+      return start(1);
+    }
+
+    /** Starts the users, the declared throttles at {@code rateShare} of their rates. */
+    public Run start(double rateShare) {
+      CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
+      PreciseTimer timer = new PreciseTimer();
+      ActorSystem<RunController.Command> system =
+          ActorSystem.create(
+              RunController.create(plan, setup, rateShare, timer, outcome),
+              "murmuration",
+              pekkoConfig());
+      system.tell(RunController.Start.INSTANCE);
+      return new Run(
+          plan, List.copyOf(setup.throttles().keySet()), system, outcome, timer, setup.httpLoad());
+    }
   }
 
   /**
    * Runs the scenario's {@code init} for a run whose users are elsewhere (a cluster's coordinator):
    * its metrics are declared into the plan's, and the throttles it declares returned, by name, with
    * their run-wide rates.
+   *
+   * @throws IllegalArgumentException when {@code init} refuses the run, or declares what a run over
+   *     worker nodes cannot have (an HTTP load)
    */
   public static Map<String, Double> declare(RunPlan plan) {
-    ScenarioSetup setup = new ScenarioSetup(plan);
+    ScenarioSetup setup = new ScenarioSetup(plan, false);
     plan.scenario().init(setup);
     plan.metrics().freezeDeclarations();
     return setup.throttles();
@@ -167,9 +206,15 @@ public final class Run implements RunControl, AutoCloseable {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** Terminates the actor system (ending any user left) and waits for it. */
+  /**
+   * Waits for the HTTP load's child to finish (stopping it if it still runs, killing it past its
+   * grace time), then terminates the actor system (ending any user left) and waits for it.
+   */
   @Override
   public void close() {
+    if (httpLoad != null) {
+      httpLoad.close();
+    }
     timer.close();
     system.terminate();
     try {
