@@ -10,12 +10,14 @@
 #   bench/arsenal.sh [N]     N users (default 2000)
 #   env: ARRIVAL (200 users/s), DURATION (40: seconds, for the open-ended scenarios), CLIENT (lean),
 #        SCENARIOS (all: "ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume
-#        registration", in that order), TSUNG (0; 1 = the Tsung comparison too)
+#        registration http-to-xmpp", in that order), HTTP_RATE (500: sends/s of http-to-xmpp),
+#        TSUNG (0; 1 = the Tsung comparison too)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2000}"; arrival="${ARRIVAL:-200}"; duration="${DURATION:-40}"; client="${CLIENT:-lean}"
+http_rate="${HTTP_RATE:-500}"
 tsung_too="${TSUNG:-0}"
-all="ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume registration"
+all="ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume registration http-to-xmpp"
 scenarios="${SCENARIOS:-$all}"
 needs="jq curl"; [ "$tsung_too" = 1 ] && needs="$needs tsung"
 for pkg in $needs; do
@@ -45,6 +47,7 @@ done
 port="$(sed -n 's/.*--target 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)"
 [ -n "$port" ] || { echo "arsenal: ejabberd did not start, see $work/server.log" >&2; exit 1; }
 target=(--target "127.0.0.1:$port" --domain localhost)
+http_api="$(sed -n 's/^HTTP API[^:]*: \(http:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
 existing=(--accounts existing --username 'user_{id}' --password 'password_{id}')
 
 # --- one Murmuration run ------------------------------------------------------------------------
@@ -91,6 +94,9 @@ for s in $scenarios; do
             --arrival-rate "$arrival" --duration "$cap" -Pmessages=20 -Pinterval=2s -Pgap=5s ;;
     registration) murm registration registration "${target[@]}" --accounts scenario \
             --first-user "$(( 1000000 + n ))" --users "$n" --arrival-rate "$arrival" --duration "$cap" ;;
+    http-to-xmpp) murm http-to-xmpp http-to-xmpp "${target[@]}" "${existing[@]}" --users "$n" \
+            --arrival-rate "$arrival" -Purl="$http_api/send_message" -Prate="$http_rate" -Pramp=10s \
+            -Phold="${duration}s" -Ponline_wait="$cap" ;;
     *) echo "arsenal: unknown scenario $s" >&2; continue ;;
   esac
   if [ "$tsung_too" = 1 ] && { [ "$s" = muc ] || [ "$s" = pubsub ]; }; then tsung_run "$s"; fi
@@ -150,6 +156,8 @@ second() { # name timer: a second timer of the same run, on a line of its own
               '"arrival N/4 per s, iq_timeout 30s; expected " + (.counters.presences_expected | tostring)' ;;
       stream-resume) row stream-resume resume '.timers_ms.resume.count' resumptions \
               '"msgs received " + (.messages.received | tostring) + " + resent " + (.counters.resumed_deliveries | tostring) + ", lost " + (.messages.lost | tostring) + ", ttd p50/p99 " + (.ttd_ms.p50 | tostring) + "/" + (.ttd_ms.p99 | tostring) + " ms"' ;;
+      http-to-xmpp) row http-to-xmpp ttd '.messages.received' msgs \
+              '"Gatling, '"$http_rate"'/s after a 10 s ramp; http_response p50/p99 " + (.timers_ms.http_response.p50 | tostring) + "/" + (.timers_ms.http_response.p99 | tostring) + " ms, 2xx " + (.counters.http_2xx | tostring) + ", lost " + (.messages.lost | tostring)' ;;
       registration) row registration registration '.timers_ms.registration.count' accounts \
               '"fresh ids from '"$(( 1000000 + n ))"'; failures " + (.counters.registration_failures | tostring)' ;;
     esac

@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * What {@link Scenario#init} can do: read parameters, declare the run's shared throttles and the
- * scenario's own metrics, and start the run's push app server. {@link #record} and {@link #count}
- * also work later, from the push app server's callback and from {@link Scenario#terminate}.
+ * What {@link Scenario#init} can do: read parameters, declare the run's shared throttles, the
+ * scenario's own metrics and an HTTP load, and start the run's push app server. {@link #record} and
+ * {@link #count} also work later, from the push app server's callback and from {@link
+ * Scenario#terminate}.
  */
 public interface RunSetup {
 
@@ -78,4 +79,22 @@ public interface RunSetup {
    */
   void pushAppServer(
       String component, String domain, Path secretFile, Consumer<PushNotification> onPush);
+
+  /**
+   * Declares the run's HTTP load: messages posted to a chat server's HTTP send API by Gatling, in a
+   * child process, for the run's users to receive ({@link HttpLoad}). The recipients are the users
+   * the run starts with ({@link #users()}, ids from {@code --first-user}), send {@code k} addressed
+   * to the k-th of them in turn and sent in the name of the next one. With it the runner declares
+   * the load's metrics: timer {@code http_response}, counters {@code http_requests} and {@code
+   * http_2xx}, and errors {@code http-<status>} for other statuses, {@code http-timeout}, {@code
+   * http-refused} and {@code http-failed} for requests without a response; each 2xx response is a
+   * message sent, to be delivered once. Nothing is sent until a user calls {@link
+   * HttpLoad.Starter#start()} on what this returns (say, once every recipient is online). The
+   * load's end stops the run (the usual drain follows); a run that stops first stops the load.
+   *
+   * @throws IllegalArgumentException when the load cannot run, naming why and the fix: one was
+   *     declared already, the run is spread over worker nodes, it has fewer than 2 users, a user's
+   *     JID cannot go into a request, or Gatling's class path is unknown
+   */
+  HttpLoad.Starter httpLoad(HttpLoad load);
 }

@@ -20,6 +20,7 @@ public record Stanza(
     long receivedAtNanos) {
 
   private static final String STANZA_ERRORS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+  private static final String CLIENT = "jabber:client";
 
   /** The stanza as XML (written back from {@link #element()}). */
   public String xml() {
@@ -37,14 +38,22 @@ public record Stanza(
 
   /**
    * The {@link TtdStamp} anywhere in this stanza (a message's child, a PubSub item's payload, a
-   * forwarded archive entry), or null when it carries none or a malformed one.
+   * forwarded archive entry), or, when it carries no stamp element, the stamp's text form in its
+   * body (a message sent through an HTTP API); null when it carries none or a malformed one.
    */
   public TtdStamp stamp() {
     Element ttd =
         element.name().equals(TtdStamp.ELEMENT)
             ? element
             : element.find(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
-    return ttd == null ? null : TtdStamp.of(ttd);
+    if (ttd != null) {
+      return TtdStamp.of(ttd);
+    }
+    Element body = element.child("body", CLIENT);
+    if (body == null) {
+      body = element.find("body", CLIENT);
+    }
+    return body == null ? null : TtdStamp.inText(body.text());
   }
 
   /**

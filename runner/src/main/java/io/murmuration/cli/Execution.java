@@ -36,10 +36,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one load test from settings to exit code: preflight, accounts, the scenario's init (a push
- * app server it cannot connect is a setup error, before the run folder exists), the run with its
- * live view, the run folder, the summary on the console, the assertions. Ctrl-C stops the run
- * gracefully and still writes the run folder.
+ * Runs one load test from settings to exit code: the scenario's init (a refusal, or a push app
+ * server it cannot connect, is a setup error before the run folder exists), accounts, preflight,
+ * the run with its live view, the run folder, the summary on the console, the assertions. Ctrl-C
+ * stops the run gracefully and still writes the run folder.
  */
 final class Execution {
   private final RunSettings settings;
@@ -84,13 +84,19 @@ final class Execution {
         new Metrics(settings.xmpp().transport().wires().stream().map(w -> w.flag()).toList());
     this.metrics = metrics;
     if (settings.cluster() != null) {
+      Map<String, Double> throttles;
+      try {
+        throttles = Run.declare(plan(runId, null, metrics));
+      } catch (SetupRefused | IllegalArgumentException e) { // see Scenario.init
+        throw new SetupException(e.getMessage(), e);
+      }
       prepareAccounts();
       CoordinatorNode cluster =
           node != null
               ? node
               : CoordinatorNode.start(settings.cluster().bind(), settings.cluster().tls());
       try {
-        ClusterRun run = startCluster(cluster, runId, metrics);
+        ClusterRun run = startCluster(cluster, runId, metrics, throttles);
         return measure(runId, metrics, () -> new Started(run, clusterOutcome(run), run::close));
       } finally {
         if (cluster != node) {
@@ -99,25 +105,25 @@ final class Execution {
       }
     }
     try (XmppTransport transport = XmppTransport.create(settings.xmpp())) {
-      prepareAccounts();
+      Run.Prepared prepared;
       try {
-        Preflight.check(
-            settings.xmpp(), transport, settings.accounts(), settings.load().firstUserId());
-      } catch (IllegalStateException e) {
-        throw new SetupException(e.getMessage(), e);
-      }
-      Run.Initialized initialized;
-      try {
-        initialized = Run.initialize(plan(runId, transport, metrics));
+        prepared = Run.prepare(plan(runId, transport, metrics));
       } catch (SetupRefused | IllegalArgumentException e) { // see Scenario.init
         throw new SetupException(e.getMessage(), e);
       }
-      try (initialized) {
+      try (prepared) {
+        prepareAccounts();
+        try {
+          Preflight.check(
+              settings.xmpp(), transport, settings.accounts(), settings.load().firstUserId());
+        } catch (IllegalStateException e) {
+          throw new SetupException(e.getMessage(), e);
+        }
         return measure(
             runId,
             metrics,
             () -> {
-              Run run = Run.start(initialized, 1);
+              Run run = prepared.start(1);
               return new Started(
                   run, run.outcome().thenApply(o -> new Ended(o, List.of())), run::close);
             });
@@ -134,7 +140,8 @@ final class Execution {
         settings.accounts(),
         settings.xmpp(),
         transport,
-        metrics);
+        metrics,
+        settings.runsDir().resolve(runId));
   }
 
   /** A run under way: its verbs, its end, and what to close after it. */
@@ -144,18 +151,14 @@ final class Execution {
   private record Ended(RunController.Outcome outcome, List<Summary.Node> nodes) {}
 
   /**
-   * Starts this process as the coordinator of a run over worker nodes (it declares the scenario's
-   * metrics here, then waits for the workers and gives them their users).
+   * Starts this process as the coordinator of a run over worker nodes (the scenario's metrics
+   * declared here, with {@code throttles} at their run-wide rates): waits for the workers and gives
+   * them their users.
    */
-  private ClusterRun startCluster(CoordinatorNode node, String runId, Metrics metrics)
+  private ClusterRun startCluster(
+      CoordinatorNode node, String runId, Metrics metrics, Map<String, Double> throttles)
       throws InterruptedException {
     ClusterOptions.ClusterSettings cluster = settings.cluster();
-    Map<String, Double> throttles;
-    try {
-      throttles = Run.declare(plan(runId, null, metrics));
-    } catch (SetupRefused | IllegalArgumentException e) { // see Scenario.init
-      throw new SetupException(e.getMessage(), e);
-    }
     RunCoordinator.Plan plan =
         new RunCoordinator.Plan(
             runId,

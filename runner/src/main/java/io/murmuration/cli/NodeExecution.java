@@ -117,7 +117,8 @@ final class NodeExecution implements WorkerNode.Runner {
                     settings.accounts(),
                     settings.xmpp(),
                     transport,
-                    metrics),
+                    metrics,
+                    null), // a worker's part keeps no files of the run's: no HTTP load
                 slice.rateShare())) {
           current = run;
           started.accept(run);

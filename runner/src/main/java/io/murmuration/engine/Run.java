@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A running load test: the handle the CLI (and tests) hold. {@link #start} runs the scenario's
- * {@code init} (its metrics declared then, and no later; {@link #initialize} alone does that part),
+ * {@code init} (its metrics declared then, and no later; {@link #prepare} alone does only that),
  * then starts an actor system whose guardian is the {@link RunController}. The run-time verbs (add
  * and remove users, change a throttle or a parameter, stop) are the same ones a cluster will offer.
  */
@@ -25,24 +25,27 @@ public final class Run implements RunControl, AutoCloseable {
   private final ActorSystem<RunController.Command> system;
   private final CompletableFuture<RunController.Outcome> outcome;
   private final PreciseTimer timer;
+  private final HttpLoadProcess httpLoad;
 
   private Run(
       RunPlan plan,
       ScenarioSetup setup,
       ActorSystem<RunController.Command> system,
       CompletableFuture<RunController.Outcome> outcome,
-      PreciseTimer timer) {
+      PreciseTimer timer,
+      HttpLoadProcess httpLoad) {
     this.plan = plan;
     this.setup = setup;
     this.throttles = List.copyOf(setup.throttles().keySet());
     this.system = system;
     this.outcome = outcome;
     this.timer = timer;
+    this.httpLoad = httpLoad;
   }
 
   /** Initialises the scenario (on the calling thread) and starts the users. */
   public static Run start(RunPlan plan) {
-    return start(initialize(plan), 1);
+    return prepare(plan).start(1);
   }
 
   /**
@@ -50,20 +53,55 @@ public final class Run implements RunControl, AutoCloseable {
    * {@code rateShare} of their rate here (the coordinator splits run-wide rates over nodes).
    */
   public static Run start(RunPlan plan, double rateShare) {
-    return start(initialize(plan), rateShare);
+    return prepare(plan).start(rateShare);
   }
 
   /**
-   * A run whose scenario ran its {@code init} (metrics declared, push app server connected), not
-   * started yet. Close it when it will not be started; once started, the {@link Run} owns it.
+   * Runs the scenario's {@code init} on the calling thread (its metrics declared then, and no
+   * later; a push app server it asks for connected) and returns what starts the users: so that a
+   * run the scenario refuses ends before anything connects or a run folder is written.
+   *
+   * @throws IllegalArgumentException when {@code init} refuses the run (one line, naming the fix)
+   * @throws SetupRefused when the run cannot start as the scenario set it up (its push app server
+   *     cannot connect)
    */
-  public static final class Initialized implements AutoCloseable {
+  public static Prepared prepare(RunPlan plan) {
+    ScenarioSetup setup = new ScenarioSetup(plan, true);
+    try {
+      plan.scenario().init(setup);
+    } catch (RuntimeException e) {
+      setup.close();
+      throw e;
+    }
+    plan.metrics().freezeDeclarations();
+    return new Prepared(plan, setup);
+  }
+
+  /**
+   * A run whose scenario is initialised and whose users have not started. Close it when it will not
+   * be started; once started, the {@link Run} owns what it holds.
+   */
+  public static final class Prepared implements AutoCloseable {
     private final RunPlan plan;
     private final ScenarioSetup setup;
 
-    private Initialized(RunPlan plan, ScenarioSetup setup) {
+    private Prepared(RunPlan plan, ScenarioSetup setup) {
       this.plan = plan;
       this.setup = setup;
+    }
+
+    /** Starts the users, the declared throttles at {@code rateShare} of their rates. */
+    public Run start(double rateShare) {
+      CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
+      PreciseTimer timer = new PreciseTimer();
+      ActorSystem<RunController.Command> system =
+          ActorSystem.create(
+              RunController.create(plan, setup, rateShare, timer, outcome),
+              "murmuration",
+              pekkoConfig());
+      setup.onFailure(reason -> system.tell(new RunController.Stop(reason)));
+      system.tell(RunController.Start.INSTANCE);
+      return new Run(plan, setup, system, outcome, timer, setup.httpLoad());
     }
 
     @Override
@@ -73,43 +111,12 @@ public final class Run implements RunControl, AutoCloseable {
   }
 
   /**
-   * Runs the scenario's {@code init} on the calling thread.
-   *
-   * @throws SetupRefused when the run cannot start as the scenario set it up (its push app server
-   *     cannot connect)
-   */
-  public static Initialized initialize(RunPlan plan) {
-    ScenarioSetup setup = new ScenarioSetup(plan, true);
-    try {
-      plan.scenario().init(setup);
-    } catch (RuntimeException e) {
-      setup.close();
-      throw e;
-    }
-    plan.metrics().freezeDeclarations();
-    return new Initialized(plan, setup);
-  }
-
-  /** Starts the users of an initialised run, with {@code rateShare} of the throttles' rates. */
-  public static Run start(Initialized init, double rateShare) {
-    RunPlan plan = init.plan;
-    ScenarioSetup setup = init.setup;
-    CompletableFuture<RunController.Outcome> outcome = new CompletableFuture<>();
-    PreciseTimer timer = new PreciseTimer();
-    ActorSystem<RunController.Command> system =
-        ActorSystem.create(
-            RunController.create(plan, setup, rateShare, timer, outcome),
-            "murmuration",
-            pekkoConfig());
-    setup.onFailure(reason -> system.tell(new RunController.Stop(reason)));
-    system.tell(RunController.Start.INSTANCE);
-    return new Run(plan, setup, system, outcome, timer);
-  }
-
-  /**
    * Runs the scenario's {@code init} for a run whose users are elsewhere (a cluster's coordinator):
    * its metrics are declared into the plan's, and the throttles it declares returned, by name, with
    * their run-wide rates.
+   *
+   * @throws IllegalArgumentException when {@code init} refuses the run, or declares what a run over
+   *     worker nodes cannot have (an HTTP load, a push app server)
    */
   public static Map<String, Double> declare(RunPlan plan) {
     ScenarioSetup setup = new ScenarioSetup(plan, false);
@@ -212,11 +219,15 @@ public final class Run implements RunControl, AutoCloseable {
   }
 
   /**
-   * Terminates the actor system (ending any user left) and waits for it, then closes the push app
-   * server.
+   * Waits for the HTTP load's child to finish (stopping it if it still runs, killing it past its
+   * grace time), then terminates the actor system (ending any user left) and waits for it, then
+   * closes the push app server.
    */
   @Override
   public void close() {
+    if (httpLoad != null) {
+      httpLoad.close();
+    }
     timer.close();
     system.terminate();
     try {

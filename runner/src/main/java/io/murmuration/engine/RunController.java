@@ -31,6 +31,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * fails when any user ended on an error (connect, login, lost connection, scenario exception), when
  * the books of planned actions ({@link Actions}) show work not done that no stop explains, and when
  * the scenario's push app server failed (which also stops it).
+ *
+ * <p>A run with an HTTP load ({@link HttpLoadProcess}) starts it when a user asks ({@link
+ * StartHttpLoad}); its end stops the run, a stop stops it, and the drain waits for it to have
+ * counted all it sent. A load that ends with an error fails the run.
  */
 public final class RunController extends AbstractBehavior<RunController.Command> {
 
@@ -55,6 +59,14 @@ public final class RunController extends AbstractBehavior<RunController.Command>
 
   /** Stops the run now (drain, then log out). */
   public record Stop(String reason) implements Command {}
+
+  /** A user asked to start the run's HTTP load (the scenario's {@code HttpLoad.Starter}). */
+  enum StartHttpLoad implements Command {
+    INSTANCE
+  }
+
+  /** The HTTP load's child process is gone, every line counted; {@code failure} null: as asked. */
+  record HttpLoadEnded(String failure) implements Command {}
 
   /** A user is gone; {@code errorKind} is null when it ended as planned. */
   record UserEnded(int userId, String errorKind) implements Command {}
@@ -115,6 +127,17 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private final Map<String, Integer> endedOnError = new TreeMap<>();
   private State state = State.IDLE;
 
+  /** The run's HTTP load, or null when the scenario declared none. */
+  private final HttpLoadProcess httpLoad;
+
+  /** Whether the HTTP load was started, and whether it has ended since. */
+  private boolean httpLoadStarted;
+
+  private boolean httpLoadEnded;
+
+  /** Why the HTTP load failed, or null. */
+  private String httpLoadFailure;
+
   /** The id after the newest user's: where a wave added without ids starts. */
   private int nextUserId;
 
@@ -164,6 +187,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     this.outcome = outcome;
     this.metrics = run.metrics();
     this.nextUserId = load.firstUserId() + load.users();
+    this.httpLoad = setup.httpLoad();
+    setup.attach(context.getSelf());
   }
 
   @Override
@@ -176,6 +201,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
         .onMessage(Stop.class, this::onStop)
         .onMessage(UserEnded.class, this::onUserEnded)
         .onMessage(Quiesced.class, this::onQuiesced)
+        .onMessageEquals(StartHttpLoad.INSTANCE, this::onStartHttpLoad)
+        .onMessage(HttpLoadEnded.class, this::onHttpLoadEnded)
         .onMessageEquals(Tick.ARRIVALS, this::onArrivals)
         .onMessageEquals(Tick.DURATION_OVER, () -> onStop(new Stop("duration over")))
         .onMessageEquals(Tick.DRAIN_CHECK, this::onDrainCheck)
@@ -237,6 +264,30 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     return endIfAllGone();
   }
 
+  private Behavior<Command> onStartHttpLoad() {
+    if (state == State.RUNNING && httpLoad != null && !httpLoadStarted) {
+      httpLoadStarted = true;
+      getContext().getLog().info("run {}: HTTP load starting", run.runId());
+      ActorRef<Command> self = getContext().getSelf();
+      httpLoad.start(failure -> self.tell(new HttpLoadEnded(failure)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHttpLoadEnded(HttpLoadEnded ended) {
+    httpLoadEnded = true;
+    httpLoadFailure = ended.failure();
+    if (state == State.RUNNING) {
+      return onStop(new Stop(httpLoadFailure == null ? "the HTTP load is done" : httpLoadFailure));
+    }
+    return onDrainCheck();
+  }
+
+  /** Whether an HTTP load runs, that is: may still send or count a message sent. */
+  private boolean httpLoadRunning() {
+    return httpLoadStarted && !httpLoadEnded;
+  }
+
   private Behavior<Command> onSetThrottle(SetThrottle set) {
     run.throttle().setRate(set.name(), set.perSecond());
     return this;
@@ -296,6 +347,9 @@ public final class RunController extends AbstractBehavior<RunController.Command>
       w.spawned = w.profile.users();
     }
     timers.cancel(Tick.DURATION_OVER);
+    if (httpLoadRunning()) {
+      httpLoad.stop();
+    }
     live.values().forEach(u -> u.tell(UserActor.Control.QUIESCE));
     drainDeadline = System.nanoTime() + load.drain().toNanos();
     timers.startTimerAtFixedRate(Tick.DRAIN_CHECK, DRAIN_TICK);
@@ -308,15 +362,16 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   /**
-   * Drained when every live user has confirmed it sends no more and every message sent was
-   * delivered as often as expected (or the drain time is over): counting before the confirmations
-   * let a send that was already due slip in after the check, to a recipient then told to leave.
+   * Drained when every live user has confirmed it sends no more, the HTTP load (if any) has ended
+   * with all it sent counted, and every message sent was delivered as often as expected (or the
+   * drain time is over): counting before the confirmations let a send that was already due slip in
+   * after the check, to a recipient then told to leave.
    */
   private Behavior<Command> onDrainCheck() {
     if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
       return this;
     }
-    boolean noMoreSends = quiesced.containsAll(live.keySet());
+    boolean noMoreSends = quiesced.containsAll(live.keySet()) && !httpLoadRunning();
     if ((noMoreSends && metrics.delivered() >= metrics.expected())
         || System.nanoTime() >= drainDeadline
         || live.isEmpty()) {
@@ -360,12 +415,18 @@ public final class RunController extends AbstractBehavior<RunController.Command>
 
   private Behavior<Command> complete() {
     timers.cancelAll();
+    if (httpLoadRunning()) {
+      httpLoad.stop(); // every user is gone: Run.close waits for the load to finish
+    }
     String terminateFailure = terminateScenario();
     String setupFailure = terminateFailure != null ? terminateFailure : setup.failure();
     String shortfall = Actions.shortfall(metrics.actions().snapshot());
     if (setupFailure != null) {
       state = State.FAILED;
       outcome.complete(new Outcome(state, setupFailure));
+    } else if (endedOnError.isEmpty() && httpLoadFailure != null) {
+      state = State.FAILED;
+      outcome.complete(new Outcome(state, httpLoadFailure));
     } else if (endedOnError.isEmpty() && shortfall != null) {
       getContext().getLog().warn("run {}: planned actions not done: {}", run.runId(), shortfall);
       state = State.FAILED;

@@ -6,8 +6,15 @@ import io.murmuration.scenario.ParamValues;
 import io.murmuration.scenario.Scenario;
 import io.murmuration.xmpp.XmppSettings;
 import io.murmuration.xmpp.XmppTransport;
+import java.nio.file.Path;
 
-/** Everything one run needs, decided before it starts. */
+/**
+ * Everything one run needs, decided before it starts.
+ *
+ * @param runDir the run folder, for files the run itself writes (an HTTP load's); null for a run
+ *     that keeps none (a worker's part of a run over a cluster), which then cannot have an HTTP
+ *     load
+ */
 public record RunPlan(
     String runId,
     Scenario scenario,
@@ -16,4 +23,5 @@ public record RunPlan(
     Accounts accounts,
     XmppSettings xmpp,
     XmppTransport transport,
-    Metrics metrics) {}
+    Metrics metrics,
+    Path runDir) {}

@@ -1,8 +1,10 @@
 package io.murmuration.engine;
 
+import io.murmuration.httpload.HttpLoadPlan;
 import io.murmuration.metrics.ScenarioMetrics;
 import io.murmuration.push.PushAppServer;
 import io.murmuration.scenario.Counter;
+import io.murmuration.scenario.HttpLoad;
 import io.murmuration.scenario.Param;
 import io.murmuration.scenario.PushNotification;
 import io.murmuration.scenario.RunSetup;
@@ -17,13 +19,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a scenario's {@code init} and {@code terminate} see of their run: its parameters and size,
- * and the throttles, metrics and disco features {@code init} declares (metrics go straight to the
- * run's {@link ScenarioMetrics}), and the push app server it starts, which this setup owns until
- * {@link #close}. A failure of the push app server during the run is kept as the run's {@link
- * #failure} and stops the run.
+ * and the throttles, metrics, disco features and HTTP load {@code init} declares (metrics go
+ * straight to the run's {@link ScenarioMetrics}), and the push app server it starts, which this
+ * setup owns until {@link #close}. A failure of the push app server during the run is kept as the
+ * run's {@link #failure} and stops the run.
  */
 final class ScenarioSetup implements RunSetup, AutoCloseable {
   private final RunPlan plan;
@@ -33,9 +37,14 @@ final class ScenarioSetup implements RunSetup, AutoCloseable {
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile Consumer<String> stopRun = reason -> {};
   private PushAppServer push;
+  private HttpLoadProcess httpLoad;
+
+  /** Set once the run's controller exists: where {@link HttpLoad.Starter#start()} goes. */
+  private volatile ActorRef<RunController.Command> controller;
 
   /**
-   * @param usersHere false for a cluster's coordinator, which only declares what its workers run
+   * @param usersHere false for a cluster's coordinator, which runs {@code init} for the metrics and
+   *     throttles while the users run on worker nodes
    */
   ScenarioSetup(RunPlan plan, boolean usersHere) {
     this.plan = plan;
@@ -135,6 +144,55 @@ final class ScenarioSetup implements RunSetup, AutoCloseable {
     if (push != null) {
       push.close();
     }
+  }
+
+  @Override
+  public HttpLoad.Starter httpLoad(HttpLoad load) {
+    String scenario = plan.scenario().name();
+    if (!usersHere) {
+      throw new IllegalArgumentException(
+          "scenario "
+              + scenario
+              + " cannot run over worker nodes (--nodes): its HTTP load stamps messages on the"
+              + " clock of the machine whose users receive them; run it without --nodes");
+    }
+    if (httpLoad != null) {
+      throw new IllegalArgumentException(
+          "scenario " + scenario + " declares a second HTTP load: a run has one");
+    }
+    if (plan.runDir() == null) {
+      throw new IllegalArgumentException(
+          "scenario "
+              + scenario
+              + " declares an HTTP load, which a run without a folder of its own (a worker's part"
+              + " of a run over worker nodes) cannot have");
+    }
+    LoadProfile users = plan.load();
+    List<String> recipients =
+        IntStream.range(users.firstUserId(), users.firstUserId() + users.users())
+            .mapToObj(id -> plan.xmpp().jid(plan.accounts().forUser(id).username()))
+            .toList();
+    httpLoad =
+        HttpLoadProcess.declare(
+            new HttpLoadPlan(plan.runId(), load, recipients), plan.runDir(), plan.metrics());
+    return () -> {
+      ActorRef<RunController.Command> run = controller;
+      if (run == null) {
+        throw new IllegalStateException(
+            "start the HTTP load from a user's callback, once the run has started");
+      }
+      run.tell(RunController.StartHttpLoad.INSTANCE);
+    };
+  }
+
+  /** The run's controller: from now on a started HTTP load goes to it. */
+  void attach(ActorRef<RunController.Command> controller) {
+    this.controller = controller;
+  }
+
+  /** The HTTP load {@code init} declared, or null. */
+  HttpLoadProcess httpLoad() {
+    return httpLoad;
   }
 
   /** What users announce in presence and answer to disco#info: the base and declared features. */

@@ -10,6 +10,9 @@
  *       time and owns the user's {@link io.murmuration.xmpp.XmppClient}.
  *   <li>{@link io.murmuration.engine.Throttle} — named shared rates that hand out slot times.
  *   <li>{@link io.murmuration.engine.Coordinator} — groups users and hands each the whole group.
+ *   <li>{@code HttpLoadProcess} — a run's HTTP load: Gatling in a child JVM (it brings Netty 4.2,
+ *       the runner pins 4.1), started when a user says so, its report lines added to the run's
+ *       metrics, its end the run's stop.
  * </ul>
  *
  * <p>Rules that keep measurements honest:

@@ -82,6 +82,14 @@ public final class Metrics {
     recorders[timer.ordinal()].recordValue(Math.min(Math.max(nanos, 0), HIGHEST_NANOS));
   }
 
+  /**
+   * Records every value of {@code interval}, measured elsewhere with the same settings (the HTTP
+   * load's child process), on {@code timer}; values beyond one hour are clamped to it.
+   */
+  public void add(Timer timer, Histogram interval) {
+    add(recorders[timer.ordinal()], interval);
+  }
+
   /** A timed message was sent, to be delivered {@code deliveries} times (a room's occupants). */
   public void messageSent(int deliveries) {
     sent.increment();
@@ -203,10 +211,14 @@ public final class Metrics {
     peakConnected.accumulateAndGet(connected.addAndGet(-users), Math::max);
   }
 
-  /** Records every value of {@code interval} into {@code into} (same settings: exact). */
+  /**
+   * Records every value of {@code interval} into {@code into} (same settings: exact); a value
+   * beyond {@link #HIGHEST_NANOS} counts as that.
+   */
   static void add(Recorder into, Histogram interval) {
     for (HistogramIterationValue v : interval.recordedValues()) {
-      into.recordValueWithCount(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+      into.recordValueWithCount(
+          Math.min(v.getValueIteratedTo(), HIGHEST_NANOS), v.getCountAtValueIteratedTo());
     }
   }
 

@@ -62,6 +62,18 @@ public final class ScenarioMetrics {
     r.recordValue(Math.min(Math.max(nanos, 0), Metrics.HIGHEST_NANOS));
   }
 
+  /**
+   * Records every value of {@code interval}, measured elsewhere with the same settings (the HTTP
+   * load's child process), on {@code timer}.
+   */
+  public void add(Timer timer, Histogram interval) {
+    Recorder r = timers.get(timer.name());
+    if (r == null) {
+      throw new IllegalArgumentException("timer " + timer.name() + " was not declared in init");
+    }
+    Metrics.add(r, interval);
+  }
+
   public void add(Counter counter, long n) {
     LongAdder c = counters.get(counter.name());
     if (c == null) {

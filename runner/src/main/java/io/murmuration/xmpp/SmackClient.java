@@ -466,11 +466,12 @@ final class SmackClient implements XmppClient {
         && (message.getType() == Message.Type.chat
             || message.getType() == Message.Type.normal
             || message.getType() == Message.Type.groupchat)) {
+      // the <ttd/> element, or when there is none the stamp's text form in the body (HTTP APIs)
       TtdStamp stamp =
           message.getExtensionElement(TtdStamp.ELEMENT, TtdStamp.NAMESPACE)
                   instanceof SmackTtdElement ttd
               ? ttd.stamp()
-              : null;
+              : TtdStamp.inText(message.getBody());
       boolean delayed =
           message.hasExtension("delay", DELAY) || message.hasExtension("x", LEGACY_DELAY);
       String from = message.getFrom() == null ? null : message.getFrom().toString();

@@ -100,7 +100,8 @@ class ControlInputTest {
                     Accounts.existing("user_{id}", "password_{id}"),
                     nowhere,
                     transport,
-                    new Metrics()))) {
+                    new Metrics(),
+                    null))) {
       ControlInput console = new ControlInput(run, System.out);
       assertEquals(
           "unknown throttle 'mesages': use one the scenario declares: messages, logins",

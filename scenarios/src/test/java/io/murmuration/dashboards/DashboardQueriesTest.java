@@ -44,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * holding runs written as {@code docs/metrics.md} describes, and checks each answer against what
  * was written: which series, which columns, plausible values, only the chosen runs.
  *
- * <p>What is in InfluxDB comes from real runs of the one-to-one scenario against ejabberd, written
- * by the runner ({@link RealRuns}), which describes them as a {@link Population}: the runs, their
- * tags, time spans, error kinds, event types and the scenario's timers and counters with their
- * figures over the run. Every check works from that description.
+ * <p>What is in InfluxDB comes from real runs of the one-to-one and http-to-xmpp scenarios against
+ * ejabberd, written by the runner ({@link RealRuns}), which describes them as a {@link Population}:
+ * the runs, their tags, time spans, error kinds, event types and the scenario's timers and counters
+ * with their figures over the run. Every check works from that description.
  */
 @ExtendWith(LocalServersExtension.class)
 class DashboardQueriesTest {
@@ -229,13 +229,24 @@ class DashboardQueriesTest {
   void theRunsWroteTheScenarioMetricsThatThePanelsShow() {
     // else the panels of the scenario's metrics would be checked against nothing
     for (Run run : data.runs()) {
-      assertTrue(run.timers().containsKey("bucket_wait"), run.toString());
-      assertTrue(run.timers().get("bucket_wait").get("count") > 0, run.toString());
-      assertTrue(run.counters().containsKey("bucket_short"), run.toString());
+      boolean http = run.tag("scenario").equals("http-to-xmpp");
+      String timer = http ? "http_response" : "bucket_wait";
+      assertTrue(run.timers().containsKey(timer), run.toString());
+      assertTrue(run.timers().get(timer).get("count") > 0, run.toString());
+      for (String counter : http ? List.of("http_requests", "http_2xx") : List.of("bucket_short")) {
+        assertTrue(run.counters().containsKey(counter), run.toString());
+      }
+      if (http) {
+        assertEquals(run.counters().get("http_requests"), run.counters().get("http_2xx"));
+        assertEquals(120, run.counters().get("http_2xx"), "20/s for 6 s: " + run);
+      }
     }
     assertTrue(
-        data.runs().stream().anyMatch(r -> r.counters().get("bucket_short") > 0),
+        data.runs().stream().anyMatch(r -> r.counters().getOrDefault("bucket_short", 0L) > 0),
         "a counter that counted something: " + data.runs());
+    assertTrue(
+        data.runs().stream().anyMatch(r -> r.tag("scenario").equals("http-to-xmpp")),
+        "the HTTP load's metrics in a run: " + data.runs());
   }
 
   /** Runs {@code query} and checks the answer against {@link #data}. */

@@ -24,12 +24,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fills InfluxDB for {@link DashboardQueriesTest} the way users do: short one-to-one runs against
- * ejabberd, written by the runner with {@code --influx} and {@code --tag}. Two runs of {@code main}
- * with different commits, the base and head arms of pull request 42, and a command-line run without
- * repository tags in which two of eight users cannot log in (so it has {@code errors} points and
- * ends {@code failed}). Every run writes the one-to-one scenario's own timer {@code bucket_wait}
- * and counter {@code bucket_short}; in the failed run, the last bucket starts short of users.
+ * Fills InfluxDB for {@link DashboardQueriesTest} the way users do: short runs against ejabberd,
+ * written by the runner with {@code --influx} and {@code --tag}. Of one-to-one: two runs of {@code
+ * main} with different commits, the base and head arms of pull request 42, and a command-line run
+ * without repository tags in which two of eight users cannot log in (so it has {@code errors}
+ * points and ends {@code failed}); each writes the one-to-one scenario's own timer {@code
+ * bucket_wait} and counter {@code bucket_short}, and in the failed run the last bucket starts short
+ * of users. And one run of http-to-xmpp in a repository of its own, which writes the HTTP load's
+ * timer {@code http_response} and counters {@code http_requests} and {@code http_2xx} (its Gatling
+ * child's figures, merged into the run's metrics).
  */
 final class RealRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,14 +77,26 @@ final class RealRuns {
                 + "trigger=pull_request",
             false));
     runs.add(run(influx, ejabberd, runsDir, 2, null, false));
+    runs.add(
+        run(
+            influx,
+            ejabberd,
+            runsDir,
+            0,
+            "repo=acme/gateway,branch=main,commit=5ca1ab1,trigger=push",
+            false,
+            "http-to-xmpp",
+            "-Prate=20",
+            "-Phold=6s",
+            "-Purl=" + ejabberd.httpApi() + "/send_message"));
     long from = runs.stream().mapToLong(Run::startMs).min().orElseThrow() - 60_000;
     long to = runs.stream().mapToLong(Run::endMs).max().orElseThrow() + 60_000;
     return new Population(from, to, runs);
   }
 
   /**
-   * One run of 8 users for 7 s, {@code missing} of them without an account; {@code onAWorker}: its
-   * users on one worker node (a {@code murm node} JVM), this process coordinating.
+   * One one-to-one run of 8 users for 7 s, {@code missing} of them without an account; {@code
+   * onAWorker}: its users on one worker node (a {@code murm node} JVM), this process coordinating.
    */
   private static Run run(
       LocalInflux influx,
@@ -91,6 +106,34 @@ final class RealRuns {
       String tags,
       boolean onAWorker)
       throws IOException {
+    return run(
+        influx,
+        ejabberd,
+        runsDir,
+        missing,
+        tags,
+        onAWorker,
+        "one-to-one",
+        "--duration",
+        "7s",
+        "-Pbucket_size=4",
+        "-Pbucket_wait=2s",
+        "-Pmessages=0",
+        "-Pinterval=100ms",
+        "-Plinger=1s");
+  }
+
+  /** One run of 8 users of {@code scenario}, given its own options ({@code scenarioArgs}). */
+  private static Run run(
+      LocalInflux influx,
+      LocalEjabberd ejabberd,
+      Path runsDir,
+      int missing,
+      String tags,
+      boolean onAWorker,
+      String scenario,
+      String... scenarioArgs)
+      throws IOException {
     int users = 8;
     int first = LocalServersExtension.freshUserIds(users);
     Accounts accounts = Accounts.existing("dash_{id}", "secret_{id}");
@@ -99,7 +142,7 @@ final class RealRuns {
         new ArrayList<>(
             List.of(
                 "run",
-                "one-to-one",
+                scenario,
                 "--target",
                 ejabberd.c2s().getHostString() + ":" + ejabberd.c2s().getPort(),
                 "--domain",
@@ -110,24 +153,18 @@ final class RealRuns {
                 Integer.toString(first),
                 "--arrival-rate",
                 "100",
-                "--duration",
-                "7s",
                 "--accounts",
                 "existing",
                 "--username",
                 "dash_{id}",
                 "--password",
                 "secret_{id}",
-                "-Pbucket_size=4",
-                "-Pbucket_wait=2s",
-                "-Pmessages=0",
-                "-Pinterval=100ms",
-                "-Plinger=1s",
                 "--runs-dir",
                 runsDir.toString(),
                 "--quiet",
                 "--influx",
                 influx.url().toString()));
+    args.addAll(List.of(scenarioArgs));
     if (tags != null) {
       args.addAll(List.of("--tag", tags));
     }

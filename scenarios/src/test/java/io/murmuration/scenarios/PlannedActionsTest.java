@@ -281,7 +281,8 @@ class PlannedActionsTest {
                     accounts,
                     xmpp,
                     transport,
-                    metrics))) {
+                    metrics,
+                    null))) {
       return run.await(Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
   }

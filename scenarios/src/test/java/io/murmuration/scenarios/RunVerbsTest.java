@@ -82,7 +82,8 @@ class RunVerbsTest {
                     accounts,
                     ejabberd.xmppSettings(),
                     transport,
-                    metrics))) {
+                    metrics,
+                    null))) {
       await("10 users connected", () -> metrics.connected() == 10);
       Thread.sleep(1500); // buckets formed, random start offsets passed
 
@@ -164,7 +165,8 @@ class RunVerbsTest {
                     accounts,
                     ejabberd.xmppSettings(),
                     transport,
-                    metrics))) {
+                    metrics,
+                    null))) {
       RunController.Outcome outcome = run.await(Duration.ofSeconds(30), Duration.ofSeconds(10));
       assertEquals(RunController.State.FAILED, outcome.state());
       assertEquals("3 users ended on errors (scenario 3)", outcome.failure());

@@ -1,6 +1,7 @@
 package io.murmuration.hook.pipeline;
 
 import io.murmuration.hook.Job;
+import io.murmuration.httpload.HttpLoadPlan;
 import io.murmuration.results.RunId;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Map;
  * The {@code murm run} command line of one scenario: this JVM's own java binary and class path with
  * main class {@code io.murmuration.cli.Murm}, so that the runner is exactly the version of the
  * service, in a process of its own that a cancel can stop and whose crash cannot take the service
- * down.
+ * down; the class path file of the HTTP load's Gatling child, when this JVM was given one, is
+ * passed on.
  *
  * <p>The scenario, the one positional argument, comes after {@code --}; the configuration's values
  * cannot start with {@code -} ({@link RepoConfig} checks), so none can be read as an option.
@@ -39,6 +41,10 @@ final class RunnerCommand {
     List<String> c = new ArrayList<>();
     c.add(javaBinary());
     c.add("-XX:+ExitOnOutOfMemoryError");
+    String gatling = System.getProperty(HttpLoadPlan.CLASSPATH_FILE_PROPERTY);
+    if (gatling != null) { // for a scenario with an HTTP load (its Gatling child's class path)
+      c.add("-D" + HttpLoadPlan.CLASSPATH_FILE_PROPERTY + "=" + gatling);
+    }
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
     c.add("io.murmuration.cli.Murm");

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What a ready session does with the stanzas it receives, as the Smack client does: messages with a
  * body (chat, normal or groupchat) go to {@link XmppClient.Listener#onMessage} (with their {@link
- * TtdStamp}, whether they were delayed, and the receive time of their bytes); IQ responses (result
- * or error) complete the pending {@link XmppClient#iq} request with their id and go nowhere else;
- * server pings and disco#info requests are answered (disco#info with the {@link Capabilities} last
- * announced in presence); every other stanza, IQ requests included, goes to {@link
- * XmppClient.Listener#onStanza}.
+ * TtdStamp}, as an element or as text in the body, whether they were delayed, and the receive time
+ * of their bytes); IQ responses (result or error) complete the pending {@link XmppClient#iq}
+ * request with their id and go nowhere else; server pings and disco#info requests are answered
+ * (disco#info with the {@link Capabilities} last announced in presence); every other stanza, IQ
+ * requests included, goes to {@link XmppClient.Listener#onStanza}.
  *
  * <p>Not thread-safe: one per client, used on its event loop.
  */
@@ -124,7 +124,11 @@ final class Inbox {
           message.child("delay", Xml.DELAY) != null || message.child("x", Xml.LEGACY_DELAY) != null;
       listener.onMessage(
           new Incoming(
-              message.attribute("from"), body.text(), stamp(message), delayed, receivedAtNanos));
+              message.attribute("from"),
+              body.text(),
+              stamp(message, body.text()),
+              delayed,
+              receivedAtNanos));
     } else {
       listener.onStanza(toStanza(message, receivedAtNanos));
     }
@@ -155,10 +159,13 @@ final class Inbox {
     listener.onStanza(toStanza(iq, receivedAtNanos));
   }
 
-  /** The stamp of a message, or null when it has none or a malformed one. */
-  private static TtdStamp stamp(XmlElement message) {
+  /**
+   * The stamp of a message: its {@code <ttd/>} element, or when it has none the stamp's text form
+   * in its body (a message sent through an HTTP API); null when it has neither or a malformed one.
+   */
+  private static TtdStamp stamp(XmlElement message, String body) {
     XmlElement ttd = message.child(TtdStamp.ELEMENT, TtdStamp.NAMESPACE);
-    return ttd == null ? null : TtdStamp.of(ttd);
+    return ttd == null ? TtdStamp.inText(body) : TtdStamp.of(ttd);
   }
 
   /** A received stanza as scenarios see it; {@code type} is null for the defaults. */
