@@ -10,14 +10,16 @@
 #   bench/arsenal.sh [N]     N users (default 2000)
 #   env: ARRIVAL (200 users/s), DURATION (40: seconds, for the open-ended scenarios), CLIENT (lean),
 #        SCENARIOS (all: "ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume
-#        registration http-to-xmpp", in that order), HTTP_RATE (500: sends/s of http-to-xmpp),
+#        registration http-to-xmpp push-resume push", in that order), HTTP_RATE (500: sends/s of
+#        http-to-xmpp), PUSH_MESSAGES (10: messages each push writer sends, 1 a second; push-resume
+#        before push, whose offline messages would reach a later run's sleepers at login),
 #        TSUNG (0; 1 = the Tsung comparison too)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2000}"; arrival="${ARRIVAL:-200}"; duration="${DURATION:-40}"; client="${CLIENT:-lean}"
-http_rate="${HTTP_RATE:-500}"
+http_rate="${HTTP_RATE:-500}"; push_messages="${PUSH_MESSAGES:-10}"
 tsung_too="${TSUNG:-0}"
-all="ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume registration http-to-xmpp"
+all="ping mam-lookup one-to-one muc pubsub pep presence-roster stream-resume registration http-to-xmpp push-resume push"
 scenarios="${SCENARIOS:-$all}"
 needs="jq curl"; [ "$tsung_too" = 1 ] && needs="$needs tsung"
 for pkg in $needs; do
@@ -49,6 +51,8 @@ port="$(sed -n 's/.*--target 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | h
 target=(--target "127.0.0.1:$port" --domain localhost)
 http_api="$(sed -n 's/^HTTP API[^:]*: \(http:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
 existing=(--accounts existing --username 'user_{id}' --password 'password_{id}')
+# the push scenario's component flags, as the server printed them
+read -r -a component <<< "$(sed -n 's/.*push scenario: .* \(-Pcomponent=[^ ]*\) \(-Pcomponent_domain=[^ ]*\) \(-Pcomponent_secret_file=[^ ]*\).*/\1 \2 \3/p' "$work/server.log" | head -n 1)"
 
 # --- one Murmuration run ------------------------------------------------------------------------
 # murm NAME ARGS…: runs ./murm run ARGS… with its folder at $work/NAME, prints and keeps the command
@@ -97,6 +101,9 @@ for s in $scenarios; do
     http-to-xmpp) murm http-to-xmpp http-to-xmpp "${target[@]}" "${existing[@]}" --users "$n" \
             --arrival-rate "$arrival" -Purl="$http_api/send_message" -Prate="$http_rate" -Pramp=10s \
             -Phold="${duration}s" -Ponline_wait="$cap" ;;
+    push-resume|push) murm "$s" push "${target[@]}" "${existing[@]}" "${component[@]}" --users "$n" \
+            --arrival-rate "$arrival" --duration "$cap" -Pmode="$([ "$s" = push ] && echo offline || echo resume)" \
+            -Pmessages="$push_messages" -Pinterval=1s ;;
     *) echo "arsenal: unknown scenario $s" >&2; continue ;;
   esac
   if [ "$tsung_too" = 1 ] && { [ "$s" = muc ] || [ "$s" = pubsub ]; }; then tsung_run "$s"; fi
@@ -158,6 +165,8 @@ second() { # name timer: a second timer of the same run, on a line of its own
               '"msgs received " + (.messages.received | tostring) + " + resent " + (.counters.resumed_deliveries | tostring) + ", lost " + (.messages.lost | tostring) + ", ttd p50/p99 " + (.ttd_ms.p50 | tostring) + "/" + (.ttd_ms.p99 | tostring) + " ms"' ;;
       http-to-xmpp) row http-to-xmpp ttd '.messages.received' msgs \
               '"Gatling, '"$http_rate"'/s after a 10 s ramp; http_response p50/p99 " + (.timers_ms.http_response.p50 | tostring) + "/" + (.timers_ms.http_response.p99 | tostring) + " ms, 2xx " + (.counters.http_2xx | tostring) + ", lost " + (.messages.lost | tostring)' ;;
+      push-resume|push) row "$s" push '.counters.pushes' pushes \
+              '"N/2 sleepers, " + (.params.mode // "") + "; messages " + (.messages.sent | tostring) + ", missing " + (.counters.push_missing | tostring) + ", extra " + (.counters.push_extra | tostring) + ", with text " + (.counters.push_with_body | tostring) + ", enable p99 " + (.timers_ms.push_enable.p99 | tostring) + " ms"' ;;
       registration) row registration registration '.timers_ms.registration.count' accounts \
               '"fresh ids from '"$(( 1000000 + n ))"'; failures " + (.counters.registration_failures | tostring)' ;;
     esac

@@ -2,33 +2,25 @@ package io.murmuration.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.murmuration.httpload.HttpInterval;
 import io.murmuration.httpload.HttpLoadPlan;
-import io.murmuration.scenario.TtdStamp;
+import io.murmuration.sut.DelayProxy;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import io.murmuration.testing.MurmProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,17 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * http-to-xmpp from the command line: a real Gatling child posting to the local ejabberd's {@code
- * send_message} while real XMPP users receive, and the same load against an API that answers badly
- * or not at all.
+ * send_message} while real XMPP users receive, and the same load refused, answered with errors,
+ * answered too late or not at all.
  */
 @ExtendWith(LocalServersExtension.class)
 class HttpToXmppRunTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path runs;
 
   private Cli run(LocalEjabberd ejabberd, int users, String... more) {
-    int first = LocalServersExtension.freshUserIds(users);
+    return run(ejabberd, users, LocalServersExtension.freshUserIds(users), more);
+  }
+
+  private Cli run(LocalEjabberd ejabberd, int users, int first, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -121,93 +114,103 @@ class HttpToXmppRunTest {
   }
 
   /**
-   * MongooseIM's REST shape with basic authentication against a fake API that answers 404, and
-   * never answers every fifth request: the errors are counted by kind, the assertion on them fails
-   * (exit 1), and each request was what the templates and the password file say.
+   * Basic authentication as one of the run's own accounts, through a body template of our own (the
+   * fields in another order, a subject): ejabberd checks the password and accepts every send. The
+   * same with a wrong password: every request is a 401, counted by kind, and the assertion on
+   * errors fails (exit 1). The password never reaches the run folder.
    */
   @Test
-  void anApiThatAnswers404OrNothingGivesErrorsByKindAndAFailingAssertion(
+  void basicAuthAsAnAccountIsCheckedByTheServerAndAWrongPasswordIsCountedAs401(
       LocalEjabberd ejabberd, @TempDir Path secrets) throws Exception {
-    Path password = secrets.resolve("api-password");
-    Files.writeString(password, "s3cr3t-pa55\n");
-    List<String[]> seen = new CopyOnWriteArrayList<>();
-    List<HttpExchange> unanswered = new CopyOnWriteArrayList<>();
-    Pattern send = Pattern.compile("\"body\":\"http (\\d+) ");
-    HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    ExecutorService threads = Executors.newCachedThreadPool();
-    api.setExecutor(threads);
-    api.createContext(
-        "/api/messages",
-        exchange -> {
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          seen.add(
-              new String[] {
-                exchange.getRequestMethod(),
-                exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestHeaders().getFirst("Content-Type"),
-                body
-              });
-          Matcher k = send.matcher(body);
-          if (k.find() && Long.parseLong(k.group(1)) % 5 == 4) {
-            unanswered.add(exchange); // until the client gives up
-            return;
-          }
-          exchange.sendResponseHeaders(404, -1);
-          exchange.close();
-        });
-    api.start();
-    Cli run;
-    try {
-      run =
+    int first = LocalServersExtension.freshUserIds(2);
+    String account = "user_" + first + "@" + ejabberd.domain();
+    Path right = Files.writeString(secrets.resolve("right"), "password_" + first + "\n");
+    Path wrong = Files.writeString(secrets.resolve("wrong"), "s3cr3t-pa55\n");
+    String[] load = {
+      "-Prate=10",
+      "-Phold=1s",
+      "-Purl=" + ejabberd.httpApi() + "/send_message",
+      "-Pbody={\"to\":\"{{to}}\",\"subject\":\"load\",\"from\":\"{{from}}\",\"body\":\"{{body}}\","
+          + "\"type\":\"chat\"}",
+      "-Pbasic_auth=" + account,
+      "--assert",
+      "errors.total == 0"
+    };
+
+    Cli accepted = run(ejabberd, 2, first, with(load, "-Ppassword_file=" + right));
+    assertEquals(0, accepted.code(), accepted.toString());
+    JsonNode s = accepted.summary();
+    assertEquals(10, s.at("/counters/http_2xx").asLong(), s.toString());
+    assertEquals(10, s.at("/messages/sent").asLong());
+    assertEquals(10, s.at("/messages/received").asLong(), s.toString());
+    assertEquals(10, s.at("/ttd_ms/count").asLong(), "each body's stamp timed");
+    assertFalse(
+        Files.readString(accepted.runFolder().resolve("gatling/http-load.properties"))
+            .contains("password_" + first),
+        "the password stays out of the run folder");
+
+    Cli refused = run(ejabberd, 2, first, with(load, "-Ppassword_file=" + wrong));
+    assertEquals(1, refused.code(), refused.toString());
+    assertTrue(refused.out().matches("(?s).*assert errors.total == 0 +FAIL.*"), refused.out());
+    s = refused.summary();
+    assertEquals("finished", s.get("state").asText(), "HTTP errors are counted, not fatal");
+    assertEquals(10, s.at("/errors/http-401").asLong(), s.toString());
+    assertEquals(10, s.get("errors_total").asLong(), s.toString());
+    assertEquals(10, s.at("/counters/http_requests").asLong());
+    assertEquals(0, s.at("/counters/http_2xx").asLong());
+    assertEquals(10, s.at("/timers_ms/http_response/count").asLong(), "answered, if refused");
+    assertEquals(0, s.at("/messages/sent").asLong(), "the API accepted none");
+    assertEquals(0, s.at("/messages/received").asLong());
+  }
+
+  /**
+   * A command the server does not have is a 404 by kind; replies held past the time-out (a delay
+   * proxy in front of the server's HTTP listener) are time-outs, not responses, and none counts as
+   * a message sent.
+   */
+  @Test
+  void anUnknownCommandIs404AndRepliesHeldPastTheTimeOutAreTimeouts(LocalEjabberd ejabberd)
+      throws Exception {
+    Cli unknown =
+        run(
+            ejabberd,
+            2,
+            "-Prate=10",
+            "-Phold=1s",
+            "-Purl=" + ejabberd.httpApi() + "/no_such_command");
+    assertEquals(0, unknown.code(), unknown.toString());
+    JsonNode s = unknown.summary();
+    assertEquals(10, s.at("/errors/http-404").asLong(), s.toString());
+    assertEquals(10, s.get("errors_total").asLong(), s.toString());
+    assertEquals(0, s.at("/messages/sent").asLong());
+
+    URI api = ejabberd.httpApi();
+    try (DelayProxy slow =
+        DelayProxy.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress(api.getHost(), api.getPort()),
+            Duration.ofSeconds(2))) {
+      Cli late =
           run(
               ejabberd,
               2,
-              "-Prate=20",
+              "-Prate=10",
               "-Phold=1s",
-              "-Ptimeout=1s",
-              "-Purl=http://127.0.0.1:" + api.getAddress().getPort() + "/api/messages",
-              "-Pbody={\"caller\":\"{{from}}\",\"to\":\"{{to}}\",\"body\":\"{{body}}\"}",
-              "-Pbasic_auth=admin",
-              "-Ppassword_file=" + password,
-              "--assert",
-              "errors.total == 0");
-    } finally {
-      api.stop(0);
-      threads.shutdownNow();
-      unanswered.forEach(HttpExchange::close);
+              "-Ptimeout=500ms",
+              "-Purl=http://127.0.0.1:" + slow.address().getPort() + "/api/send_message");
+      assertEquals(0, late.code(), late.toString());
+      s = late.summary();
+      assertEquals(10, s.at("/errors/http-timeout").asLong(), s.toString());
+      assertEquals(10, s.get("errors_total").asLong(), s.toString());
+      assertEquals(0, s.at("/timers_ms/http_response/count").asLong(), "no response came");
+      assertEquals(0, s.at("/messages/sent").asLong());
     }
-    assertEquals(1, run.code(), run.toString());
-    assertTrue(run.out().matches("(?s).*assert errors.total == 0 +FAIL.*"), run.out());
-    JsonNode s = run.summary();
-    assertEquals("finished", s.get("state").asText(), "HTTP errors are counted, not fatal");
-    assertEquals(16, s.at("/errors/http-404").asLong(), s.toString());
-    assertEquals(4, s.at("/errors/http-timeout").asLong(), s.toString());
-    assertEquals(20, s.at("/counters/http_requests").asLong());
-    assertEquals(0, s.at("/counters/http_2xx").asLong());
-    assertEquals(16, s.at("/timers_ms/http_response/count").asLong(), "answered ones only");
-    assertEquals(0, s.at("/messages/sent").asLong(), "the API accepted none");
-    assertFalse(
-        Files.readString(run.runFolder().resolve("gatling/http-load.properties"))
-            .contains("s3cr3t"),
-        "the password stays out of the run folder");
+  }
 
-    assertEquals(20, seen.size());
-    String runId = s.get("run_id").asText();
-    String basic =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString("admin:s3cr3t-pa55".getBytes(StandardCharsets.UTF_8));
-    for (String[] request : seen) {
-      assertEquals("POST", request[0]);
-      assertEquals(basic, request[1]);
-      assertEquals("application/json", request[2]);
-      JsonNode body = JSON.readTree(request[3]);
-      assertTrue(body.get("to").asText().matches("user_\\d+@localhost"), request[3]);
-      assertNotEquals(body.get("to").asText(), body.get("caller").asText(), request[3]);
-      TtdStamp stamp = TtdStamp.inText(body.get("body").asText());
-      assertEquals(runId, stamp.runId(), request[3]);
-    }
+  private static String[] with(String[] args, String more) {
+    String[] all = Arrays.copyOf(args, args.length + 1);
+    all[args.length] = more;
+    return all;
   }
 
   @Test
