@@ -15,6 +15,8 @@
  *       counts by outcome, one line a second on standard output;
  *   <li>{@link io.murmuration.gatling.FailureCauses}: why a request got no response (time-out,
  *       refused, other), read from the log line in which Gatling reports it;
+ *   <li>{@link io.murmuration.gatling.OfflinePreferences}: the JVM's preferences, in memory, which
+ *       keep Gatling from asking Maven Central for a newer release at start;
  *   <li>{@code gatling.conf}: usage analytics and the warm-up request off, Gatling's file writer
  *       alone (for its HTML report); {@code logback.xml}: warnings to the console, which the runner
  *       copies into the run folder's {@code gatling/gatling.log}.

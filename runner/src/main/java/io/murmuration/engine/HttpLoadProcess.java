@@ -220,6 +220,9 @@ final class HttpLoadProcess implements AutoCloseable {
     c.add("--add-opens=java.base/java.lang=ALL-UNNAMED"); // Gatling's fast string encoding
     c.add("--enable-native-access=ALL-UNNAMED"); // Netty's native transport
     c.add("-XX:+ExitOnOutOfMemoryError");
+    // preferences in memory: Gatling neither asks the internet for its latest release nor writes
+    // under the user's home
+    c.add("-Djava.util.prefs.PreferencesFactory=io.murmuration.gatling.OfflinePreferences");
     c.add("-D" + HttpLoadPlan.FILE_PROPERTY + "=" + planFile.toAbsolutePath());
     c.add("-cp");
     c.add(classpath);

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  *       {@code resume} its connection is cut without closing the stream (a phone losing its
  *       network: the session waits for a resumption) for {@code settle} + {@code messages} × {@code
  *       interval} + {@code settle}, then it resumes (timed as {@code resume}), gets every message
- *       resent (late: marked delayed) and leaves once it has them all (at most {@code linger}).
+ *       resent (late: marked delayed), and once it has them all (at most {@code linger}) disables
+ *       push ({@code <disable/>}, so registrations do not pile up on the server over runs) and
+ *       leaves.
  * </ol>
  *
  * <p>Each writer connects, logs in, sends presence, meets its sleeper, waits {@code settle} (so the
@@ -274,7 +276,7 @@ public final class Push implements Scenario {
           meet,
           next -> {
             if (resume) {
-              awayThenBack(user, partner);
+              awayThenBack(user, partner, node);
             } else {
               user.finish(); // closes the stream: from now on, offline storage and pushes
             }
@@ -313,20 +315,48 @@ public final class Push implements Scenario {
         });
   }
 
-  /** Mode resume: away (connection cut) while the writer writes, then back for the messages. */
-  private void awayThenBack(User user, int writer) {
+  /**
+   * Mode resume: away (connection cut) while the writer writes, then back for the messages; then it
+   * turns push off again ({@code <disable/>}) and leaves.
+   */
+  private void awayThenBack(User user, int writer, String node) {
     int messages = user.param(MESSAGES);
     Duration settle = user.param(SETTLE);
     Duration gap = settle.plus(user.param(INTERVAL).multipliedBy(messages)).plus(settle);
     String writerJid = user.jid(writer);
     int[] due = {messages};
+    boolean[] leaving = {false};
+    Runnable leave =
+        () -> {
+          if (!leaving[0]) {
+            leaving[0] = true;
+            disablePushAndFinish(user, node);
+          }
+        };
     user.onMessage(
         m -> {
           if (m.from() != null && m.from().startsWith(writerJid + "/") && --due[0] == 0) {
-            user.finish();
+            leave.run();
           }
         });
-    user.interrupt(gap, resumeTimer, () -> user.after(user.param(LINGER), user::finish));
+    user.interrupt(gap, resumeTimer, () -> user.after(user.param(LINGER), leave));
+  }
+
+  /**
+   * As an app logging out does, and so that the server's push registrations do not pile up over
+   * runs on the same accounts: ejabberd 23.01's Mnesia backend reads its whole registration table
+   * on each {@code <enable/>} and on each push to a session awaiting resumption.
+   */
+  private void disablePushAndFinish(User user, String node) {
+    user.iq(
+        "<iq type='set'><disable xmlns='urn:xmpp:push:0' jid='"
+            + component
+            + "' node='"
+            + node
+            + "'/></iq>",
+        user.param(ENABLE_TIMEOUT),
+        null,
+        reply -> user.finish()); // an error or time-out is counted (iq-error, iq-timeout)
   }
 
   /** Sends the sleeper its messages, each entered in the ledger before it leaves. */
