@@ -23,15 +23,21 @@ public record Report(
     String reason,
     Settings settings) {
 
-  private static final String ROW = "%-14s %14s %14s %8s %15s %8s  %s%n";
+  /** A row of the table after its first column, which is as wide as the longest metric name. */
+  private static final String ROW = " %14s %14s %8s %15s %8s  %s%n";
 
   /** The table, the footer with the bootstrap's seed, and the overall verdict with its reason. */
   public String table() {
     StringBuilder out = new StringBuilder();
+    int width = 14;
+    for (Comparison c : comparisons) {
+      width = Math.max(width, c.metric().key.length());
+    }
+    String row = "%-" + width + "s" + ROW;
     String interval = Comparison.percent(settings.confidence()) + "% interval";
     out.append(
         String.format(
-            ROW,
+            row,
             "metric",
             "base (median)",
             "head (median)",
@@ -43,7 +49,7 @@ public record Report(
       out.append(
           String.format(
               Locale.ROOT,
-              ROW,
+              row,
               c.metric().key,
               value(c.baseMedian(), c.metric()),
               value(c.headMedian(), c.metric()),
@@ -55,7 +61,7 @@ public record Report(
     out.append(
         String.format(
             Locale.ROOT,
-            ROW,
+            row,
             "error_rate",
             String.format(Locale.ROOT, "%.5f", baseErrorRate),
             String.format(Locale.ROOT, "%.5f", headErrorRate),

@@ -52,8 +52,8 @@ final class CompareCommand implements Callable<Integer> {
       names = "--tolerance",
       paramLabel = "METRIC=PCT",
       description =
-          "tolerance of a metric, e.g. ttd.p99=10% (repeatable; defaults: ttd.p50=5%,"
-              + " ttd.p99=10%, messages_per_s=5%)")
+          "tolerance of a metric, e.g. ttd.p99=10%% (repeatable; defaults: ttd.p50=5%%,"
+              + " ttd.p99=10%%, messages_per_s=5%%)")
   List<String> tolerances = new ArrayList<>();
 
   @Option(
