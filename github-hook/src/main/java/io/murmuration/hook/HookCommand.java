@@ -90,6 +90,7 @@ public final class HookCommand implements Callable<Integer> {
               "operator-configs",
               "influx",
               "coordinator",
+              "cpus",
               "grafana",
               "runs-url",
               "public-url");

@@ -6,6 +6,7 @@ import io.murmuration.hook.github.GitHubReporter;
 import io.murmuration.hook.intake.WebhookSecret;
 import io.murmuration.hook.intake.WebhookServer;
 import io.murmuration.hook.pipeline.Coordinator;
+import io.murmuration.hook.pipeline.Cpus;
 import io.murmuration.hook.pipeline.Pipeline;
 import io.murmuration.hook.pipeline.TrendCheck;
 import io.murmuration.hook.queue.JobExecutor;
@@ -61,6 +62,7 @@ public final class HookService implements AutoCloseable {
     Reporter reporter = reporter(github, out);
     TrendCheck trendCheck = trendCheck(settings, env, reporter);
     Coordinator coordinator = coordinator(settings);
+    Cpus cpus = settings.hasPath("cpus") ? Cpus.of(settings.getConfig("cpus")) : null;
     JobStore store =
         settings.hasPath("database.url")
             ? JobStore.open(
@@ -83,6 +85,14 @@ public final class HookService implements AutoCloseable {
     if (coordinator != null) {
       pipelineSettings = pipelineSettings.withCoordinator(coordinator);
       out.println("murm hook: scenarios run on the coordinator at " + coordinator);
+    }
+    if (cpus != null) {
+      pipelineSettings = pipelineSettings.withCpus(cpus);
+      out.println(
+          "murm hook: the server under test runs on CPUs "
+              + cpus.server()
+              + ", the runner on CPUs "
+              + cpus.runner());
     }
     pipelineSettings =
         pipelineSettings.withLinks(uri(settings, "grafana"), uri(settings, "runs-url"));

@@ -197,7 +197,8 @@ class HookServiceTest {
     assertTrue(List.of("success", "neutral").contains(conclusion), completed.toString());
     String summary = completed.path("output").path("summary").asText();
     assertTrue(summary.contains("against its merge base `" + base.substring(0, 12) + "`"), summary);
-    assertTrue(summary.contains("3 rounds of base then head"), summary);
+    assertTrue(
+        summary.contains("3 rounds on the same machine, the arms' order alternating"), summary);
     for (String metric : List.of("ttd.p50", "ttd.p99", "messages_per_s")) {
       assertTrue(summary.contains("\n| " + metric + " | "), metric + " row:\n" + summary);
     }

@@ -4,14 +4,17 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Percentile bootstrap confidence interval of median(head) / median(base).
+ * Percentile bootstrap confidence intervals of head/base: of the median of per-round ratios when
+ * the runs are paired by round ({@link #pairedRatio}), of median(head) / median(base) when they are
+ * not ({@link #ratioOfMedians}).
  *
- * <p>Written here because neither Hipparchus nor another maintained Java library offers a
- * two-sample bootstrap of a ratio of medians. Each resample draws, with replacement and
- * independently, as many runs from each arm as it has; the interval's ends are quantiles of the
- * resampled ratios. A quantile is the inverse of the empirical distribution function: the smallest
- * ratio r with at least a share q of ratios at or below r. {@code BootstrapTest} checks this
- * against the exact distribution, enumerated over every possible resample.
+ * <p>Written here because neither Hipparchus nor another maintained Java library offers a bootstrap
+ * of a ratio of medians. An unpaired resample draws, with replacement and independently, as many
+ * runs from each arm as it has; a paired resample draws rounds, keeping each round's two runs
+ * together. The interval's ends are quantiles of the resampled ratios. A quantile is the inverse of
+ * the empirical distribution function: the smallest ratio r with at least a share q of ratios at or
+ * below r. {@code BootstrapTest} checks this against the exact distribution, enumerated over every
+ * possible resample.
  *
  * <p>A {@link Random} with a given seed makes the interval reproducible: the same runs, resamples
  * and seed give the same interval.
@@ -47,6 +50,41 @@ public final class Bootstrap {
     Arrays.sort(ratios);
     double tail = (1 - level) / 2;
     return new Interval(quantile(ratios, tail), quantile(ratios, 1 - tail));
+  }
+
+  /**
+   * The interval of the median per-round ratio {@code head[i] / base[i]} at confidence {@code
+   * level} from {@code resamples} resamples of the rounds. The ratios' logarithms are resampled, so
+   * that a round twice as slow and one twice as fast weigh alike, and the median of an even count
+   * is a geometric mean of the middle two.
+   */
+  public static Interval pairedRatio(
+      double[] base, double[] head, int resamples, double level, long seed) {
+    if (base.length == 0 || base.length != head.length || resamples < 1) {
+      throw new IllegalArgumentException("need as many runs in each arm and at least one resample");
+    }
+    double[] logs = logRatios(base, head);
+    Random random = new Random(seed);
+    double[] ratios = new double[resamples];
+    double[] d = new double[logs.length];
+    for (int i = 0; i < resamples; i++) {
+      for (int j = 0; j < d.length; j++) {
+        d[j] = logs[random.nextInt(logs.length)];
+      }
+      ratios[i] = Math.exp(median(d));
+    }
+    Arrays.sort(ratios);
+    double tail = (1 - level) / 2;
+    return new Interval(quantile(ratios, tail), quantile(ratios, 1 - tail));
+  }
+
+  /** {@code ln(head[i] / base[i])} for every round i. */
+  static double[] logRatios(double[] base, double[] head) {
+    double[] logs = new double[base.length];
+    for (int i = 0; i < logs.length; i++) {
+      logs[i] = Math.log(head[i] / base[i]);
+    }
+    return logs;
   }
 
   /** The q-quantile of sorted values: the smallest value with at least a share q at or below it. */

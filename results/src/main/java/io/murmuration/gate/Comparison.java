@@ -2,26 +2,39 @@ package io.murmuration.gate;
 
 import java.util.Locale;
 import org.hipparchus.stat.inference.MannWhitneyUTest;
+import org.hipparchus.stat.inference.WilcoxonSignedRankTest;
 
 /**
- * One metric compared between base and head runs: the ratio of medians head/base, its bootstrap
- * interval, the Mann–Whitney p-value and the verdict with its reason.
+ * One metric compared between base and head runs: the change head/base, its bootstrap interval, the
+ * p-value and the verdict with its reason.
+ *
+ * <p><b>Paired or not.</b> Base and head run in rounds, one run of each per round, so run i of base
+ * and run i of head shared the machine's state of that moment: its temperature, its other load, the
+ * server's data. When they are judged as pairs, the per-round ratio head/base cancels what changes
+ * from round to round, and only what differs within a round is left as noise. Paired, the change is
+ * the median of the per-round ratios, its interval a bootstrap over rounds, and the test Wilcoxon's
+ * signed-rank test of the ratios' logarithms; unpaired (arms of unequal size, or {@link
+ * Settings#paired()} false), the change is median(head) / median(base), its interval a bootstrap of
+ * each arm, and the test Mann–Whitney's U.
  *
  * <p>The verdict asks two questions. Is the change beyond the tolerance? The whole interval must
  * lie beyond it on the worse side — a point estimate alone would turn noise into failures. Is the
- * difference real? The Mann–Whitney U test (no assumption of normality; run-level metrics of load
- * tests are skewed) must reject "same distribution" at {@code alpha}. Failure needs both; success
- * needs only the interval within the tolerance or on the better side, since "no regression" is what
- * the interval shows; anything else is neutral with a reason.
+ * difference real? The rank test (no assumption of normality; run-level metrics of load tests are
+ * skewed) must reject "no difference" at {@code alpha}. Failure needs both; success needs only the
+ * interval within the tolerance or on the better side, since "no regression" is what the interval
+ * shows; anything else is neutral with a reason.
  *
- * @param estimate median(head) / median(base)
- * @param pValue two-sided Mann–Whitney p-value (see {@link #of})
+ * @param paired true when run i of each arm were judged as a pair
+ * @param estimate paired: the median of head[i] / base[i]; else median(head) / median(base)
+ * @param pValue two-sided p-value of the Wilcoxon signed-rank test (paired) or of the Mann–Whitney
+ *     U test (see {@link #of})
  */
 public record Comparison(
     Metric metric,
     double tolerance,
     double[] base,
     double[] head,
+    boolean paired,
     double baseMedian,
     double headMedian,
     double estimate,
@@ -33,20 +46,49 @@ public record Comparison(
   /** Fewer runs per arm than this are never judged: the interval of two runs is just noise. */
   public static final int MIN_RUNS = 3;
 
+  /** Wilcoxon's exact distribution is used up to this many pairs, the normal one above. */
+  static final int EXACT_PAIRS = 30;
+
   /**
-   * Compares one metric. The p-value is Hipparchus' {@link MannWhitneyUTest#mannWhitneyUTest(
-   * double[], double[])}: exact when both arms together have at most 50 runs and no tied values,
-   * else the normal approximation with continuity correction and the tie-corrected variance.
+   * Compares one metric, as pairs when {@code paired} (then both arms have as many runs, run i of
+   * each from round i). The paired p-value is Hipparchus' {@link
+   * WilcoxonSignedRankTest#wilcoxonSignedRankTest(double[], double[], boolean)} of ln(head) and
+   * ln(base): exact up to {@value #EXACT_PAIRS} pairs, else the normal approximation. The unpaired
+   * one is {@link MannWhitneyUTest#mannWhitneyUTest(double[], double[])}: exact when both arms
+   * together have at most 50 runs and no tied values, else the normal approximation with continuity
+   * correction and the tie-corrected variance.
    */
   public static Comparison of(
-      Metric metric, double tolerance, double[] base, double[] head, Settings settings) {
+      Metric metric,
+      double tolerance,
+      double[] base,
+      double[] head,
+      boolean paired,
+      Settings settings) {
+    if (paired && base.length != head.length) {
+      throw new IllegalArgumentException(
+          "pairs need as many base runs as head runs, not " + base.length + " and " + head.length);
+    }
     double baseMedian = Bootstrap.median(base);
     double headMedian = Bootstrap.median(head);
-    double estimate = headMedian / baseMedian;
-    Bootstrap.Interval interval =
-        Bootstrap.ratioOfMedians(
-            base, head, settings.resamples(), settings.confidence(), settings.seed());
-    double p = new MannWhitneyUTest().mannWhitneyUTest(base, head);
+    double estimate;
+    Bootstrap.Interval interval;
+    double p;
+    // A ratio needs positive values; a run with 0 of something is judged with the arms' medians.
+    boolean pairs = paired && base.length > 0 && allPositive(base) && allPositive(head);
+    if (pairs) {
+      estimate = Math.exp(Bootstrap.median(Bootstrap.logRatios(base, head)));
+      interval =
+          Bootstrap.pairedRatio(
+              base, head, settings.resamples(), settings.confidence(), settings.seed());
+      p = signedRankP(logs(base), logs(head));
+    } else {
+      estimate = headMedian / baseMedian;
+      interval =
+          Bootstrap.ratioOfMedians(
+              base, head, settings.resamples(), settings.confidence(), settings.seed());
+      p = new MannWhitneyUTest().mannWhitneyUTest(base, head);
+    }
     // Distance on the worse side: for times a ratio above 1, for throughput below 1.
     double worseLow = metric.lowerIsBetter ? interval.low() : 1 / interval.high();
     double worseHigh = metric.lowerIsBetter ? interval.high() : 1 / interval.low();
@@ -102,6 +144,7 @@ public record Comparison(
         tolerance,
         base,
         head,
+        pairs,
         baseMedian,
         headMedian,
         estimate,
@@ -109,6 +152,40 @@ public record Comparison(
         p,
         verdict,
         reason);
+  }
+
+  /**
+   * Wilcoxon's two-sided p for pairs: 1 when every pair is tied (Hipparchus drops tied pairs and
+   * refuses when none is left), at most 1 (its exact enumeration counts the observed statistic's
+   * own side twice when W+ = W−).
+   */
+  static double signedRankP(double[] base, double[] head) {
+    int untied = 0;
+    for (int i = 0; i < base.length; i++) {
+      untied += base[i] != head[i] ? 1 : 0;
+    }
+    if (untied == 0) {
+      return 1;
+    }
+    return Math.min(
+        1, new WilcoxonSignedRankTest().wilcoxonSignedRankTest(base, head, untied <= EXACT_PAIRS));
+  }
+
+  private static boolean allPositive(double[] values) {
+    for (double v : values) {
+      if (!(v > 0) || !Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double[] logs(double[] values) {
+    double[] logs = new double[values.length];
+    for (int i = 0; i < logs.length; i++) {
+      logs[i] = Math.log(values[i]);
+    }
+    return logs;
   }
 
   /** 0.05 → "5", 0.125 → "12.5". */

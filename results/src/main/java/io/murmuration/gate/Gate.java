@@ -20,7 +20,10 @@ import java.util.OptionalDouble;
 public final class Gate {
   private Gate() {}
 
-  /** The runs of one arm, in the order given. */
+  /**
+   * The runs of one arm in the order they ran: run i of each arm is round i's, a pair when both
+   * arms have as many runs (see {@link Comparison}).
+   */
   public record Arm(String name, List<Summary> runs) {}
 
   /** Compares {@code head} with {@code base}. */
@@ -36,7 +39,8 @@ public final class Gate {
       if (refusal != null && (b.length == 0 || h.length == 0)) {
         continue;
       }
-      Comparison c = Comparison.of(m, settings.tolerance(m), b, h, settings);
+      boolean paired = settings.paired() && b.length == h.length;
+      Comparison c = Comparison.of(m, settings.tolerance(m), b, h, paired, settings);
       if (refusal != null) {
         c =
             new Comparison(
@@ -44,6 +48,7 @@ public final class Gate {
                 c.tolerance(),
                 c.base(),
                 c.head(),
+                c.paired(),
                 c.baseMedian(),
                 c.headMedian(),
                 c.estimate(),

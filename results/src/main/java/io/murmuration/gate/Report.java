@@ -79,16 +79,7 @@ public record Report(
               Comparison.percent(c.tolerance()),
               c.reason()));
     }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "base %d runs, head %d runs; interval of head/base: percentile bootstrap,"
-                + " %d resamples, seed %d; p-value: Mann–Whitney U, two-sided, alpha %s%n",
-            baseRuns,
-            headRuns,
-            settings.resamples(),
-            settings.seed(),
-            settings.alpha()));
+    out.append(method()).append('\n');
     out.append("verdict: ").append(verdict.label()).append(" — ").append(reason).append('\n');
     return out.toString();
   }
@@ -136,17 +127,45 @@ public record Report(
               Comparison.percent(c.tolerance()),
               c.reason()));
     }
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "%nbase %d runs, head %d runs; interval of head/base: percentile bootstrap, %d"
-                + " resamples, seed %d; p-value: Mann–Whitney U, two-sided, alpha %s%n",
-            baseRuns,
-            headRuns,
-            settings.resamples(),
-            settings.seed(),
-            settings.alpha()));
+    md.append('\n').append(method()).append('\n');
     return md.toString();
+  }
+
+  /** True when every metric was judged as pairs of runs of the same round. */
+  public boolean paired() {
+    return !comparisons.isEmpty() && comparisons.stream().allMatch(Comparison::paired);
+  }
+
+  /** The footer: how many runs, whether paired, and how the interval and p-value were found. */
+  String method() {
+    if (paired()) {
+      return String.format(
+          Locale.ROOT,
+          "base %d runs, head %d runs, paired by round; change and interval: the median of the"
+              + " per-round ratios head/base, paired percentile bootstrap, %d resamples, seed %d;"
+              + " p-value: Wilcoxon signed-rank of the log ratios, two-sided, alpha %s",
+          baseRuns,
+          headRuns,
+          settings.resamples(),
+          settings.seed(),
+          settings.alpha());
+    }
+    String why =
+        !settings.paired()
+            ? "not paired (--unpaired)"
+            : baseRuns != headRuns
+                ? "not paired (the arms have different numbers of runs)"
+                : "not paired (a run has a value of 0)";
+    return String.format(
+        Locale.ROOT,
+        "base %d runs, head %d runs, %s; change: median(head)/median(base); interval: percentile"
+            + " bootstrap, %d resamples, seed %d; p-value: Mann–Whitney U, two-sided, alpha %s",
+        baseRuns,
+        headRuns,
+        why,
+        settings.resamples(),
+        settings.seed(),
+        settings.alpha());
   }
 
   /** {@code compare.json}: the same numbers as the table, unrounded; NaN and ∞ as null. */
@@ -156,6 +175,7 @@ public record Report(
     root.put("reason", reason);
     root.put("base_runs", baseRuns);
     root.put("head_runs", headRuns);
+    root.put("paired", paired());
     List<Object> metrics = new ArrayList<>();
     for (Comparison c : comparisons) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -165,6 +185,7 @@ public record Report(
       m.put("tolerance", c.tolerance());
       m.put("base", c.base());
       m.put("head", c.head());
+      m.put("paired", c.paired());
       m.put("base_median", number(c.baseMedian()));
       m.put("head_median", number(c.headMedian()));
       m.put("ratio", number(c.estimate()));
@@ -184,6 +205,7 @@ public record Report(
     s.put("seed", settings.seed());
     s.put("max_lag_ms", settings.maxLagMs());
     s.put("max_error_rate", settings.maxErrorRate());
+    s.put("paired", settings.paired());
     root.put("settings", s);
     return root;
   }

@@ -11,12 +11,14 @@ import java.util.Map;
  *
  * @param tolerances relative tolerance per metric (0.05 = 5 %); metrics not named use their
  *     default; a scenario timer named here is compared too
- * @param alpha significance level of the Mann–Whitney test
+ * @param alpha significance level of the test (Wilcoxon signed-rank when paired, else Mann–Whitney)
  * @param confidence level of the bootstrap interval (0.95)
  * @param resamples bootstrap resamples
  * @param seed seed of the bootstrap's random numbers
  * @param maxLagMs a run whose runner scheduling lag p99 is above this was limited by the runner
  * @param maxErrorRate a run with more errors per message sent than this is not a fair measure
+ * @param paired judge run i of base with run i of head as a pair (the same round) when both arms
+ *     have as many runs; false judges the arms as two independent samples
  */
 public record Settings(
     Map<Metric, Double> tolerances,
@@ -25,7 +27,8 @@ public record Settings(
     int resamples,
     long seed,
     double maxLagMs,
-    double maxErrorRate) {
+    double maxErrorRate,
+    boolean paired) {
 
   public Settings {
     Map<Metric, Double> all = new LinkedHashMap<>();
@@ -42,7 +45,7 @@ public record Settings(
   }
 
   public static Settings defaults() {
-    return new Settings(Map.of(), 0.05, 0.95, 10_000, 1, 10, 0.001);
+    return new Settings(Map.of(), 0.05, 0.95, 10_000, 1, 10, 0.001, true);
   }
 
   public double tolerance(Metric m) {

@@ -53,7 +53,8 @@ public record Summary(
     Map<String, Long> counters,
     @JsonProperty("metric_descriptions") Map<String, String> metricDescriptions,
     @JsonProperty("by_transport") Map<String, WireResult> byTransport,
-    List<Node> nodes) {
+    List<Node> nodes,
+    Placement placement) {
 
   /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
   public static final int SCHEMA_VERSION = 1;
@@ -98,6 +99,37 @@ public record Summary(
    *     exchange; null when not measured
    * @param clockUncertaintyMs half the round trip of that exchange: the offset's error bound
    */
+  /**
+   * Where the run's processes ran: the CPUs the runner and the server under test were allowed on
+   * (Linux CPU lists as in {@code taskset -c}, e.g. {@code "1"} or {@code "0-1"}). Two processes on
+   * common CPUs take time from each other, and then a change of one shows in the other's numbers.
+   *
+   * @param cpusOnline the machine's online CPUs; null when unknown
+   * @param runnerCpus the CPUs the runner may run on; null when unknown
+   * @param servers each target that listens on this machine, with the process behind it; empty when
+   *     the targets are elsewhere or their processes cannot be seen
+   * @param shared true when the runner and a server may run on a common CPU, false when none can;
+   *     null when no server was found
+   */
+  public record Placement(
+      @JsonProperty("cpus_online") String cpusOnline,
+      @JsonProperty("runner_cpus") String runnerCpus,
+      List<ServerPlacement> servers,
+      Boolean shared) {
+    public Placement {
+      servers = servers == null ? List.of() : List.copyOf(servers);
+    }
+  }
+
+  /**
+   * The process listening on a target on this machine.
+   *
+   * @param target the target, {@code host:port}
+   * @param process its command name ({@code /proc/PID/comm}), e.g. {@code beam.smp}
+   * @param cpus the CPUs it may run on
+   */
+  public record ServerPlacement(String target, String process, long pid, String cpus) {}
+
   public record Node(
       String node,
       String ids,
@@ -223,7 +255,8 @@ public record Summary(
         counters,
         metricDescriptions,
         byTransport,
-        nodes);
+        nodes,
+        placement);
   }
 
   /**

@@ -65,6 +65,35 @@ class BootstrapTest {
   }
 
   @Test
+  void thePairedIntervalOfFewRoundsMatchesTheExactEnumerationOfRoundResamples() {
+    double[][][] cases = {
+      {{10.0, 11.0, 12.0}, {12.0, 11.5, 13.0}},
+      {{1.0, 2.0, 4.0, 3.0}, {1.1, 2.4, 4.1, 3.6}},
+    };
+    for (double[][] c : cases) {
+      int n = c[0].length;
+      int combinations = (int) Math.pow(n, n);
+      double[] exact = new double[combinations];
+      for (int code = 0; code < combinations; code++) {
+        double[] logs = new double[n];
+        int k = code;
+        for (int i = 0; i < n; i++) {
+          int round = k % n; // the round drawn: its base and head runs stay together
+          logs[i] = Math.log(c[1][round] / c[0][round]);
+          k /= n;
+        }
+        exact[code] = Math.exp(Bootstrap.median(logs));
+      }
+      java.util.Arrays.sort(exact);
+      Bootstrap.Interval mc = Bootstrap.pairedRatio(c[0], c[1], 20_000, 0.95, 7);
+      assertBetween(
+          Bootstrap.quantile(exact, 0.025 - 0.01), mc.low(), Bootstrap.quantile(exact, 0.035));
+      assertBetween(
+          Bootstrap.quantile(exact, 0.965), mc.high(), Bootstrap.quantile(exact, 0.975 + 0.01));
+    }
+  }
+
+  @Test
   void theExactEnumerationCountsEveryResampleWithItsMultiplicity() {
     // base {1, 2}: resamples (1,1) (1,2) (2,1) (2,2) → medians 1, 1.5, 1.5, 2
     double[] ratios = exactRatios(new double[] {1, 2}, new double[] {1});

@@ -65,6 +65,7 @@ class GateTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -109,7 +110,7 @@ class GateTest {
           Gate.compare(
               arm("base", 5, 1, 1, 0.03, r),
               arm("head", 5, 1, 1, 0.03, r),
-              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001));
+              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001, true));
       assertNotEquals(Verdict.FAILURE, report.verdict(), report.table());
     }
   }
@@ -123,7 +124,7 @@ class GateTest {
           Gate.compare(
               arm("base", 10, 1, 1, 0.02, r),
               arm("head", 10, 1, 1, 0.02, r),
-              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001));
+              new Settings(Map.of(), 0.05, 0.95, 2_000, i, 10, 0.001, true));
       assertNotEquals(Verdict.FAILURE, report.verdict(), report.table());
       successes += report.verdict() == Verdict.SUCCESS ? 1 : 0;
     }
@@ -199,7 +200,7 @@ class GateTest {
     assertTrue(
         p99.reason()
             .matches(
-                "interval 0\\.\\d+–1\\.\\d+ straddles the 10 % tolerance; 3 runs per arm: add rounds"),
+                "interval [01]\\.\\d+–1\\.\\d+ straddles the 10 % tolerance; 3 runs per arm: add rounds"),
         p99.reason());
     assertEquals(Verdict.NEUTRAL, report.verdict());
     assertEquals("ttd.p99: " + p99.reason(), report.reason());
@@ -209,7 +210,8 @@ class GateTest {
   void threeRunsPerArmCannotFailAtAlphaFivePercentHoweverLargeTheChange() {
     Random r = new Random(8);
     Report report =
-        Gate.compare(arm("base", 3, 1, 1, 0.01, r), arm("head", 3, 2, 1, 0.01, r), defaults());
+        Gate.compare(arm("base", 3, 1, 1, 0.01, r), arm("head", 3, 2, 1, 0.01, r), unpaired());
+    assertTrue(report.table().contains("not paired (--unpaired)"), report.table());
     Comparison p50 = metric(report, Metric.TTD_P50);
     assertEquals(0.1, p50.pValue(), 1e-9); // exact: 2 of C(6,3) = 20 orderings
     assertEquals(Verdict.NEUTRAL, p50.verdict());
@@ -234,7 +236,7 @@ class GateTest {
   @Test
   void aScenarioTimerIsComparedOnceAToleranceNamesItAndThirtyPercentSlowerFails() {
     Metric join = Metric.byKey("timers.join.p99");
-    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001);
+    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001, true);
     Random r = new Random(5);
     Gate.Arm base = withJoinTimer("base", 8, 10, r);
     Gate.Arm head = withJoinTimer("head", 8, 13, r);
@@ -256,7 +258,7 @@ class GateTest {
   @Test
   void aRunWithoutSamplesOfANamedTimerIsNotJudged() {
     Metric join = Metric.byKey("timers.join.p99");
-    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001);
+    Settings named = new Settings(Map.of(join, 0.10), 0.05, 0.95, 10_000, 1, 10, 0.001, true);
     Random r = new Random(6);
     Report report =
         Gate.compare(withJoinTimer("base", 5, 10, r), withJoinTimer("head", 5, 0, r), named);
@@ -275,7 +277,90 @@ class GateTest {
     assertEquals(Metric.TTD_P99, Metric.byKey("ttd.p99"));
   }
 
+  /**
+   * Rounds whose machine speed drifts: round i runs both arms {@code drift[i]} times slower, with a
+   * small noise of its own per run. {@code change} multiplies head's TTD.
+   */
+  private static Gate.Arm[] drifting(
+      int rounds, double drift, double noise, double change, Random r) {
+    List<Summary> base = new ArrayList<>();
+    List<Summary> head = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      double f = 1 + drift * r.nextGaussian();
+      base.add(run("b" + i, 0.85 * f * (1 + noise * r.nextGaussian()), 22.5 * f, 830, 1, 0));
+      head.add(
+          run("h" + i, 0.85 * change * f * (1 + noise * r.nextGaussian()), 22.5 * f, 830, 1, 0));
+    }
+    return new Gate.Arm[] {new Gate.Arm("base", base), new Gate.Arm("head", head)};
+  }
+
+  @Test
+  void pairingCancelsDriftBetweenRoundsThatHidesATenPercentChangeFromTheUnpairedTest() {
+    Random r = new Random(11);
+    int pairedCaught = 0;
+    int unpairedCaught = 0;
+    for (int g = 0; g < 50; g++) {
+      Gate.Arm[] arms = drifting(10, 0.10, 0.01, 1.10, r);
+      Comparison paired = metric(Gate.compare(arms[0], arms[1], defaults()), Metric.TTD_P50);
+      Comparison apart = metric(Gate.compare(arms[0], arms[1], unpaired()), Metric.TTD_P50);
+      assertTrue(paired.paired());
+      assertTrue(!apart.paired());
+      pairedCaught += paired.verdict() == Verdict.FAILURE ? 1 : 0;
+      unpairedCaught += apart.verdict() == Verdict.FAILURE ? 1 : 0;
+    }
+    // 10 % drift between rounds, 1 % within: the pairs see the 10 % change, the arms do not.
+    assertEquals(50, pairedCaught);
+    assertTrue(unpairedCaught < 10, unpairedCaught + " of 50 caught unpaired");
+  }
+
+  @Test
+  void pairedAToAGatesUnderDriftNeverFail() {
+    Random r = new Random(12);
+    for (int g = 0; g < 200; g++) {
+      Gate.Arm[] arms = drifting(10, 0.10, 0.03, 1.0, r);
+      Report report = Gate.compare(arms[0], arms[1], defaults());
+      assertTrue(report.paired());
+      assertNotEquals(Verdict.FAILURE, report.verdict(), report.table());
+    }
+  }
+
+  @Test
+  void thePairedChangeIsTheMedianPerRoundRatioAndFivePairsCannotFail() {
+    double[] b = {1.0, 2.0, 1.0, 4.0, 1.0};
+    double[] h = {1.5, 2.6, 1.4, 6.0, 1.6}; // ratios 1.5 1.3 1.4 1.5 1.6: median 1.5
+    List<Summary> base = new ArrayList<>();
+    List<Summary> head = new ArrayList<>();
+    for (int i = 0; i < b.length; i++) {
+      base.add(run("b" + i, b[i], 22.5, 830, 1, 0));
+      head.add(run("h" + i, h[i], 22.5, 830, 1, 0));
+    }
+    Report report =
+        Gate.compare(new Gate.Arm("base", base), new Gate.Arm("head", head), defaults());
+    Comparison p50 = metric(report, Metric.TTD_P50);
+    assertEquals(1.5, p50.estimate(), 1e-12);
+    // every pair worse: the exact two-sided p of Wilcoxon's signed-rank test is 2 / 2^5
+    assertEquals(0.0625, p50.pValue(), 1e-9);
+    assertEquals(Verdict.NEUTRAL, p50.verdict());
+    assertTrue(report.table().contains("paired by round"), report.table());
+    assertEquals(true, report.json().get("paired"));
+  }
+
+  @Test
+  void armsOfUnequalSizeAreJudgedUnpairedAndTheFooterSaysWhy() {
+    Random r = new Random(13);
+    Report report =
+        Gate.compare(arm("base", 5, 1, 1, 0.01, r), arm("head", 6, 1, 1, 0.01, r), defaults());
+    assertTrue(!report.paired());
+    assertTrue(
+        report.table().contains("not paired (the arms have different numbers of runs)"),
+        report.table());
+  }
+
   private static Settings defaults() {
     return Settings.defaults();
+  }
+
+  private static Settings unpaired() {
+    return new Settings(Map.of(), 0.05, 0.95, 10_000, 1, 10, 0.001, false);
   }
 }

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Option;
     name = "compare",
     description =
         "Compare two sets of run folders (base and head): per metric the head/base ratio with a"
-            + " bootstrap interval, a Mann-Whitney test and a verdict.")
+            + " bootstrap interval, a rank test and a verdict. Runs are paired by start time (the"
+            + " i-th base run with the i-th head run) when both arms have as many.")
 final class CompareCommand implements Callable<Integer> {
 
   @Option(
@@ -59,7 +62,9 @@ final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--alpha",
       defaultValue = "0.05",
-      description = "significance level of the Mann-Whitney test (default: ${DEFAULT-VALUE})")
+      description =
+          "significance level of the Wilcoxon signed-rank test (paired) or the Mann-Whitney test"
+              + " (default: ${DEFAULT-VALUE})")
   double alpha;
 
   @Option(
@@ -90,6 +95,12 @@ final class CompareCommand implements Callable<Integer> {
           "refuse to judge when a run has more errors per message sent (default:"
               + " ${DEFAULT-VALUE})")
   double maxErrorRate;
+
+  @Option(
+      names = "--unpaired",
+      description =
+          "judge the arms as independent samples (Mann-Whitney), even with as many runs in each")
+  boolean unpaired;
 
   @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers here")
   Path json;
@@ -140,10 +151,13 @@ final class CompareCommand implements Callable<Integer> {
         throw new SetupException("--tolerance " + t + ": " + e.getMessage());
       }
     }
-    return new Settings(tol, alpha, 0.95, resamples, seed, maxLag, maxErrorRate);
+    return new Settings(tol, alpha, 0.95, resamples, seed, maxLag, maxErrorRate, !unpaired);
   }
 
-  /** Every run in {@code dirs}: a run folder, or each run folder directly inside a folder. */
+  /**
+   * Every run in {@code dirs} (a run folder, or each run folder directly inside a folder) in the
+   * order they started, so that the i-th runs of the two arms are the same round's.
+   */
   private static List<Summary> runs(String option, List<Path> dirs) {
     List<Summary> runs = new ArrayList<>();
     for (Path dir : dirs) {
@@ -176,6 +190,9 @@ final class CompareCommand implements Callable<Integer> {
         }
       }
     }
+    runs.sort(
+        Comparator.comparing(
+            Summary::startedAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder())));
     return runs;
   }
 }

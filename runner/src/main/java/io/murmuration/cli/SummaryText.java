@@ -75,6 +75,20 @@ final class SummaryText {
               r.threadsPeak(),
               r.cores()));
     }
+    Summary.Placement p = s.placement();
+    if (p != null && p.runnerCpus() != null) {
+      b.append("placement runner on CPUs ").append(p.runnerCpus());
+      for (Summary.ServerPlacement server : p.servers()) {
+        b.append(
+            String.format(
+                ", %s (%s %d) on CPUs %s",
+                server.target(), server.process(), server.pid(), server.cpus()));
+      }
+      if (p.shared() != null) {
+        b.append(p.shared() ? ": shared" : ": apart");
+      }
+      b.append(p.cpusOnline() == null ? "" : " (online " + p.cpusOnline() + ")").append('\n');
+    }
     b.append(
         "errors    "
             + (s.errors().isEmpty()

@@ -84,6 +84,7 @@ public final class MetricsReporter implements AutoCloseable {
 
   private final List<SeriesPoint> series = new ArrayList<>();
   private final RunnerHealth health;
+  private final Summary.Placement placement;
   private Snapshot previous;
   private int failedTicks;
 
@@ -115,6 +116,7 @@ public final class MetricsReporter implements AutoCloseable {
     this.histogramLog = new HistogramLog(runDir.resolve(HistogramLog.FILE_NAME), run);
     this.live = live == null ? null : new LiveView(live, LiveView.isInteractive(live), interval);
     this.health = new RunnerHealth();
+    this.placement = PlacementProbe.of(run.target());
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -192,7 +194,8 @@ public final class MetricsReporter implements AutoCloseable {
                 metrics.scenario().descriptions(),
                 byWire(),
                 runner,
-                nodes)
+                nodes,
+                placement)
             .concluded(assertions);
     summary.write(runDir.resolve(SUMMARY_FILE));
     ReportWriter.write(runDir.resolve(REPORT_FILE), summary, series, totals.timer(Timer.TTD));
@@ -213,6 +216,7 @@ public final class MetricsReporter implements AutoCloseable {
    * @param descriptions the scenario's metrics, by name
    * @param byWire what each wire's users measured, in a run that keeps wires apart (else empty)
    * @param runner the runner's own cost, from {@link RunnerHealth#summary}
+   * @param placement where the runner and the servers ran, from {@link PlacementProbe}
    */
   static Summary summarise(
       RunInfo run,
@@ -225,7 +229,8 @@ public final class MetricsReporter implements AutoCloseable {
       Map<String, String> descriptions,
       Map<String, Summary.WireResult> byWire,
       Summary.Runner runner,
-      List<Summary.Node> nodes) {
+      List<Summary.Node> nodes,
+      Summary.Placement placement) {
     if (!Summary.FINISHED.equals(state) && !Summary.FAILED.equals(state)) {
       throw new IllegalArgumentException("state must be finished or failed: " + state);
     }
@@ -267,7 +272,8 @@ public final class MetricsReporter implements AutoCloseable {
         last.scenario().counters(),
         descriptions,
         byWire,
-        nodes);
+        nodes,
+        placement);
   }
 
   private static Map<String, Summary.ActionCount> actions(Map<String, Actions.Count> books) {

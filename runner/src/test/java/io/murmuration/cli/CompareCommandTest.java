@@ -9,6 +9,7 @@ import io.murmuration.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +81,7 @@ class CompareCommandTest {
         lines[0]);
     assertTrue(
         lines[1].matches(
-            "ttd\\.p50 +0\\.846 ms +1\\.100 ms +\\+30\\.0% +1\\.\\d{3}–1\\.\\d{3} +<0\\.001 +failure"),
+            "ttd\\.p50 +0\\.846 ms +1\\.100 ms +\\+30\\.0% +1\\.300–1\\.300 +0\\.008 +failure"),
         lines[1]);
     assertTrue(
         lines[2].matches("ttd\\.p99 +22\\.528 ms +29\\.286 ms +\\+30\\.0% .* failure"), lines[2]);
@@ -88,8 +89,60 @@ class CompareCommandTest {
         lines[3].matches("messages_per_s +832\\.312 msg/s +832\\.312 msg/s +\\+0\\.0% .* success"),
         lines[3]);
     assertTrue(lines[4].startsWith("error_rate"), lines[4]);
-    assertTrue(r.out().contains("percentile bootstrap, 10000 resamples, seed 1"), r.out());
+    // eight pairs, each 30 % slower: Wilcoxon's exact p is 2 / 2^8
+    assertTrue(r.out().contains("base 8 runs, head 8 runs, paired by round"), r.out());
+    assertTrue(r.out().contains("paired percentile bootstrap, 10000 resamples, seed 1"), r.out());
     assertTrue(r.out().contains("\nverdict: failure — ttd.p50: interval 1."), r.out());
+
+    Cli unpaired =
+        Cli.murm("compare", "--base", base.toString(), "--head", head.toString(), "--unpaired");
+    assertEquals(1, unpaired.code(), unpaired.out());
+    assertTrue(
+        unpaired
+            .out()
+            .split("\n")[1]
+            .matches("ttd\\.p50 .* 1\\.\\d{3}–1\\.\\d{3} +<0\\.001 +failure"),
+        unpaired.out());
+    assertTrue(unpaired.out().contains("not paired (--unpaired)"), unpaired.out());
+  }
+
+  /**
+   * Runs are paired by the time they started, not by their folders' names: six rounds whose machine
+   * gets 15 % slower each round, head 10 % slower than base within every round, and the head
+   * folders named in the reverse order of their rounds.
+   */
+  @Test
+  void runsArePairedByStartTimeSoThatDriftBetweenRoundsCancels() throws IOException {
+    for (int round = 0; round < 6; round++) {
+      double machine = 1 + 0.15 * round;
+      for (String arm : List.of("base", "head")) {
+        String name = arm.equals("base") ? "b-" + round : "h-" + (5 - round);
+        Path run = Files.createDirectories(dir.resolve(arm).resolve(name));
+        double ttd = machine * (arm.equals("base") ? 1 : 1.1);
+        Files.writeString(
+            run.resolve("summary.json"),
+            String.format(Locale.ROOT, SUMMARY, name, 832.312, 0.846 * ttd, 22.528, 1.236, 10.0)
+                .replace(
+                    "2025-06-01T10:00:00.000Z",
+                    String.format(
+                        Locale.ROOT,
+                        "2025-06-01T10:%02d:00.000Z",
+                        2 * round + (arm.equals("base") ? 0 : 1))));
+      }
+    }
+    String[] arms = {
+      "--base", dir.resolve("base").toString(), "--head", dir.resolve("head").toString()
+    };
+    Cli paired = Cli.murm("compare", arms[0], arms[1], arms[2], arms[3]);
+    assertEquals(1, paired.code(), paired.out());
+    assertTrue(
+        paired
+            .out()
+            .split("\n")[1]
+            .matches("ttd\\.p50 .* \\+10\\.0% +1\\.100–1\\.100 +0\\.031 +failure"),
+        paired.out());
+    Cli unpaired = Cli.murm("compare", arms[0], arms[1], arms[2], arms[3], "--unpaired");
+    assertEquals(5, unpaired.code(), unpaired.out());
   }
 
   @Test
@@ -105,8 +158,8 @@ class CompareCommandTest {
 
   @Test
   void aSaturatedRunnerIsInconclusiveWithExitCodeFive() throws IOException {
-    Path base = arm("base", 5, 1, 1, 1.236);
-    Path head = arm("head", 5, 1.3, 1, 12.5);
+    Path base = arm("base", 6, 1, 1, 1.236);
+    Path head = arm("head", 6, 1.3, 1, 12.5);
     Cli r = Cli.murm("compare", "--base", base.toString(), "--head", head.toString());
     assertEquals(5, r.code(), r.out());
     assertTrue(

@@ -215,7 +215,14 @@ public final class SampleRun {
                     290.0,
                     1.4,
                     null,
-                    null)));
+                    null)),
+            // as if the runner and ejabberd were pinned to separate CPUs
+            new Summary.Placement(
+                "0-1",
+                "1",
+                java.util.List.of(
+                    new Summary.ServerPlacement("127.0.0.1:5222", "beam.smp", 4242, "0")),
+                false));
   }
 
   public static void main(String[] args) throws IOException {

@@ -198,7 +198,8 @@ class SummaryTest {
                 Map.of(),
                 Map.of(),
                 null,
-                List.of()));
+                List.of(),
+                null));
   }
 
   @Test
@@ -241,9 +242,17 @@ class SummaryTest {
             "counters",
             "metric_descriptions",
             "by_transport",
-            "nodes"),
+            "nodes",
+            "placement"),
         top);
     assertEquals(1, json.get("schema_version").asInt());
+    JsonNode placement = json.get("placement");
+    assertEquals(
+        List.of("cpus_online", "runner_cpus", "servers", "shared"),
+        iterable(placement.fieldNames()));
+    assertEquals(
+        List.of("target", "process", "pid", "cpus"),
+        iterable(placement.get("servers").get(0).fieldNames()));
     assertEquals("2025-06-01T10:00:00Z", json.get("started_at").asText());
     assertTrue(json.get("failure").isNull());
     assertEquals(
@@ -304,7 +313,8 @@ class SummaryTest {
         Map.of(),
         Map.of(),
         runner,
-        List.of());
+        List.of(),
+        null);
   }
 
   private static Snapshot snapshot(long sent, long received, long late, Map<String, Long> errors) {

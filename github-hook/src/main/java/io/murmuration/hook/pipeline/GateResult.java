@@ -56,8 +56,9 @@ final class GateResult {
     md.append(
         String.format(
             Locale.ROOT,
-            "**A/B gate**: head `%s` against its merge base `%s`, %d round%s of base then head on"
-                + " the same machine.%n",
+            "**A/B gate**: head `%s` against its merge base `%s`, %d round%s on the same machine,"
+                + " the arms' order alternating (base–head, head–base, …), each round's two runs"
+                + " judged as a pair.%n",
             shortSha(headCommit),
             shortSha(baseCommit),
             baseRounds.size(),

@@ -30,12 +30,14 @@ import java.util.concurrent.CancellationException;
  *
  * <p>A pull request is judged against its base instead ({@link GateResult}): the merge base and the
  * head are both built, then {@code gate.rounds} rounds each start the base's server, run the
- * scenarios, stop it, and do the same for the head — base, head, base, head… on the same machine,
- * so that drift of the machine lands on both arms alike. Each step logs to its own file in the
- * job's folder ({@link Workspace}) and has a time limit; a failing step ends the job with
- * conclusion {@code failure}, the step named and the tail of its log quoted — never silently —
- * except a fetch that fails (an unreachable remote, a network error, no token), which is trouble of
- * the service's side and ends it {@code neutral}. The server is stopped whatever happens.
+ * scenarios, stop it, and do the same for the head, in the order base, head, head, base, base,
+ * head… ({@link #order}) on the same machine, so that drift of the machine and the position within
+ * a round land on both arms alike; each round's two runs are judged as a pair. Each step logs to
+ * its own file in the job's folder ({@link Workspace}) and has a time limit; a failing step ends
+ * the job with conclusion {@code failure}, the step named and the tail of its log quoted — never
+ * silently — except a fetch that fails (an unreachable remote, a network error, no token), which is
+ * trouble of the service's side and ends it {@code neutral}. The server is stopped whatever
+ * happens.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
  * any other thread and stops the job it names, if that is the job in progress (its running
@@ -62,6 +64,8 @@ public final class Pipeline {
    * @param fetchToken where the token for fetching comes from, or null: fetch without one
    * @param coordinator the coordinator whose workers run the scenarios, or null: a local {@code
    *     murm run} each
+   * @param cpus where the server under test and the runner are pinned, or null: where the kernel
+   *     puts them
    */
   public record Settings(
       Path workRoot,
@@ -70,7 +74,8 @@ public final class Pipeline {
       Duration fetchTimeout,
       SummaryMarkdown details,
       FetchToken fetchToken,
-      Coordinator coordinator) {
+      Coordinator coordinator,
+      Cpus cpus) {
     public static Settings of(Path workRoot) {
       return new Settings(
           workRoot,
@@ -79,17 +84,24 @@ public final class Pipeline {
           Duration.ofMinutes(10),
           new SummaryMarkdown(null, null),
           null,
+          null,
           null);
+    }
+
+    /** Pin the server under test and the runner to separate CPUs. */
+    public Settings withCpus(Cpus c) {
+      return new Settings(
+          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, fetchToken, coordinator, c);
     }
 
     public Settings withOperatorConfigs(Path folder) {
       return new Settings(
-          workRoot, folder, influxUrl, fetchTimeout, details, fetchToken, coordinator);
+          workRoot, folder, influxUrl, fetchTimeout, details, fetchToken, coordinator, cpus);
     }
 
     public Settings withInflux(String url) {
       return new Settings(
-          workRoot, operatorConfigs, url, fetchTimeout, details, fetchToken, coordinator);
+          workRoot, operatorConfigs, url, fetchTimeout, details, fetchToken, coordinator, cpus);
     }
 
     /** Links in the results: the Grafana to point at, where run folders are served (or nulls). */
@@ -101,19 +113,20 @@ public final class Pipeline {
           fetchTimeout,
           new SummaryMarkdown(grafana, runsUrl),
           fetchToken,
-          coordinator);
+          coordinator,
+          cpus);
     }
 
     /** Fetch with a token from {@code source} (private repositories). */
     public Settings withFetchToken(FetchToken source) {
       return new Settings(
-          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, source, coordinator);
+          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, source, coordinator, cpus);
     }
 
     /** Run the scenarios on {@code c}'s workers instead of a local {@code murm run} each. */
     public Settings withCoordinator(Coordinator c) {
       return new Settings(
-          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, fetchToken, c);
+          workRoot, operatorConfigs, influxUrl, fetchTimeout, details, fetchToken, c, cpus);
     }
   }
 
@@ -279,7 +292,7 @@ public final class Pipeline {
       List<List<ScenarioOutcome>> baseRuns = new ArrayList<>();
       List<List<ScenarioOutcome>> headRuns = new ArrayList<>();
       for (int r = 1; r <= rounds; r++) {
-        for (Arm arm : List.of(base, head)) {
+        for (Arm arm : order(r, base, head)) {
           current = arm;
           String round = String.format("-r%d-%s", r, arm.name());
           stepPrefix = "round " + r + "/" + rounds + ", " + arm.name() + ": ";
@@ -298,6 +311,21 @@ public final class Pipeline {
     }
   }
 
+  private List<String> pinServer(List<String> command) {
+    return settings.cpus() == null ? command : settings.cpus().server(command);
+  }
+
+  /**
+   * The order of the arms in round {@code r} (from 1): base first in odd rounds, head first in even
+   * ones (ABBA). Whatever the second run of a round suffers or enjoys — a server or a disk cache
+   * warmed by the first, a machine still cooling from it — then falls on each arm in as many
+   * rounds, and the per-round ratios of head/base carry it with opposite signs instead of charging
+   * it to the pull request.
+   */
+  static <T> List<T> order(int r, T base, T head) {
+    return r % 2 == 1 ? List.of(base, head) : List.of(head, base);
+  }
+
   /**
    * Starts the arm's server, waits until it is ready, runs every scenario against it and stops it,
    * whatever happens; {@code suffix} names the round's logs ({@code 03-start<suffix>.log} …).
@@ -308,7 +336,8 @@ public final class Pipeline {
     Path startLog = ws.log("03-start" + suffix + ".log");
     Commands roundCommands = commands.with(Map.of("MURM_START_LOG", startLog.toString()));
     ProcessGroup server =
-        roundCommands.spawn(List.of("bash", "-c", config.start()), arm.checkout(), startLog);
+        roundCommands.spawn(
+            pinServer(List.of("bash", "-c", config.start())), arm.checkout(), startLog);
     try {
       awaitReady(
           config, arm, ws.log("04-ready" + suffix + ".log"), startLog, roundCommands, server);
@@ -453,6 +482,9 @@ public final class Pipeline {
       List<String> command =
           RunnerCommand.of(
               job, config, run, arm.runs(), runId, settings.influxUrl(), arm.commit(), arm.name());
+      if (settings.cpus() != null) {
+        command = settings.cpus().runner(command);
+      }
       Map<String, String> influx = new HashMap<>();
       for (String name : List.of("MURM_INFLUX_USER", "MURM_INFLUX_PASSWORD")) {
         if (System.getenv(name) != null) {

@@ -301,7 +301,14 @@ public record RepoConfig(
     return new Gate(
         rounds,
         new Settings(
-            tolerances, alpha, d.confidence(), d.resamples(), d.seed(), maxLag, maxErrors));
+            tolerances,
+            alpha,
+            d.confidence(),
+            d.resamples(),
+            d.seed(),
+            maxLag,
+            maxErrors,
+            d.paired()));
   }
 
   private static ScenarioRun scenario(Config s) {

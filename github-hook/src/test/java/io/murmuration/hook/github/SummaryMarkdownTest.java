@@ -108,6 +108,7 @@ class SummaryMarkdownTest {
             null,
             null,
             null,
+            null,
             null);
 
     String text =

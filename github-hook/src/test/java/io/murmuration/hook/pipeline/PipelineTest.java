@@ -53,10 +53,17 @@ class PipelineTest {
             """
                 .formatted(java, cp));
 
-    // InfluxDB down is trouble of the service's side: the run still counts, its points are kept
+    // InfluxDB down is trouble of the service's side: the run still counts, its points are kept.
+    // The operator pins ejabberd to CPU 0 and the runner to the others (this test needs 2 CPUs).
     String influxDown = "http://127.0.0.1:" + unusedPort();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    assertTrue(cpus >= 2, "this test pins the server and the runner apart: it needs 2 CPUs");
+    String runnerCpus = "1-" + (cpus - 1);
     Pipeline pipeline =
-        new Pipeline(Pipeline.Settings.of(tmp.resolve("work")).withInflux(influxDown));
+        new Pipeline(
+            Pipeline.Settings.of(tmp.resolve("work"))
+                .withInflux(influxDown)
+                .withCpus(new Cpus("0", runnerCpus)));
     JobResult result = pipeline.run(job(1, repo, "main", sha, null));
 
     Path jobDir = tmp.resolve("work/job-1");
@@ -68,6 +75,13 @@ class PipelineTest {
     assertNotNull(result.runFolder());
     String summary = Files.readString(result.runFolder().resolve("summary.json"));
     assertTrue(summary.contains("\"state\" : \"finished\""), summary);
+    io.murmuration.results.Summary.Placement placement =
+        io.murmuration.results.Summary.read(result.runFolder().resolve("summary.json")).placement();
+    assertEquals(runnerCpus.equals("1-1") ? "1" : runnerCpus, placement.runnerCpus(), summary);
+    assertEquals(1, placement.servers().size(), summary);
+    assertEquals("beam.smp", placement.servers().get(0).process(), summary);
+    assertEquals("0", placement.servers().get(0).cpus(), summary);
+    assertEquals(false, placement.shared(), summary);
     for (String log :
         List.of("01-fetch.log", "02-build.log", "03-start.log", "04-ready.log", "06-stop.log")) {
       assertTrue(Files.exists(jobDir.resolve(log)), log);
@@ -91,12 +105,13 @@ class PipelineTest {
 
   /**
    * A pull request whose server answers 5 ms later (its start script puts a delaying proxy in front
-   * of ejabberd) fails the A/B gate: four interleaved rounds of the merge base and the head, the
-   * table in the result. The base branch moved on after the pull request branched off; the base arm
-   * must run the merge base, not the base branch's tip.
+   * of ejabberd) fails the A/B gate: six rounds of the merge base and the head in ABBA order,
+   * judged as pairs (six is the fewest with which Wilcoxon's test can reach p &lt; 0.05), the table
+   * in the result. The base branch moved on after the pull request branched off; the base arm must
+   * run the merge base, not the base branch's tip.
    */
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aPullRequestThatSlowsDeliveryFailsTheGateAgainstItsMergeBase() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     String murm =
@@ -117,7 +132,7 @@ class PipelineTest {
                             warm-up = 2s, params { interval = 100ms, messages = 0 },
                             assert = ["errors.total == 0"] } ]
             # a test machine may be busy: the runner's own lag is not what this test is about
-            gate { rounds = 4, max-lag = 1s }
+            gate { rounds = 6, max-lag = 1s }
             """);
     repo.git("checkout", "-q", "-b", "slower");
     Files.writeString(
@@ -160,7 +175,7 @@ class PipelineTest {
         Files.readString(jobDir.resolve("02-build-base.log")).contains("building at " + mergeBase));
     assertTrue(
         Files.readString(jobDir.resolve("02-build-head.log")).contains("building at " + head));
-    for (int r = 1; r <= 4; r++) {
+    for (int r = 1; r <= 6; r++) {
       for (String arm : List.of("base", "head")) {
         String suffix = "-r" + r + "-" + arm;
         for (String step : List.of("03-start", "04-ready", "06-stop")) {
@@ -175,7 +190,31 @@ class PipelineTest {
       }
     }
     try (var runs = Files.list(jobDir.resolve("runs/head"))) {
-      assertEquals(4, runs.filter(Files::isDirectory).count());
+      assertEquals(6, runs.filter(Files::isDirectory).count());
+    }
+    // the runs in the order they started: base first in odd rounds, head first in even ones
+    java.util.TreeMap<Instant, String> byStart = new java.util.TreeMap<>();
+    for (String arm : List.of("base", "head")) {
+      summaries(jobDir.resolve("runs/" + arm)).forEach(s -> byStart.put(s.startedAt(), arm));
+    }
+    List<String> started = List.copyOf(byStart.values());
+    assertEquals(
+        List.of(
+            "base", "head", "head", "base", "base", "head", "head", "base", "base", "head", "head",
+            "base"),
+        started);
+    assertTrue(md.contains("base 6 runs, head 6 runs, paired by round"), md);
+  }
+
+  private static List<io.murmuration.results.Summary> summaries(Path runs) {
+    try (var dirs = Files.list(runs)) {
+      List<io.murmuration.results.Summary> all = new java.util.ArrayList<>();
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        all.add(io.murmuration.results.Summary.read(d.resolve("summary.json")));
+      }
+      return all;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
