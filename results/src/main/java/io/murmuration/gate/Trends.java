@@ -5,6 +5,7 @@ import io.murmuration.gate.ChangePoints.ChangePoint;
 import io.murmuration.results.InfluxHttp;
 import io.murmuration.results.InfluxSettings;
 import io.murmuration.results.RunMetric;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -158,12 +159,12 @@ public final class Trends {
               "text",
               String.format(
                   Locale.ROOT,
-                  "%s %.3f → %.3f (%s, p = %.2g) between commits %s",
+                  "%s %.3f → %.3f (%s, p = %s) between commits %s",
                   metric,
                   cp.meanBefore(),
                   cp.meanAfter(),
                   percent(cp.relativeChange()),
-                  cp.pValue(),
+                  pValue(cp.pValue()),
                   range))
           .build()
           .lineProtocol(TimeUnit.MILLISECONDS);
@@ -244,6 +245,16 @@ public final class Trends {
   /** A relative change as the tables and comments show it: {@code +29.5 %}. */
   public static String percent(double relative) {
     return String.format(Locale.ROOT, "%+.1f %%", relative * 100);
+  }
+
+  /**
+   * A p-value as the tables and comments show it: two significant digits without trailing zeros,
+   * {@code 0.001}, {@code 0.035}, {@code 0.5}.
+   */
+  public static String pValue(double p) {
+    return new BigDecimal(String.format(Locale.ROOT, "%.2g", p))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** The finished runs of the branch, one series per repo/branch/scenario, oldest first. */

@@ -22,11 +22,12 @@
  * bootstrap is written here; it is tested against an exact enumeration.
  *
  * <p>{@link io.murmuration.gate.ChangePoints} looks at one metric over many runs instead:
- * E-Divisive means splits the history where the two sides differ most, and a Welch t-test
- * (Hipparchus) keeps a split only when it is significant — Hunter's and Apache Otava's method. Its
- * split statistic is written here and tested against a brute-force evaluation of its definition.
- * {@link io.murmuration.gate.Trends} feeds it a branch's {@code run} points from InfluxDB, series
- * by series, writes what it finds as {@code change_point} events and says which are already there —
- * the one place both {@code murm analyze} and the hook service's check after each merged build use.
+ * E-Divisive means splits the history where the two sides differ most, and Matteson &amp; James'
+ * permutation test keeps a split only when no more than a few shuffles of the same runs split as
+ * well. Its split statistic is written here and tested against a brute-force evaluation of its
+ * definition. {@link io.murmuration.gate.Trends} feeds it a branch's {@code run} points from
+ * InfluxDB, series by series, writes what it finds as {@code change_point} events and says which
+ * are already there — the one place both {@code murm analyze} and the hook service's check after
+ * each merged build use.
  */
 package io.murmuration.gate;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     name = "analyze",
     description =
         "Find change points in each metric's history of a branch in InfluxDB (E-Divisive means"
-            + " with a t-test); --write stores them as change_point events.")
+            + " with a permutation test); --write stores them as change_point events.")
 final class AnalyzeCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -70,16 +70,35 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--alpha",
-      defaultValue = "0.001",
-      description = "significance level of the t-test (default: ${DEFAULT-VALUE})")
+      defaultValue = "" + ChangePoints.DEFAULT_ALPHA,
+      description =
+          "significance level of the permutation test, above 1/(--permutations + 1)"
+              + " (default: ${DEFAULT-VALUE})")
   double alpha;
 
   @Option(
       names = "--min-segment",
-      defaultValue = "3",
+      defaultValue = "" + ChangePoints.DEFAULT_MIN_SEGMENT,
       paramLabel = "RUNS",
       description = "fewest runs on each side of a change point (default: ${DEFAULT-VALUE})")
   int minSegment;
+
+  @Option(
+      names = "--permutations",
+      defaultValue = "" + ChangePoints.DEFAULT_PERMUTATIONS,
+      paramLabel = "N",
+      description =
+          "shuffles of the runs per test; the smallest p-value is 1/(N+1)"
+              + " (default: ${DEFAULT-VALUE})")
+  int permutations;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "" + ChangePoints.DEFAULT_SEED,
+      description =
+          "seed of the shuffles: the same runs and seed, the same answer"
+              + " (default: ${DEFAULT-VALUE})")
+  long seed;
 
   @Option(names = "--write", description = "write the change points as change_point events")
   boolean write;
@@ -98,10 +117,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     ChangePoints detector;
     try {
-      detector = new ChangePoints(alpha, minSegment);
+      detector = new ChangePoints(alpha, minSegment, permutations, seed);
     } catch (IllegalArgumentException e) {
-      throw new SetupException(
-          "--alpha " + alpha + ", --min-segment " + minSegment + ": " + e.getMessage());
+      throw new SetupException("--" + e.getMessage()); // the message starts with the option's name
     }
     try {
       Trends trends = new Trends(settings, detector);
@@ -112,13 +130,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       out.printf(
           Locale.ROOT,
-          "%d change point%s in %d series of branch %s since %s; E-Divisive means, Welch t-test,"
-              + " alpha %s, minimum segment %d runs%n",
+          "%d change point%s in %d series of branch %s since %s; E-Divisive means, permutation"
+              + " test (%d shuffles, seed %d), alpha %s, minimum segment %d runs%n",
           found.size(),
           found.size() == 1 ? "" : "s",
           analysis.seriesCount(),
           branch,
           since,
+          permutations,
+          seed,
           alpha,
           minSegment);
       if (write && !found.isEmpty()) {
@@ -172,7 +192,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             TIME.format(Instant.ofEpochMilli(f.timeMs())),
             String.format(Locale.ROOT, "%.3f → %.3f", cp.meanBefore(), cp.meanAfter()),
             Trends.percent(cp.relativeChange()),
-            cp.pValue() < 1e-6 ? "<1e-6" : String.format(Locale.ROOT, "%.2g", cp.pValue())
+            Trends.pValue(cp.pValue())
           });
     }
     int[] width = new int[rows.get(0).length];

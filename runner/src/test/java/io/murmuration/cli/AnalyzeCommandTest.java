@@ -34,8 +34,8 @@ class AnalyzeCommandTest {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       double p99 = (i < 30 ? 20 : 26) + 0.5 * r.nextGaussian();
-      // the other metrics wobble in a fixed pattern: random noise would give a false change
-      // point in about one series in 20 (docs/gate.md), and this test is about the step
+      // the other metrics wobble in a fixed pattern without a change: random noise would give a
+      // false change point in a few series of 1,000 (docs/gate.md), and this test is about the step
       double wobble = 0.01 * ((i * 7) % 5 - 2);
       double p50 = 5 * (1 + wobble);
       double perS = 800 * (1 - wobble);
@@ -92,6 +92,14 @@ class AnalyzeCommandTest {
     assertEquals(1, rows.size(), first.out());
     assertTrue(rows.get(0).matches("acme/chat main one-to-one +ttd_p99_ms +c30 .*"), rows.get(0));
     assertTrue(rows.get(0).contains("+"), rows.get(0));
+    assertTrue(rows.get(0).endsWith("  0.001"), "no shuffle split as well: " + rows.get(0));
+    assertTrue(
+        first
+            .out()
+            .contains(
+                "E-Divisive means, permutation test (999 shuffles, seed 1), alpha 0.005, minimum"
+                    + " segment 3 runs"),
+        first.out());
     assertTrue(first.out().contains("1 change_point event written"), first.out());
 
     JsonNode events = changePointEvents();
@@ -157,6 +165,26 @@ class AnalyzeCommandTest {
     Cli badSince = Cli.murm("analyze", "--influx", influx.url().toString(), "--since", "3 days");
     assertEquals(2, badSince.code());
     assertTrue(badSince.err().contains("--since"), badSince.err());
+  }
+
+  @Test
+  void tooFewPermutationsForAlphaIsOneLineNamingHowManyAndExitTwo() {
+    Cli r =
+        Cli.murm(
+            "analyze",
+            "--influx",
+            influx.url().toString(),
+            "--alpha",
+            "0.01",
+            "--permutations",
+            "50");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "--permutations 50 can never give a p-value below alpha 0.01: use at least 100"),
+        r.err());
   }
 
   @Test

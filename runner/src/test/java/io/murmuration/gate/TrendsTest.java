@@ -75,6 +75,15 @@ class TrendsTest {
   }
 
   @Test
+  void pValuesReadWithTwoSignificantDigitsAndNoTrailingZeros() {
+    assertEquals("0.001", Trends.pValue(0.001));
+    assertEquals("0.035", Trends.pValue(0.035));
+    assertEquals("0.0099", Trends.pValue(1.0 / 101));
+    assertEquals("0.5", Trends.pValue(0.5));
+    assertEquals("1", Trends.pValue(1));
+  }
+
+  @Test
   void aFlatHistoryHasNoChangePointAndAnotherBranchNoSeries() {
     assertTrue(trends.analyze(Trends.Query.of("acme/flat", "main")).changePoints().isEmpty());
     Trends.Analysis release = trends.analyze(Trends.Query.of("acme/chat", "release"));

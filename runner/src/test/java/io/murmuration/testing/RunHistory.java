@@ -15,8 +15,8 @@ import java.util.function.IntFunction;
  * A branch's history of {@code run} points, as the runner writes them (docs/metrics.md), for tests
  * of the trend analysis: one finished run every 10 minutes of one repo/branch/scenario series,
  * whose TTD p99 steps from one level to another. The other default metrics wobble in a fixed
- * pattern: random noise would give a false change point in about one series in 20 (docs/gate.md),
- * and these tests are about the step.
+ * pattern without a change: random noise would give a false change point in a few series of 1,000
+ * (docs/gate.md), and these tests are about the step.
  *
  * @param repo {@code owner/name}
  * @param branch the branch tag

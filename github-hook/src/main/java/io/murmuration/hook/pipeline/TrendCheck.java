@@ -90,8 +90,8 @@ public final class TrendCheck {
 
   /**
    * The comment: one line per change point, e.g. "TTD p99 of one-to-one on main rose +29.5 % (20.1
-   * → 26.0 ms) starting with the run of c30a1b2; the change lies in the commits after b12f3c4 up to
-   * c30a1b2 (compare link)".
+   * → 26.0 ms, p = 0.001) starting with the run of c30a1b2; the change lies in the commits after
+   * b12f3c4 up to c30a1b2 (compare link)".
    */
   static String comment(Job job, List<Found> found) {
     StringBuilder s = new StringBuilder(MARKER).append('\n');
@@ -105,7 +105,7 @@ public final class TrendCheck {
     }
     s.append("\n<sub>Found by the trend analysis after the load test of this commit (job ")
         .append(job.id())
-        .append("): E-Divisive means with a Welch t-test over the branch's runs of the last ")
+        .append("): E-Divisive means with a permutation test over the branch's runs of the last ")
         .append(Trends.DEFAULT_SINCE)
         .append("; each change is reported once.</sub>\n");
     return s.toString();
@@ -128,8 +128,8 @@ public final class TrendCheck {
         .append(" → ")
         .append(number(cp.meanAfter()))
         .append(unit)
-        .append(", p ")
-        .append(cp.pValue() < 1e-6 ? "< 1e-6" : String.format(Locale.ROOT, "= %.2g", cp.pValue()))
+        .append(", p = ")
+        .append(Trends.pValue(cp.pValue()))
         .append(')');
     if (f.commit() == null) {
       return s.append(" starting with a run without a commit tag.").toString();

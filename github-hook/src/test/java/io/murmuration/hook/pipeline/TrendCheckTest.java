@@ -93,7 +93,7 @@ class TrendCheckTest {
     assertTrue(
         body.matches(
             "(?s).*\\*\\*TTD p99\\*\\* of `one-to-one` on `main` rose \\+\\d+\\.\\d % \\(20\\.\\d"
-                + " → 2[56]\\.\\d ms, p [<=] [^)]+\\) starting with the run of "
+                + " → 2[56]\\.\\d ms, p = 0\\.001\\) starting with the run of "
                 + at.substring(0, 7)
                 + "; the change lies in the commits after "
                 + before.substring(0, 7)
