@@ -206,7 +206,10 @@ public final class Outbox {
     }
   }
 
-  /** GitHub took report {@code id}. False when it was no longer pending. */
+  /**
+   * GitHub took report {@code id}: its text is dropped (the job's result stays in the jobs table),
+   * its key and history kept. False when it was no longer pending.
+   */
   public boolean posted(long id) throws SQLException {
     return end(id, State.POSTED, null);
   }
@@ -235,7 +238,9 @@ public final class Outbox {
         PreparedStatement ps =
             c.prepareStatement(
                 "UPDATE reports SET state = ?, attempts = attempts + 1, ended_at = ?,"
-                    + " last_error = COALESCE(?, last_error) WHERE id = ? AND state = 'PENDING'")) {
+                    + " last_error = COALESCE(?, last_error)"
+                    + (state == State.POSTED ? ", body = ''" : "")
+                    + " WHERE id = ? AND state = 'PENDING'")) {
       ps.setString(1, state.name());
       ps.setObject(2, now());
       ps.setString(3, error == null ? null : JobStore.cut(error, 1000));

@@ -305,6 +305,7 @@ class JobStoreTest {
     Outbox.Report ended = outbox.ofJob(job.id()).get(0);
     assertEquals(Outbox.State.POSTED, ended.state());
     assertEquals(1, ended.attempts());
+    assertEquals("", ended.markdown(), "a posted report's text is not kept");
     assertTrue(outbox.addCommitComment(job, "change-points:2", "another"));
   }
 
