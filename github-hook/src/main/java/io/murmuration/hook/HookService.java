@@ -11,6 +11,7 @@ import io.murmuration.hook.pipeline.Pipeline;
 import io.murmuration.hook.pipeline.TrendCheck;
 import io.murmuration.hook.queue.JobExecutor;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.hook.queue.ReportSender;
 import io.murmuration.hook.queue.Worker;
 import io.murmuration.results.InfluxSettings;
 import java.io.IOException;
@@ -30,21 +31,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The running webhook service: the {@link WebhookServer} stores accepted deliveries in the {@link
  * JobStore}; one {@link Worker} runs them through the {@link Pipeline}, telling GitHub before and
- * after through the {@link Reporter}; after a merged build's job, with {@code influx} set, the
- * {@link TrendCheck} reports new change points of the branch. {@link #close()} stops taking
- * deliveries, lets the running job finish for up to 30 s (else it goes back to the queue) and
- * closes the store.
+ * after through the {@link ReportSender} (the result is stored in the store's outbox and posted
+ * until GitHub takes it); after a merged build's job, with {@code influx} set, the {@link
+ * TrendCheck} reports new change points of the branch. {@link #close()} stops taking deliveries,
+ * lets the running job finish for up to 30 s (else it goes back to the queue), lets a report being
+ * posted finish for up to 10 s (else it is posted after the restart) and closes the store.
  */
 public final class HookService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HookService.class);
 
   private final JobStore store;
   private final Worker worker;
+  private final ReportSender reports;
   private final WebhookServer web;
 
-  private HookService(JobStore store, Worker worker, WebhookServer web) {
+  private HookService(JobStore store, Worker worker, ReportSender reports, WebhookServer web) {
     this.store = store;
     this.worker = worker;
+    this.reports = reports;
     this.web = web;
   }
 
@@ -59,8 +63,8 @@ public final class HookService implements AutoCloseable {
     Path dataDir = Path.of(settings.getString("data-dir")).toAbsolutePath();
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
-    Reporter reporter = reporter(github, out);
-    TrendCheck trendCheck = trendCheck(settings, env, reporter);
+    ReportTarget target = target(github, out);
+    InfluxSettings influx = influx(settings, env);
     Coordinator coordinator = coordinator(settings);
     Cpus cpus = settings.hasPath("cpus") ? Cpus.of(settings.getConfig("cpus")) : null;
     JobStore store =
@@ -74,6 +78,14 @@ public final class HookService implements AutoCloseable {
     if (recovered > 0) {
       out.printf("%d job(s) left running by a stopped service are queued again%n", recovered);
     }
+    int pending = store.outbox().counts().pending();
+    if (pending > 0) {
+      out.printf(
+          "%d report(s) to GitHub left pending by a stopped service: sending them now%n", pending);
+    }
+    ReportSender reporter =
+        ReportSender.start(store.outbox(), target, ReportSender.Backoff.DEFAULT);
+    TrendCheck trendCheck = influx == null ? null : new TrendCheck(influx, reporter);
     Pipeline.Settings pipelineSettings = Pipeline.Settings.of(dataDir.resolve("jobs"));
     if (settings.hasPath("operator-configs")) {
       pipelineSettings =
@@ -138,7 +150,7 @@ public final class HookService implements AutoCloseable {
     out.printf(
         "murm hook: POST /webhook and the status page (GET /) on port %d; jobs in %s%n",
         web.port(), dataDir.resolve("jobs"));
-    return new HookService(store, worker, web);
+    return new HookService(store, worker, reporter, web);
   }
 
   /** The port the webhook endpoint listens on. */
@@ -155,6 +167,7 @@ public final class HookService implements AutoCloseable {
     web.close();
     try {
       worker.stop(Duration.ofSeconds(30));
+      reports.stop(Duration.ofSeconds(10));
       store.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,8 +176,8 @@ public final class HookService implements AutoCloseable {
     }
   }
 
-  /** GitHub when configured; otherwise a reporter that prints what it would have told. */
-  private static Reporter reporter(Optional<GitHubAuth> auth, PrintStream out) {
+  /** GitHub when configured; otherwise the console, told what GitHub would have been. */
+  private static ReportTarget target(Optional<GitHubAuth> auth, PrintStream out) {
     if (auth.isPresent()) {
       out.println("murm hook: reporting to GitHub as " + auth.get());
       return new GitHubReporter(auth.get());
@@ -172,7 +185,7 @@ public final class HookService implements AutoCloseable {
     out.println(
         "murm hook: no GitHub credentials (MURM_GITHUB_APP_ID + MURM_GITHUB_APP_KEY_FILE, or"
             + " MURM_GITHUB_TOKEN): results go to this console only");
-    return new Reporter() {
+    return new ReportTarget() {
       @Override
       public void started(Job job, String detailsUrl) {
         out.printf("job %d started: %s at %s%n", job.id(), job.repo(), job.sha());
@@ -184,25 +197,23 @@ public final class HookService implements AutoCloseable {
       }
 
       @Override
-      public void commitComment(Job job, String markdown) {
+      public void commitComment(Job job, String key, String markdown) {
         out.printf("job %d: comment on %s@%s:%n%s%n", job.id(), job.repo(), job.sha(), markdown);
       }
     };
   }
 
   /**
-   * With {@code influx} set, the trend check that follows each merged build's load test; null
-   * without. Credentials as the runs get them: {@code MURM_INFLUX_USER}, {@code
+   * With {@code influx} set, where the trend check that follows each merged build's load test reads
+   * and writes; null without. Credentials as the runs get them: {@code MURM_INFLUX_USER}, {@code
    * MURM_INFLUX_PASSWORD}.
    */
-  private static TrendCheck trendCheck(
-      Config settings, Map<String, String> env, Reporter reporter) {
+  private static InfluxSettings influx(Config settings, Map<String, String> env) {
     if (!settings.hasPath("influx")) {
       return null;
     }
     try {
-      return new TrendCheck(
-          InfluxSettings.of(settings.getString("influx"), null, null, env), reporter);
+      return InfluxSettings.of(settings.getString("influx"), null, null, env);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("influx: " + e.getMessage(), e);
     }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.murmuration.hook.github.TestKeys;
+import io.murmuration.hook.queue.Outbox;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.RunHistory;
 import java.io.ByteArrayOutputStream;
@@ -247,6 +248,8 @@ class HookServiceTest {
     String head = repo.git("rev-parse", "HEAD");
     gh.stubFor(get(REPO + "/commits/" + head).willReturn(okJson("{\"sha\":\"" + head + "\"}")));
     gh.stubFor(
+        get(urlPathEqualTo(REPO + "/commits/" + head + "/comments")).willReturn(okJson("[]")));
+    gh.stubFor(
         post(urlPathEqualTo(REPO + "/commits/" + head + "/comments"))
             .willReturn(jsonResponse("{\"id\":501}", 201)));
 
@@ -292,10 +295,16 @@ class HookServiceTest {
 
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (service.store().recent(1).isEmpty()
-            || service.store().recent(1).get(0).state() != Job.State.DONE) {
-          assertTrue(System.nanoTime() < deadline, "job not done; console:\n" + console);
+            || service.store().recent(1).get(0).state() != Job.State.DONE
+            || service.store().outbox().counts().pending() > 0) {
+          assertTrue(
+              System.nanoTime() < deadline, "job not done or not reported; console:\n" + console);
           Thread.sleep(100);
         }
+        long id = service.store().recent(1).get(0).id();
+        assertEquals(
+            List.of(Outbox.Kind.RESULT, Outbox.Kind.COMMIT_COMMENT),
+            service.store().outbox().ofJob(id).stream().map(Outbox.Report::kind).toList());
       }
       LoggedRequest completed = only(patchRequestedFor(urlPathEqualTo(REPO + "/check-runs/777")));
       assertEquals("neutral", body(completed).path("conclusion").asText(), "no configuration");

@@ -2,14 +2,18 @@ package io.murmuration.hook.github;
 
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
-import io.murmuration.hook.Reporter;
+import io.murmuration.hook.ReportTarget;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kohsuke.github.GHCheckRun;
 import org.kohsuke.github.GHCheckRunBuilder;
+import org.kohsuke.github.GHCommit;
+import org.kohsuke.github.GHCommitComment;
 import org.kohsuke.github.GHCommitState;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHIssue;
@@ -29,20 +33,29 @@ import org.slf4j.LoggerFactory;
  * modes, one comment that carries {@value #MARKER} and is edited in place on every later result, so
  * a pull request pushed to ten times still has one comment, showing the latest numbers.
  *
- * <p>A report is a side effect of a job, never a reason for it to fail: every GitHub answer that is
- * not a success (and any surprise in reading it) is logged as one line with the HTTP status and
- * URL, secrets redacted, and the job goes on. Each step (check run or status, comment) is tried on
- * its own, so a refused check run still leaves the comment.
- *
- * <p>A comment on a merged build's commit ({@link #commitComment}) is a new one each time: the
- * trend check calls it only for change points it has not reported before.
+ * <p>The outbox's sender ({@code ReportSender}) calls {@link #finished} and {@link #commitComment}
+ * until they succeed, so both are safe to repeat: the check run is found again by the job id (its
+ * external id), a commit status replaces the previous one of its context, the sticky comment is
+ * edited in place, and a commit comment carries a hidden {@code <!-- murmuration:report KEY -->}
+ * line that is looked for before posting, so a post whose answer was lost is not made twice. Each
+ * step (check run or status, comment) is tried on its own, so a refused check run still leaves the
+ * comment; what failed is thrown as one {@link NotPosted}, whose {@link NotPosted#permanent()} says
+ * whether trying again can help ({@link #permanent(Exception)}). {@link #started} is best effort: a
+ * failure is one logged line with the HTTP status and URL, secrets redacted.
  */
-public final class GitHubReporter implements Reporter {
+public final class GitHubReporter implements ReportTarget {
   public static final String CHECK_NAME = "Murmuration load test";
   public static final String STATUS_CONTEXT = "murmuration/loadtest";
 
   /** The hidden line that tells the sticky comment from every other comment on the PR. */
   public static final String MARKER = "<!-- murmuration:loadtest -->";
+
+  /**
+   * A commit comment's first line, with its outbox key: {@code <!-- murmuration:report KEY -->}.
+   */
+  static String reportMarker(String key) {
+    return "<!-- murmuration:report " + key + " -->";
+  }
 
   /** GitHub's limits: commit status description 140 characters, check run summary 65,535. */
   static final int STATUS_DESCRIPTION_MAX = 140;
@@ -53,7 +66,10 @@ public final class GitHubReporter implements Reporter {
 
   private final GitHubAuth auth;
 
-  /** Check run id per job id, from started to finished (found again on GitHub after a restart). */
+  /**
+   * Check run id per job id, from started to finished (found again on GitHub after a restart, or
+   * for a retry).
+   */
   private final Map<Long, Long> checkRuns = new ConcurrentHashMap<>();
 
   public GitHubReporter(GitHubAuth auth) {
@@ -95,17 +111,18 @@ public final class GitHubReporter implements Reporter {
   }
 
   @Override
-  public void finished(Job job, JobResult result, String detailsUrl) {
-    GHRepository repo = repository(job);
-    if (repo == null) {
-      checkRuns.remove(job.id());
-      return;
-    }
+  public void finished(Job job, JobResult result, String detailsUrl) throws NotPosted {
+    Long checkRun = checkRuns.remove(job.id()); // a retry finds it on GitHub
+    GHRepository repo = repositoryOrThrow(job);
+    List<Failure> failures = new ArrayList<>();
     if (auth.isApp()) {
-      step(job, "complete check run", () -> completeCheckRun(repo, job, result, detailsUrl));
+      attempt(
+          failures,
+          "complete check run",
+          () -> completeCheckRun(repo, checkRun, job, result, detailsUrl));
     } else {
-      step(
-          job,
+      attempt(
+          failures,
           "set commit status",
           () ->
               repo.createCommitStatus(
@@ -116,26 +133,44 @@ public final class GitHubReporter implements Reporter {
                   STATUS_CONTEXT));
     }
     if (job.pr() != null) {
-      step(job, "write PR comment", () -> upsertComment(repo, job, result, detailsUrl));
+      attempt(failures, "write PR comment", () -> upsertComment(repo, job, result, detailsUrl));
+    }
+    if (!failures.isEmpty()) {
+      throw notPosted(failures);
     }
   }
 
-  /** {@code POST /repos/{owner}/{repo}/commits/{sha}/comments}, after reading the commit. */
+  /**
+   * {@code POST /repos/{owner}/{repo}/commits/{sha}/comments}, after reading the commit and its
+   * comments: when one of them carries {@code key}'s marker, the comment was posted before (its
+   * answer was lost) and is not posted again.
+   */
   @Override
-  public void commitComment(Job job, String markdown) {
-    GHRepository repo = repository(job);
-    if (repo == null) {
-      return;
-    }
-    step(
-        job,
+  public void commitComment(Job job, String key, String markdown) throws NotPosted {
+    GHRepository repo = repositoryOrThrow(job);
+    String marker = reportMarker(key);
+    List<Failure> failures = new ArrayList<>();
+    attempt(
+        failures,
         "write commit comment",
-        () -> repo.getCommit(job.sha()).createComment(abbreviate(markdown, SUMMARY_MAX)));
+        () -> {
+          GHCommit commit = repo.getCommit(job.sha());
+          for (GHCommitComment c : commit.listComments().withPageSize(100)) {
+            if (c.getBody() != null && c.getBody().contains(marker)) {
+              return;
+            }
+          }
+          commit.createComment(abbreviate(marker + "\n" + markdown, SUMMARY_MAX));
+        });
+    if (!failures.isEmpty()) {
+      throw notPosted(failures);
+    }
   }
 
-  private void completeCheckRun(GHRepository repo, Job job, JobResult result, String detailsUrl)
+  private static void completeCheckRun(
+      GHRepository repo, Long checkRun, Job job, JobResult result, String detailsUrl)
       throws IOException {
-    Long id = checkRuns.remove(job.id());
+    Long id = checkRun;
     if (id == null) {
       id = findCheckRun(repo, job);
     }
@@ -224,29 +259,55 @@ public final class GitHubReporter implements Reporter {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
-  /**
-   * The job's repository, or null (logged) when GitHub cannot be reached or its answer is not
-   * usable: github-api builds the URLs of statuses, commits and check-run lists from the owner's
-   * login, and fails with a NullPointerException for an answer without {@code owner}.
-   */
+  /** The job's repository, or null (logged): for the best-effort {@link #started}. */
   private GHRepository repository(Job job) {
+    Lookup found = lookUp(job);
+    if (found.failure() != null) {
+      LOG.warn(
+          "GitHub: could not {} for job {} ({}): {}",
+          found.failure().what(),
+          job.id(),
+          where(job),
+          clean(found.failure().cause()));
+    }
+    return found.repo();
+  }
+
+  /** The job's repository, for a report that must get through. */
+  private GHRepository repositoryOrThrow(Job job) throws NotPosted {
+    Lookup found = lookUp(job);
+    if (found.failure() != null) {
+      throw notPosted(List.of(found.failure()));
+    }
+    return found.repo();
+  }
+
+  /** The repository, or why there is none. */
+  private record Lookup(GHRepository repo, Failure failure) {}
+
+  /**
+   * Reads the job's repository. An answer without {@code owner} (a proxy in the way, which trying
+   * again does not remove) is a failure too: github-api builds the URLs of statuses, commits and
+   * check-run lists from the owner's login, and fails with a NullPointerException without it.
+   */
+  private Lookup lookUp(Job job) {
     GHRepository repo;
     try {
       repo = auth.client(job.installationId()).getRepository(job.repo());
     } catch (IOException | RuntimeException e) {
-      logFailure(job, "reach repository", e);
-      return null;
+      return new Lookup(null, new Failure("reach repository", cause(e), permanent(e)));
     }
     if (!namesOwner(repo)) {
-      warn(
-          job,
-          "reach repository",
-          "GitHub's answer to GET /repos/"
-              + job.repo()
-              + " names no owner, so nothing can be reported there");
-      return null;
+      return new Lookup(
+          null,
+          new Failure(
+              "reach repository",
+              "GitHub's answer to GET /repos/"
+                  + job.repo()
+                  + " names no owner, so nothing can be reported there",
+              true));
     }
-    return repo;
+    return new Lookup(repo, null);
   }
 
   /** Whether the repository answer had its {@code owner.login} (github-api reads it unchecked). */
@@ -262,36 +323,100 @@ public final class GitHubReporter implements Reporter {
     void run() throws IOException;
   }
 
+  /** One step that failed: what, GitHub's answer (one line), whether trying again can help. */
+  private record Failure(String what, String cause, boolean permanent) {}
+
+  /** A best-effort step: a failure is one WARN line. */
   private void step(Job job, String what, Step step) {
     try {
       step.run();
     } catch (IOException | RuntimeException e) {
-      logFailure(job, what, e);
+      LOG.warn(
+          "GitHub: could not {} for job {} ({}): {}", what, job.id(), where(job), clean(cause(e)));
     }
   }
 
-  /** One line: what failed for which job, GitHub's status and URL, its message (redacted). */
-  private void logFailure(Job job, String what, Exception e) {
-    String cause;
+  /** A step of a report that must get through: a failure is added to {@code failures}. */
+  private static void attempt(List<Failure> failures, String what, Step step) {
+    try {
+      step.run();
+    } catch (IOException | RuntimeException e) {
+      failures.add(new Failure(what, cause(e), permanent(e)));
+    }
+  }
+
+  /**
+   * What failed, as one line without secrets: {@code could not complete check run: HTTP 500 at URL:
+   * message}; permanent when every failure is.
+   */
+  private NotPosted notPosted(List<Failure> failures) {
+    StringBuilder message = new StringBuilder();
+    for (Failure f : failures) {
+      message.append(message.isEmpty() ? "" : "; ").append("could not ").append(f.what());
+      message.append(": ").append(f.cause());
+    }
+    return new NotPosted(clean(message.toString()), failures.stream().allMatch(Failure::permanent));
+  }
+
+  /**
+   * Whether GitHub's answer says that sending the same request again cannot succeed: a 4xx (the
+   * repository, pull request or commit is not there or not visible, a permission is missing, the
+   * request is invalid) and any answer github-api cannot read. Not permanent: no answer (a network
+   * error, a time-out), a 5xx, 408, 429 and 403 for a rate limit (the FAIL handlers of {@link
+   * GitHubAuth}, or GitHub's own message), and 401: refused credentials are the service's own,
+   * which an operator renews or fixes, and the reports should then go out.
+   */
+  static boolean permanent(Exception e) {
+    if (e instanceof HttpException h) {
+      int code = h.getResponseCode();
+      if (code < 0 || code >= 500 || code == 401 || code == 408 || code == 429) {
+        return false;
+      }
+      return !(code == 403 && rateLimited(h));
+    }
+    if (e instanceof GHFileNotFoundException) {
+      return true; // 404
+    }
+    return !(e instanceof IOException); // a network error, a time-out: not permanent
+  }
+
+  private static boolean rateLimited(HttpException h) {
+    String message = String.valueOf(h.getMessage()).toLowerCase(Locale.ROOT);
+    Map<String, List<String>> headers = h.getResponseHeaderFields();
+    return message.contains("rate limit")
+        || message.contains("abuse limit")
+        || (headers != null
+            && (List.of("0").equals(header(headers, "X-RateLimit-Remaining"))
+                || header(headers, "Retry-After") != null));
+  }
+
+  private static List<String> header(Map<String, List<String>> headers, String name) {
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      if (name.equalsIgnoreCase(h.getKey())) {
+        return h.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** GitHub's status and URL and its message, or what went wrong before an answer. */
+  private static String cause(Exception e) {
     if (e instanceof HttpException h && h.getResponseCode() < 0) {
-      cause = "no answer from " + h.getUrl() + ": " + (h.getCause() == null ? h : h.getCause());
+      return "no answer from " + h.getUrl() + ": " + (h.getCause() == null ? h : h.getCause());
     } else if (e instanceof HttpException h) {
-      cause = "HTTP " + h.getResponseCode() + " at " + h.getUrl() + ": " + h.getMessage();
+      return "HTTP " + h.getResponseCode() + " at " + h.getUrl() + ": " + h.getMessage();
     } else if (e instanceof GHFileNotFoundException) {
-      cause = "HTTP 404: " + e.getMessage();
-    } else {
-      cause = e.getClass().getSimpleName() + ": " + e.getMessage();
+      return "HTTP 404: " + e.getMessage();
     }
-    warn(job, what, cause);
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
-  private void warn(Job job, String what, String cause) {
-    LOG.warn(
-        "GitHub: could not {} for job {} ({}@{}): {}",
-        what,
-        job.id(),
-        job.repo(),
-        job.sha().substring(0, Math.min(7, job.sha().length())),
-        abbreviate(auth.redact(cause.replaceAll("\\s+", " ")), 300));
+  /** One line, secrets blanked out, at most 600 characters. */
+  private String clean(String text) {
+    return abbreviate(auth.redact(text.replaceAll("\\s+", " ")), 600);
+  }
+
+  private static String where(Job job) {
+    return job.repo() + "@" + job.sha().substring(0, Math.min(7, job.sha().length()));
   }
 }

@@ -3,12 +3,14 @@ package io.murmuration.hook.intake;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.hook.queue.Outbox;
 import io.murmuration.results.Html;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -44,7 +46,10 @@ final class StatusHtml {
 
   private StatusHtml() {}
 
-  /** {@code GET /}: running job, queue, recent results; reloads itself every 5 s. */
+  /**
+   * {@code GET /}: running job, queue, recent results, reports to GitHub not posted; reloads itself
+   * every 5 s.
+   */
   static String page(StatusPage.Status s) {
     StringBuilder h = head("Murmuration load tests", true);
     h.append("<h1>Murmuration load tests</h1>\n<p class=\"muted\">as of ")
@@ -109,8 +114,51 @@ final class StatusHtml {
       }
       h.append("</table>");
     }
+    h.append("</section>\n");
+
+    h.append("<h2>Reports to GitHub</h2>\n<section id=\"reports\">");
+    if (s.reports().pending() == 0 && s.reports().failed() == 0) {
+      h.append("<p class=\"muted\">Every result and comment has reached GitHub.</p>");
+    } else {
+      h.append("<p>")
+          .append(s.reports().pending())
+          .append(" pending (tried again until GitHub takes them) · ")
+          .append(s.reports().failed())
+          .append(" refused by GitHub for good (not tried again)</p>\n");
+      reportTable(h, s.unsent(), true);
+    }
     h.append("</section>\n</body></html>\n");
     return h.toString();
+  }
+
+  /**
+   * Reports as a table: what, for which job (when {@code withJob}), where it stands, attempts, the
+   * next attempt or when it ended, GitHub's last answer (untrusted: escaped).
+   */
+  private static void reportTable(StringBuilder h, List<Outbox.Report> reports, boolean withJob) {
+    h.append("<table><tr><th>report</th>")
+        .append(withJob ? "<th>job</th>" : "")
+        .append("<th>state</th><th>attempts</th><th>next attempt or ended</th>")
+        .append("<th>last error</th></tr>\n");
+    for (Outbox.Report r : reports) {
+      h.append("<tr>")
+          .append(
+              td(
+                  r.kind() == Outbox.Kind.RESULT
+                      ? "result"
+                      : "commit comment <code>" + Html.escape(r.key()) + "</code>"))
+          .append(withJob ? td(jobLink(r.job())) : "")
+          .append(td(r.state().name().toLowerCase(Locale.ROOT)))
+          .append(td(Integer.toString(r.attempts())))
+          .append(
+              td(
+                  r.state() == Outbox.State.PENDING
+                      ? time(r.nextAttemptAt())
+                      : r.endedAt() == null ? "" : time(r.endedAt())))
+          .append(td(r.lastError() == null ? "" : Html.escape(r.lastError())))
+          .append("</tr>\n");
+    }
+    h.append("</table>");
   }
 
   /**
@@ -185,6 +233,12 @@ final class StatusHtml {
             .append("</a></li>");
       }
       h.append("</ul>");
+    }
+    h.append("</section>\n<h2>Reports to GitHub</h2>\n<section id=\"reports\">");
+    if (d.reports().isEmpty()) {
+      h.append("<p class=\"muted\">None stored.</p>");
+    } else {
+      reportTable(h, d.reports(), false);
     }
     h.append("</section>\n</body></html>\n");
     return h.toString();

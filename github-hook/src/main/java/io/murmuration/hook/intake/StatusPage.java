@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.hook.queue.Outbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's status page, for people ({@code GET /}, {@code GET /jobs/<id>}) and machines
- * ({@code GET /status.json}): the running job, the queue and the latest results, read from the
- * {@link JobStore} and the job folders at each request. {@link StatusHtml} renders the HTML.
+ * ({@code GET /status.json}): the running job, the queue, the latest results and the reports to
+ * GitHub not posted yet (the {@link Outbox}), read from the {@link JobStore} and the job folders at
+ * each request. {@link StatusHtml} renders the HTML.
  *
  * <p>{@code GET /jobs/<id>/logs/<file>} serves a step log as text. Only a regular file directly in
  * {@code job-<id>/} whose name matches {@code NN-name.log} is served; everything else is 404. The
@@ -57,6 +59,9 @@ final class StatusPage implements HttpHandler {
   /** How many results the page lists. */
   static final int RESULTS = 20;
 
+  /** How many reports not posted the page lists (all are counted). */
+  static final int UNSENT = 20;
+
   /** A step log's name: {@code 01-fetch.log}, {@code 05-run-2-one-to-one.log}. */
   static final Pattern LOG_NAME = Pattern.compile("\\d\\d-[\\w.-]+\\.log");
 
@@ -76,12 +81,21 @@ final class StatusPage implements HttpHandler {
   /** The running job, when it started, and the name of its newest step log (or null). */
   record Running(Job job, Instant startedAt, String step) {}
 
-  /** What the page shows, as of {@code at}. */
-  record Status(Instant at, Running running, List<Job> queue, List<JobStore.Ended> results) {}
+  /**
+   * What the page shows, as of {@code at}: besides the jobs, how many reports to GitHub are pending
+   * or failed, and the newest of them.
+   */
+  record Status(
+      Instant at,
+      Running running,
+      List<Job> queue,
+      List<JobStore.Ended> results,
+      Outbox.Counts reports,
+      List<Outbox.Report> unsent) {}
 
   /**
    * One job for its details page: the store's fields, when its latest attempt started and when it
-   * ended (or nulls), its result if any, its step logs.
+   * ended (or nulls), its result if any, its step logs, its reports to GitHub.
    */
   record Details(
       Job job,
@@ -90,7 +104,8 @@ final class StatusPage implements HttpHandler {
       Instant finishedAt,
       JobResult result,
       List<String> logs,
-      boolean running) {}
+      boolean running,
+      List<Outbox.Report> reports) {}
 
   private final JobStore store;
   private final Path jobsDir;
@@ -157,7 +172,13 @@ final class StatusPage implements HttpHandler {
     }
     List<Job> queue = new ArrayList<>(store.queued());
     queue.addAll(store.awaitingApproval());
-    return new Status(Instant.now(), running, queue, store.ended(RESULTS));
+    return new Status(
+        Instant.now(),
+        running,
+        queue,
+        store.ended(RESULTS),
+        store.outbox().counts(),
+        store.outbox().notPosted(UNSENT));
   }
 
   Optional<Details> details(long id) throws SQLException {
@@ -173,7 +194,8 @@ final class StatusPage implements HttpHandler {
             store.finishedAt(id).orElse(null),
             store.result(id).orElse(null),
             stepLogs(id),
-            runningJob.getAsLong() == id));
+            runningJob.getAsLong() == id,
+            store.outbox().ofJob(id)));
   }
 
   /** The names of the step logs in {@code job-<id>/}, in step order. */
@@ -267,6 +289,26 @@ final class StatusPage implements HttpHandler {
           .put("conclusion", e.conclusion())
           .put("title", e.title())
           .put("finishedAt", e.finishedAt().toString());
+    }
+    ObjectNode reports =
+        root.putObject("reports")
+            .put("pending", s.reports().pending())
+            .put("failed", s.reports().failed());
+    ArrayNode unsent = reports.putArray("notPosted");
+    for (Outbox.Report r : s.unsent()) {
+      unsent
+          .addObject()
+          .put("id", r.id())
+          .put("key", r.key())
+          .put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT))
+          .put("job", r.job().id())
+          .put("state", r.state().name().toLowerCase(java.util.Locale.ROOT))
+          .put("attempts", r.attempts())
+          .put("createdAt", r.createdAt().toString())
+          .put(
+              "nextAttemptAt",
+              r.state() == Outbox.State.PENDING ? r.nextAttemptAt().toString() : null)
+          .put("lastError", r.lastError());
     }
     return root.toString();
   }

@@ -10,6 +10,10 @@ import io.murmuration.hook.Reporter;
 import io.murmuration.results.InfluxSettings;
 import io.murmuration.results.RunMetric;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,24 +23,29 @@ import org.slf4j.LoggerFactory;
 /**
  * After a merged build's load test: the trend analysis of {@code murm analyze} over the
  * repository's default branch ({@link Trends}, default metrics, last 90 days), and for the change
- * points not reported before, {@code change_point} events in InfluxDB (the Trends dashboard's
- * annotations) and one comment on the pushed commit naming, per change point, the range of commits
- * in which it happened.
+ * points not reported before, one comment on the pushed commit naming, per change point, the range
+ * of commits in which it happened, and {@code change_point} events in InfluxDB (the Trends
+ * dashboard's annotations).
  *
  * <p><b>Not reported before</b> means no {@code change_point} event in InfluxDB with the same repo,
  * branch, scenario, metric and commit ({@link Key}), whoever wrote it ({@code murm analyze --write}
  * too). A change point is found again after every later push; InfluxDB, not this service's memory,
  * says it was reported, so the check is idempotent across restarts and repeated pushes.
  *
- * <p><b>Events first, then the comment: at most one comment per change point.</b> Once the events
- * are written, the change points count as reported. A crash or a GitHub failure between the two
- * loses the comment (the WARN line of the reporter says so, and the dashboard still shows the
- * annotation); the other order would post the same comment again after every later push until the
- * event got written. A comment that repeats itself trains people to ignore it; a lost one is a gap
- * in a notification whose record, the event, is kept.
+ * <p><b>The comment is stored first, then the events are written; a change point counts as reported
+ * once both are done.</b> The comment goes into the service's outbox ({@link
+ * Reporter#commitComment}), which posts it until GitHub takes it, across restarts, under a key made
+ * of the change points' keys ({@link #key}): storing the same key again changes nothing, whether
+ * the first comment is still pending or posted. So whatever stops the check between the two steps —
+ * a crash, InfluxDB refusing the write — leaves the change points without events, the next check
+ * (the same job run again after a crash, or the next push) finds them again, and the comment it
+ * stores is the one already there: one comment, posted or still on its way, never none. The other
+ * order (events first) loses the comment to a crash or a GitHub failure between the two, and
+ * nothing would ever find it again, since the events say it was reported. When the outbox cannot
+ * store the comment (the job store failed) no event is written, so the next push tries again.
  *
- * <p>Nothing here fails or delays the job: it runs after the job's result was reported, and every
- * failure (InfluxDB down, refusing, no database) is one WARN line.
+ * <p>Nothing here fails or delays the job: it runs after the job's result was stored for GitHub,
+ * and every failure (InfluxDB down, refusing, no database; the outbox failing) is one WARN line.
  */
 public final class TrendCheck {
   /** The hidden line that tells the service's change-point comments from others. */
@@ -53,8 +62,8 @@ public final class TrendCheck {
   }
 
   /**
-   * Analyses the branch {@code job} (a push) load-tested, writes the change points not reported
-   * before as events, then comments on {@code job}'s commit. Never throws.
+   * Analyses the branch {@code job} (a push) load-tested, stores a comment on {@code job}'s commit
+   * for the change points not reported before, then writes them as events. Never throws.
    *
    * @return the change points reported now; empty when there were none or the check failed
    */
@@ -68,7 +77,6 @@ public final class TrendCheck {
           trends.analyze(query).changePoints().stream()
               .filter(f -> !reported.contains(f.key()))
               .toList();
-      trends.write(fresh);
     } catch (RuntimeException e) {
       LOG.warn(
           "trend check of {} {} after job {} skipped: {}",
@@ -78,14 +86,55 @@ public final class TrendCheck {
           e.getMessage() == null ? e.toString() : e.getMessage());
       return List.of();
     }
-    if (!fresh.isEmpty()) {
-      try {
-        reporter.commitComment(job, comment(job, fresh));
-      } catch (RuntimeException e) { // a reporter must not throw; if one does, it is still a WARN
-        LOG.warn("trend check after job {}: the comment failed: {}", job.id(), e.toString());
-      }
+    if (fresh.isEmpty()) {
+      return fresh;
+    }
+    try {
+      reporter.commitComment(job, key(fresh), comment(job, fresh));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "trend check after job {}: {} change point(s) not reported, found again after the next"
+              + " push: the comment could not be stored: {}",
+          job.id(),
+          fresh.size(),
+          e.getMessage());
+      return List.of();
+    }
+    try {
+      trends.write(fresh);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "trend check after job {}: the comment is stored but the change_point events are not"
+              + " written ({}); the next push writes them, and stores no second comment",
+          job.id(),
+          e.getMessage() == null ? e.toString() : e.getMessage());
     }
     return fresh;
+  }
+
+  /**
+   * The outbox key of the comment on {@code found}: {@code change-points:} and the SHA-256 of their
+   * {@link Key}s, sorted, so that the same change points make the same key whoever finds them
+   * again, and in whichever order.
+   */
+  static String key(List<Found> found) {
+    List<String> keys =
+        found.stream()
+            .map(Found::key)
+            .map(
+                k ->
+                    String.join(
+                        "\u0000", k.repo(), k.branch(), k.scenario(), k.metric(), k.commit()))
+            .sorted()
+            .toList();
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.join("\n", keys).getBytes(StandardCharsets.UTF_8));
+      return "change-points:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

@@ -8,7 +8,7 @@
  * API: {@link io.murmuration.hook.pipeline.CoordinatorRunner}), stops the server, and returns a
  * {@link io.murmuration.hook.JobResult}. After a merged build's job, {@link
  * io.murmuration.hook.pipeline.TrendCheck} looks at the branch's history in InfluxDB and reports
- * change points not reported before (an event, then a commit comment).
+ * change points not reported before (a commit comment stored in the outbox, then events).
  *
  * <h2>Why it is built this way</h2>
  *

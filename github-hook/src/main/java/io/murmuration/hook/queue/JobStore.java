@@ -53,6 +53,7 @@ public final class JobStore implements AutoCloseable {
   private final String user;
   private final String password;
   private final Connection keepOpen;
+  private final Outbox outbox = new Outbox(this);
 
   private JobStore(String url, String user, String password) throws SQLException {
     this.url = url;
@@ -60,6 +61,11 @@ public final class JobStore implements AutoCloseable {
     this.password = password;
     this.keepOpen = connect();
     createTables();
+  }
+
+  /** The reports to GitHub waiting to be sent, in the same database. */
+  public Outbox outbox() {
+    return outbox;
   }
 
   /**
@@ -399,7 +405,7 @@ public final class JobStore implements AutoCloseable {
     keepOpen.close();
   }
 
-  private Connection connect() throws SQLException {
+  Connection connect() throws SQLException {
     return DriverManager.getConnection(url, user, password);
   }
 
@@ -468,7 +474,7 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
-  private static List<Job> select(Connection c, String where, Object... args) throws SQLException {
+  static List<Job> select(Connection c, String where, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs " + where)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
@@ -523,7 +529,7 @@ public final class JobStore implements AutoCloseable {
         acceptedAt);
   }
 
-  private static String cut(String text, int max) {
+  static String cut(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 

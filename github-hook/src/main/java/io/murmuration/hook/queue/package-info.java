@@ -1,7 +1,9 @@
 /**
  * The durable job queue: {@link io.murmuration.hook.queue.JobStore} (deliveries and jobs in a
  * relational database), {@link io.murmuration.hook.queue.Worker} (one thread running one job at a
- * time) and {@link io.murmuration.hook.queue.JobExecutor} (what running a job means).
+ * time) and {@link io.murmuration.hook.queue.JobExecutor} (what running a job means); and the
+ * outbox of reports to GitHub in the same database, {@link io.murmuration.hook.queue.Outbox}, sent
+ * by {@link io.murmuration.hook.queue.ReportSender} (one thread of its own).
  *
  * <h2>Life of a job</h2>
  *
@@ -11,6 +13,24 @@
  *                                                 └─recoverAfterCrash / requeue (shutdown)
  *   AWAITING_APPROVAL, QUEUED, RUNNING ──cancelOlder (a newer push to the same PR)──▶ CANCELLED
  * </pre>
+ *
+ * <h2>Life of a report</h2>
+ *
+ * <pre>
+ *   addResult / addCommitComment ──▶ PENDING ──GitHub takes it──▶ POSTED
+ *      (a known key: nothing)          │  ▲
+ *                                      │  └─ no answer, 5xx, rate limit, 401: retryAt (30 s … 30 min)
+ *                                      └─ another 4xx ──▶ FAILED (with GitHub's answer)
+ * </pre>
+ *
+ * <p>A job's result is stored before the job is recorded done, by the job's own thread, so a {@code
+ * kill -9} cannot separate them in the bad direction: a job recorded done has its result in the
+ * outbox; a result stored for a job not yet done is followed by a second attempt's result (the job
+ * runs again), posted after it. Every pending report is due at start. Posting is at least once (the
+ * mark "posted" is a second step after GitHub's answer) and made harmless by the target: the check
+ * run, status and sticky comment are updated in place, and a commit comment is looked for by its
+ * key before it is posted. Reports of one pull request (a push: one commit) are sent in the order
+ * they were stored.
  *
  * <h2>Storage</h2>
  *

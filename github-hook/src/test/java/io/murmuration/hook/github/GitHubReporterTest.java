@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +28,7 @@ import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.hook.ReportTarget.NotPosted;
 import io.murmuration.results.Assertion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,6 +41,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The reporter against a WireMock fake of GitHub's REST API, over real HTTP on loopback. */
 class GitHubReporterTest {
@@ -270,7 +274,8 @@ class GitHubReporterTest {
   }
 
   @Test
-  void aGitHub500OnCreateIsOneLoggedLineWithStatusAndUrlAndNoToken() throws Exception {
+  void aGitHub500IsOneLoggedLineWhenStartingAndANotPostedToTryAgainWhenFinishing()
+      throws Exception {
     GitHubAuth auth =
         GitHubAuth.app(api(), "12345", TestKeys.writePkcs8(TestKeys.rsa(), dir.resolve("k")));
     stubApp();
@@ -284,21 +289,27 @@ class GitHubReporterTest {
             .willReturn(okJson("{\"total_count\":0,\"check_runs\":[]}")));
     GitHubReporter reporter = new GitHubReporter(auth);
 
-    String log =
-        stderrOf(
-            () -> {
-              reporter.started(job(7, null), null);
-              reporter.finished(job(7, null), new JobResult("success", "ok", "s", null), null);
-            });
+    String log = stderrOf(() -> reporter.started(job(7, null), null));
+    NotPosted notPosted =
+        assertThrows(
+            NotPosted.class,
+            () -> reporter.finished(job(7, null), new JobResult("success", "ok", "s", null), null));
 
     List<String> lines = log.lines().filter(l -> l.contains("GitHub:")).toList();
-    assertEquals(2, lines.size(), log);
+    assertEquals(1, lines.size(), log);
     assertTrue(
         lines.get(0).contains("could not create check run for job 7 (acme/chat@0123456)"), log);
     assertTrue(lines.get(0).contains("HTTP 500 at " + gh.baseUrl() + REPO + "/check-runs"), log);
-    assertTrue(lines.get(1).contains("could not complete check run for job 7"), log);
     assertFalse(log.contains(INSTALLATION_TOKEN), log);
     assertTrue(log.contains("boom near ***"), log);
+    assertTrue(
+        notPosted
+            .getMessage()
+            .startsWith(
+                "could not complete check run: HTTP 500 at " + gh.baseUrl() + REPO + "/check-runs"),
+        notPosted.getMessage());
+    assertTrue(notPosted.getMessage().contains("boom near ***"), notPosted.getMessage());
+    assertFalse(notPosted.permanent());
   }
 
   @Test
@@ -346,24 +357,85 @@ class GitHubReporterTest {
   }
 
   @Test
-  void anUnreachableGitHubIsLoggedNotThrown() {
+  void anUnreachableGitHubIsNotPostedAndToBeTriedAgain() {
     GitHubReporter reporter =
         new GitHubReporter(GitHubAuth.token(URI.create("http://127.0.0.1:1"), PAT, "test"));
 
-    String log =
-        stderrOf(
+    NotPosted notPosted =
+        assertThrows(
+            NotPosted.class,
             () -> reporter.finished(job(7, 5), new JobResult("success", "ok", "s", null), null));
 
-    List<String> lines = log.lines().filter(l -> l.contains("GitHub:")).toList();
-    assertEquals(1, lines.size(), log);
     assertTrue(
-        lines
-            .get(0)
-            .contains(
-                "could not reach repository for job 7 (acme/chat@0123456): no answer"
-                    + " from http://127.0.0.1:1/repos/acme/chat: java.net.ConnectException"),
-        log);
-    assertFalse(log.contains(PAT), log);
+        notPosted
+            .getMessage()
+            .startsWith(
+                "could not reach repository: no answer from http://127.0.0.1:1/repos/acme/chat:"
+                    + " java.net.ConnectException"),
+        notPosted.getMessage());
+    assertFalse(notPosted.permanent());
+    assertFalse(notPosted.getMessage().contains(PAT));
+  }
+
+  /**
+   * What GitHub refuses for what it is (a 4xx) is permanent; no answer, a 5xx, a rate limit and
+   * refused credentials (the service's own, which an operator fixes) are tried again.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "422, , Validation Failed, true",
+    "404, , Not Found, true",
+    "403, , Resource not accessible by integration, true",
+    "410, , Gone, true",
+    "403, X-RateLimit-Remaining, API rate limit exceeded for installation, false",
+    "403, Retry-After, You have exceeded a secondary rate limit, false",
+    "429, Retry-After, Too many requests, false",
+    "401, , Bad credentials, false",
+    "500, , Server Error, false",
+    "502, , Bad Gateway, false",
+    "503, , Service Unavailable, false"
+  })
+  void whatGitHubRefusesForGoodIsPermanentAndEverythingElseIsTriedAgain(
+      int status, String header, String message, boolean permanent) {
+    GitHubReporter reporter = new GitHubReporter(GitHubAuth.token(api(), PAT, "test"));
+    stubRepository();
+    gh.stubFor(get(REPO + "/commits/" + SHA).willReturn(okJson("{\"sha\":\"" + SHA + "\"}")));
+    gh.stubFor(
+        get(urlPathEqualTo(REPO + "/commits/" + SHA + "/comments")).willReturn(okJson("[]")));
+    var answer = jsonResponse("{\"message\":\"" + message + "\"}", status);
+    if (header != null) {
+      answer = answer.withHeader(header, header.equals("Retry-After") ? "60" : "0");
+    }
+    gh.stubFor(post(urlPathEqualTo(REPO + "/commits/" + SHA + "/comments")).willReturn(answer));
+
+    NotPosted notPosted =
+        assertThrows(NotPosted.class, () -> reporter.commitComment(job(7, null), "k:1", "text"));
+
+    assertEquals(permanent, notPosted.permanent(), notPosted.getMessage());
+    assertTrue(
+        notPosted.getMessage().startsWith("could not write commit comment: HTTP " + status),
+        notPosted.getMessage());
+  }
+
+  @Test
+  void aCommitCommentAlreadyOnTheCommitIsNotPostedAgainAndANewOneCarriesItsKey() throws Exception {
+    GitHubReporter reporter = new GitHubReporter(GitHubAuth.token(api(), PAT, "test"));
+    stubRepository();
+    String comments = REPO + "/commits/" + SHA + "/comments";
+    gh.stubFor(get(REPO + "/commits/" + SHA).willReturn(okJson("{\"sha\":\"" + SHA + "\"}")));
+    gh.stubFor(
+        get(urlPathEqualTo(comments))
+            .willReturn(
+                okJson(
+                    "[{\"id\":1,\"body\":\"nice\"},"
+                        + "{\"id\":2,\"body\":\"<!-- murmuration:report k:old -->\\nold\"}]")));
+    gh.stubFor(post(urlPathEqualTo(comments)).willReturn(jsonResponse("{\"id\":3}", 201)));
+
+    reporter.commitComment(job(7, null), "k:old", "old, posted again");
+    reporter.commitComment(job(7, null), "k:new", "new");
+
+    String posted = only(postRequestedFor(urlPathEqualTo(comments))).getBodyAsString();
+    assertEquals("<!-- murmuration:report k:new -->\nnew", read(posted).path("body").asText());
   }
 
   // --- the fake's answers and helpers

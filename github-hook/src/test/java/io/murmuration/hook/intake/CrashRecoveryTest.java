@@ -1,16 +1,31 @@
 package io.murmuration.hook.intake;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.jsonResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.murmuration.hook.intake.Deliveries.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.murmuration.hook.GitRepo;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Job.State;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.sut.LocalInflux;
+import io.murmuration.testing.RunHistory;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -163,6 +179,163 @@ class CrashRecoveryTest {
     } finally {
       second.close();
       ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * A report stored for GitHub survives a {@code kill -9}: the real service ({@code murm hook}, a
+   * token, InfluxDB holding a branch whose TTD p99 stepped up) load-tests a push; GitHub answers
+   * 500 to the commit status, so the result waits to be tried again and the change point's comment
+   * waits behind it (reports on one commit go out in order). The service is killed with SIGKILL;
+   * started again with GitHub answering, it posts both at once, each exactly once.
+   */
+  @Test
+  void reportsGitHubHasNotTakenArePostedOnceAfterAKill9AndARestart() throws Exception {
+    WireMockServer gh = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    gh.start();
+    try (LocalInflux influx = LocalInflux.start(LocalInflux.Options.defaults())) {
+      RunHistory.write(
+          influx,
+          RunHistory.of("acme/chatd", i -> String.format("c%02d", i))
+              .steppedRuns(0, 20, 10, 20, 26));
+      GitRepo repo = GitRepo.create(dir.resolve("origin"));
+      Files.writeString(repo.dir().resolve("roster.c"), "/* no load-test configuration */\n");
+      repo.git("add", "-A");
+      repo.git("commit", "-q", "-m", "merge faster roster");
+      String sha = repo.git("rev-parse", "HEAD");
+      String statuses = "/repos/acme/chatd/statuses/" + sha;
+      String comments = "/repos/acme/chatd/commits/" + sha + "/comments";
+      stubGitHub(gh, sha, 500);
+      Path conf = dir.resolve("hook.conf");
+      Files.writeString(
+          conf,
+          """
+          listen = "127.0.0.1:0"
+          data-dir = "%s"
+          clone-url-prefixes = ["%s/"]
+          influx = "%s"
+          """
+              .formatted(dir.resolve("data"), dir, influx.url()));
+      Map<String, String> env =
+          Map.of(
+              "MURM_WEBHOOK_SECRET",
+              SECRET,
+              "MURM_GITHUB_API_URL",
+              gh.baseUrl(),
+              "MURM_GITHUB_TOKEN",
+              "ghp_crash0test");
+      List<String> hook = List.of("io.murmuration.hook.HookCommand", "--config", conf.toString());
+      ObjectNode push = fixture("push").put("after", sha);
+      ((ObjectNode) push.get("repository")).put("clone_url", repo.dir().toString());
+
+      ServiceProcess first = ServiceProcess.start(dir.resolve("service-first.log"), env, hook);
+      try {
+        int port = first.announcedPort();
+        assertEquals(202, new Deliveries(port, SECRET).send("push", push).statusCode());
+        awaitStatus(
+            port,
+            s ->
+                s.path("results").size() == 1
+                    && s.path("reports").path("pending").asInt() == 2
+                    && s.path("reports").path("notPosted").findValues("attempts").stream()
+                        .anyMatch(a -> a.asInt() == 1));
+      } finally {
+        first.process().destroyForcibly(); // SIGKILL
+        first.process().waitFor();
+      }
+      gh.resetAll();
+      stubGitHub(gh, sha, 201);
+
+      try (ServiceProcess second =
+          ServiceProcess.start(dir.resolve("service-second.log"), env, hook)) {
+        int port = second.announcedPort();
+        assertTrue(
+            second
+                .output()
+                .contains(
+                    "2 report(s) to GitHub left pending by a stopped service: sending them now"),
+            second.output());
+        awaitStatus(
+            port,
+            s ->
+                s.path("reports").path("pending").asInt() == 0
+                    && s.path("reports").path("failed").asInt() == 0);
+      }
+
+      List<String> states =
+          gh.findAll(postRequestedFor(urlPathEqualTo(statuses))).stream()
+              .map(r -> json(r.getBodyAsString()).path("state").asText())
+              .toList();
+      assertEquals(List.of("success"), states, "the result, once (the job did not run again)");
+      List<LoggedRequest> posted = gh.findAll(postRequestedFor(urlPathEqualTo(comments)));
+      assertEquals(1, posted.size(), "one comment");
+      String body = json(posted.get(0).getBodyAsString()).path("body").asText();
+      assertTrue(body.contains("https://github.com/acme/chatd/compare/c09...c10"), body);
+      assertTrue(
+          influx
+              .query("SELECT * FROM \"event\" WHERE \"type\" = 'change_point'")
+              .contains("\"c10\""),
+          "the change point's event");
+    } finally {
+      gh.stop();
+    }
+  }
+
+  /** What GitHub answers: the repository and commit, and {@code status} to every post. */
+  private static void stubGitHub(WireMockServer gh, String sha, int status) {
+    String repo = "/repos/acme/chatd";
+    gh.stubFor(get("/user").willReturn(okJson("{\"login\":\"tide-bot\"}")));
+    gh.stubFor(
+        get(repo)
+            .willReturn(
+                okJson(
+                    "{\"id\":1,\"name\":\"chatd\",\"full_name\":\"acme/chatd\","
+                        + "\"owner\":{\"login\":\"acme\"},\"url\":\""
+                        + gh.baseUrl()
+                        + repo
+                        + "\"}")));
+    gh.stubFor(get(repo + "/commits/" + sha).willReturn(okJson("{\"sha\":\"" + sha + "\"}")));
+    gh.stubFor(
+        get(urlPathEqualTo(repo + "/commits/" + sha + "/comments")).willReturn(okJson("[]")));
+    for (String path : List.of(repo + "/statuses/" + sha, repo + "/commits/" + sha + "/comments")) {
+      gh.stubFor(
+          post(urlPathEqualTo(path))
+              .willReturn(
+                  jsonResponse(status == 201 ? "{\"id\":1}" : "{\"message\":\"x\"}", status)));
+    }
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return Deliveries.JSON.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError(text, e);
+    }
+  }
+
+  /** Until the service's {@code /status.json} satisfies {@code done}; fails after 90 s. */
+  private void awaitStatus(int port, Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    String last = "";
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      while (true) {
+        try {
+          last =
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/status.json"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body();
+          if (done.test(json(last))) {
+            return;
+          }
+        } catch (IOException e) {
+          last = e.toString();
+        }
+        assertTrue(System.nanoTime() < deadline, "status: " + last + "\n" + logs());
+        Thread.sleep(100);
+      }
     }
   }
 

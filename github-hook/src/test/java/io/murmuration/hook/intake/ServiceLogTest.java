@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The service's log as an operator reads it: the real {@code murm hook} in a JVM of its own, its
  * output in a file. A HEAD request is answered like a GET without its body and logs nothing; a
  * GitHub that cannot be reached (github-api retries each call) logs one line per failed call, in
- * the service's own format — never the JDK's two-line java.util.logging records.
+ * the service's own format — never the JDK's two-line java.util.logging records: the job's start,
+ * and the first attempt at its result, which is tried again later.
  */
 class ServiceLogTest {
   private static final String SECRET = "log-test-secret";
@@ -83,7 +84,7 @@ class ServiceLogTest {
       }
       assertEquals(202, new Deliveries(port, SECRET).send("push", push).statusCode());
       long deadline = System.nanoTime() + 60_000_000_000L;
-      while (hook.output().lines().filter(l -> l.contains("GitHub: could not")).count() < 2) {
+      while (hook.output().lines().filter(l -> l.contains("GitHub: ")).count() < 2) {
         assertTrue(System.nanoTime() < deadline, "no GitHub failure logged:\n" + hook.output());
         Thread.sleep(50);
       }
@@ -92,9 +93,21 @@ class ServiceLogTest {
 
     List<String> github = log.lines().filter(l -> l.contains("GitHub: ")).toList();
     assertEquals(2, github.size(), "one line per failed call (started, finished):\n" + log);
-    for (String line : github) {
-      assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN GitHubReporter - .*"), line);
-    }
+    assertTrue(
+        github
+            .get(0)
+            .matches(
+                "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN GitHubReporter - GitHub: could not reach"
+                    + " repository for job 1 .*"),
+        github.get(0));
+    assertTrue(
+        github
+            .get(1)
+            .matches(
+                "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN ReportSender - GitHub: the result of job 1 .* not"
+                    + " posted: could not reach repository: .*; trying again in 30 s \\(attempt 1"
+                    + " failed\\)"),
+        github.get(1));
     for (String line : log.lines().toList()) {
       assertFalse(JUL_HEADER.matcher(line).matches(), "a two-line JDK log record:\n" + log);
     }

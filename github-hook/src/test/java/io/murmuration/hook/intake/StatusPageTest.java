@@ -11,6 +11,7 @@ import io.murmuration.hook.Job.State;
 import io.murmuration.hook.Job.Trigger;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.queue.JobStore;
+import io.murmuration.hook.queue.Outbox;
 import io.murmuration.testing.Prerequisites;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -227,6 +228,56 @@ class StatusPageTest {
     assertEquals("https://github.com/acme/chatd/pull/7", last.path("pullRequestUrl").asText());
     assertEquals("/jobs/" + ok, last.path("details").asText());
     assertEquals("acme/" + EVIL, s.path("results").get(1).path("repo").asText());
+  }
+
+  @Test
+  void reportsGitHubHasNotTakenAreCountedAndListedWithGitHubsLastAnswer() throws Exception {
+    assertTrue(
+        section(get("/").body(), "reports")
+            .contains("Every result and comment has reached GitHub."));
+    Outbox outbox = store.outbox();
+    Job okJob = store.job(ok).orElseThrow();
+    Job trendJob = store.job(trend).orElseThrow();
+    outbox.addResult(okJob, new JobResult("success", "TTD p99 4.1 ms", "| t |", null), null);
+    outbox.addCommitComment(trendJob, "change-points:abc", "a change");
+    outbox.addCommitComment(trendJob, "change-points:def", "another change");
+    List<Outbox.Report> stored = outbox.ofJob(ok);
+    outbox.retryAt(
+        stored.get(0).id(),
+        Instant.now().plusSeconds(60),
+        "could not complete check run: HTTP 502 at https://api.github.com/x: " + EVIL);
+    List<Outbox.Report> comments = outbox.ofJob(trend);
+    outbox.failed(comments.get(0).id(), "could not write commit comment: HTTP 422 at …: Invalid");
+    outbox.posted(comments.get(1).id());
+
+    String reports = section(get("/").body(), "reports");
+    JsonNode json = JSON.readTree(get("/status.json").body()).path("reports");
+    String okPage = section(get("/jobs/" + ok).body(), "reports");
+
+    assertTrue(
+        reports.contains(
+            "<p>1 pending (tried again until GitHub takes them) · 1 refused by GitHub for good"
+                + " (not tried again)</p>"),
+        reports);
+    assertTrue(reports.contains("HTTP 502 at https://api.github.com/x: " + EVIL_ESCAPED), reports);
+    assertFalse(reports.contains(EVIL), reports);
+    assertTrue(reports.contains("commit comment <code>change-points:abc</code>"), reports);
+    assertTrue(reports.contains("<a href=\"/jobs/" + trend + "\">"), reports);
+    assertFalse(reports.contains("change-points:def"), "a posted report is not listed");
+    assertEquals(1, json.path("pending").asInt());
+    assertEquals(1, json.path("failed").asInt());
+    assertEquals(2, json.path("notPosted").size());
+    JsonNode failed = json.path("notPosted").get(0);
+    assertEquals("change-points:abc", failed.path("key").asText());
+    assertEquals("failed", failed.path("state").asText());
+    assertEquals(1, failed.path("attempts").asInt());
+    assertTrue(failed.path("nextAttemptAt").isNull());
+    assertEquals(
+        "could not write commit comment: HTTP 422 at …: Invalid",
+        failed.path("lastError").asText());
+    assertEquals("pending", json.path("notPosted").get(1).path("state").asText());
+    assertEquals(ok, json.path("notPosted").get(1).path("job").asLong());
+    assertTrue(okPage.contains("<td>result</td><td>pending</td><td>1</td>"), okPage);
   }
 
   @Test

@@ -277,6 +277,118 @@ class JobStoreTest {
     try (JobStore upgraded = JobStore.openH2(old)) {
       long id = upgraded.accept(request("d", 5, State.QUEUED)).orElseThrow().id();
       assertEquals("main", upgraded.job(id).orElseThrow().baseBranch());
+      assertEquals(new Outbox.Counts(0, 0), upgraded.outbox().counts(), "the outbox is made");
     }
+  }
+
+  // --- the outbox (same database, same rules)
+
+  @Test
+  void theOutboxStoresAKeyOnceAndEndsAReportOnce() throws Exception {
+    Job job = store.accept(request("d", null, State.QUEUED)).orElseThrow();
+    Outbox outbox = store.outbox();
+
+    assertTrue(outbox.addCommitComment(job, "change-points:1", "first"));
+    assertFalse(outbox.addCommitComment(job, "change-points:1", "again, while pending"));
+    Outbox.Report report = outbox.due(Instant.now(), 10).get(0);
+    assertEquals("first", report.markdown());
+    assertEquals(job.id(), report.job().id());
+    assertEquals(new Outbox.Counts(1, 0), outbox.counts());
+
+    assertTrue(outbox.posted(report.id()));
+    assertFalse(outbox.posted(report.id()), "posted once");
+    assertFalse(outbox.failed(report.id(), "late"), "an ended report stays as it ended");
+    assertFalse(outbox.retryAt(report.id(), Instant.now(), "late"));
+    assertFalse(outbox.addCommitComment(job, "change-points:1", "again, once posted"));
+    assertEquals(List.of(), outbox.due(Instant.now().plusSeconds(3600), 10));
+    assertEquals(new Outbox.Counts(0, 0), outbox.counts());
+    Outbox.Report ended = outbox.ofJob(job.id()).get(0);
+    assertEquals(Outbox.State.POSTED, ended.state());
+    assertEquals(1, ended.attempts());
+    assertEquals("", ended.markdown(), "a posted report's text is not kept");
+    assertTrue(outbox.addCommitComment(job, "change-points:2", "another"));
+  }
+
+  @Test
+  void aJobsResultIsStoredOncePerAttemptWithItsTitleAndSummary() throws Exception {
+    long id = store.accept(request("d", 5, State.QUEUED)).orElseThrow().id();
+    Job first = store.claim().orElseThrow();
+    JobResult result = new JobResult("failure", "slower", "| table |", null);
+
+    assertTrue(store.outbox().addResult(first, result, "https://tide.example/jobs/" + id));
+    assertFalse(store.outbox().addResult(first, result, null), "the same attempt");
+    store.requeue(id);
+    Job second = store.claim().orElseThrow();
+    assertTrue(store.outbox().addResult(second, result, null), "the attempt after a crash");
+
+    List<Outbox.Report> reports = store.outbox().ofJob(id);
+    assertEquals(
+        List.of("job:" + id + ":attempt:1", "job:" + id + ":attempt:2"),
+        reports.stream().map(Outbox.Report::key).toList());
+    assertEquals(result.title(), reports.get(0).result().title());
+    assertEquals(result.summary(), reports.get(0).result().summary());
+    assertEquals("https://tide.example/jobs/" + id, reports.get(0).detailsUrl());
+    assertEquals(Outbox.Kind.RESULT, reports.get(0).kind());
+  }
+
+  @Test
+  void aPendingReportHoldsBackTheLaterReportsOfItsPullRequestOnly() throws Exception {
+    Job older = store.accept(request("a", 5, State.QUEUED)).orElseThrow();
+    Job newer = store.accept(request("b", 5, State.QUEUED)).orElseThrow();
+    Job otherPr = store.accept(request("c", 6, State.QUEUED)).orElseThrow();
+    Outbox outbox = store.outbox();
+    JobResult result = new JobResult("success", "ok", "s", null);
+    outbox.addResult(older, result, null);
+    outbox.addResult(newer, result, null);
+    outbox.addResult(otherPr, result, null);
+    Instant now = Instant.now();
+    long first = outbox.due(now, 10).get(0).id();
+    Instant later = now.plusSeconds(60);
+
+    assertTrue(outbox.retryAt(first, later, "HTTP 502"));
+
+    assertEquals(
+        List.of(otherPr.id()), outbox.due(now, 10).stream().map(r -> r.job().id()).toList());
+    outbox.posted(outbox.due(now, 10).get(0).id());
+    Instant next = outbox.nextDue().orElseThrow();
+    assertTrue(
+        java.time.Duration.between(later, next).abs().toMillis() < 1, next + " is the older's");
+    assertEquals(List.of(), outbox.due(now, 10), "the newer waits for the older");
+    assertTrue(outbox.posted(outbox.due(later.plusMillis(1), 10).get(0).id()));
+    assertEquals(List.of(newer.id()), outbox.due(now, 10).stream().map(r -> r.job().id()).toList());
+    assertEquals("HTTP 502", outbox.ofJob(older.id()).get(0).lastError());
+  }
+
+  @Test
+  void afterARestartEveryPendingReportIsDueAtOnce() throws Exception {
+    Job job = store.accept(request("d", null, State.QUEUED)).orElseThrow();
+    store.outbox().addCommitComment(job, "k", "text");
+    long id = store.outbox().due(Instant.now(), 1).get(0).id();
+    store.outbox().retryAt(id, Instant.now().plusSeconds(3600), "HTTP 500");
+    store.close();
+
+    store = openStore();
+
+    assertEquals(List.of(), store.outbox().due(Instant.now(), 10));
+    assertEquals(1, store.outbox().allDueNow());
+    assertEquals(
+        List.of(id),
+        store.outbox().due(Instant.now(), 10).stream().map(Outbox.Report::id).toList());
+  }
+
+  @Test
+  void aCommitCommentKeyOutsideItsAlphabetIsRefusedWithTheRule() throws Exception {
+    Job job = store.accept(request("d", null, State.QUEUED)).orElseThrow();
+
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> store.outbox().addCommitComment(job, "two words", "text"));
+
+    assertEquals(
+        "commit comment key 'two words': use 1 to 200 letters, digits and . _ : / @ + = -"
+            + " (e.g. change-points:<hash>)",
+        e.getMessage());
+    assertEquals(new Outbox.Counts(0, 0), store.outbox().counts());
   }
 }
