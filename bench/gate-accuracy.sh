@@ -14,14 +14,20 @@
 # runs. Prints one row per arm and judgement: verdicts and the TTD p50 change the gates measured;
 # then the TTD p50 of each position in a round relative to its round's median (order effects).
 #   bench/gate-accuracy.sh   env: GATES (20), ROUNDS (10), USERS (200), INTERVAL (200ms),
-#                            DURATION (6s), WARMUP (3s), PIN (auto: 1 on a machine of 2+ CPUs)
+#                            DURATION (6s), WARMUP (3s), PIN (auto: 1 on a machine of 2+ CPUs),
+#                            ARMS ("base aa p10 p25"; "base aa" measures the A/A noise alone),
+#                            ORDER (abba; "rotate" shifts the order by one arm each round, as
+#                            this script did before, for a before/after comparison)
 # PIN=1 runs ejabberd and the proxies on the first CPU and the runner on the others (taskset), so
 # that the runner and the server under test never take time from each other; PIN=0 lets the
 # kernel place them. Each run's summary.json records the placement.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 gates="${GATES:-20}"; rounds="${ROUNDS:-10}"; users="${USERS:-200}"; interval="${INTERVAL:-200ms}"
-duration="${DURATION:-6s}"; warmup="${WARMUP:-3s}"
+duration="${DURATION:-6s}"; warmup="${WARMUP:-3s}"; order="${ORDER:-abba}"
+read -r -a arms <<< "${ARMS:-base aa p10 p25}"; n_arms="${#arms[@]}"
+[ "${arms[0]}" = base ] || { echo "bench: ARMS must start with base" >&2; exit 2; }
+case "$order" in abba|rotate) ;; *) echo "bench: ORDER is abba or rotate, not $order" >&2; exit 2;; esac
 cpus="$(nproc)"; pin="${PIN:-$([ "$cpus" -ge 2 ] && echo 1 || echo 0)}"
 command -v jq >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -q jq >/dev/null; } || { echo "bench: needs jq: apt-get install -y jq" >&2; exit 2; }
 if [ "$pin" = 1 ]; then
@@ -73,31 +79,31 @@ for i in 1 2 3; do run base "${target[base]}" "$out/calibration"; done
 p50="$(jq -s '[.[].ttd_ms.p50] | sort | .[1]' "$out"/calibration/*/summary.json)"
 placement="$(jq -c '.placement | {runner_cpus, servers: [.servers[] | "\(.process) on \(.cpus)"], shared}' "$(ls -d "$out"/calibration/*/ | tail -n 1)summary.json")"
 d10="$(jq -n --argjson m "$p50" '$m * 0.10 * 1000 | round')"; d25="$(jq -n --argjson m "$p50" '$m * 0.25 * 1000 | round')"
-proxy p10 proxy-10 "$(jq -n --argjson us "$d10" '$us / 1000')ms"
-proxy p25 proxy-25 "$(jq -n --argjson us "$d25" '$us / 1000')ms"
+[[ " ${arms[*]} " == *" p10 "* ]] && proxy p10 proxy-10 "$(jq -n --argjson us "$d10" '$us / 1000')ms"
+[[ " ${arms[*]} " == *" p25 "* ]] && proxy p25 proxy-25 "$(jq -n --argjson us "$d25" '$us / 1000')ms"
 echo "bench: base TTD p50 ${p50} ms: p10 adds ${d10} µs, p25 adds ${d25} µs; placement $placement" >&2
 
-arms=(base aa p10 p25)
 printf 'gate\tround\tposition\tarm\trun\n' > "$out/order.tsv"
 for g in $(seq -w 1 "$gates"); do
   for r in $(seq 1 "$rounds"); do
-    for k in 0 1 2 3; do
-      arm="${arms[$((r % 2 == 1 ? k : 3 - k))]}"
+    for k in $(seq 0 $((n_arms - 1))); do
+      if [ "$order" = abba ]; then arm="${arms[$((r % 2 == 1 ? k : n_arms - 1 - k))]}"
+      else arm="${arms[$(((k + r - 1) % n_arms))]}"; fi
       mkdir -p "$out/g$g/$arm"; run "$arm" "${target[$arm]}" "$out/g$g/$arm"
       printf '%s\t%s\t%s\t%s\t%s\n' "$g" "$r" "$((k + 1))" "$arm" "$(ls "$out/g$g/$arm" | sort | tail -n 1)" >> "$out/order.tsv"
     done
   done
-  for arm in aa p10 p25; do
+  for arm in "${arms[@]:1}"; do
     "$murm" compare --base "$out/g$g/base" --head "$out/g$g/$arm" --json "$out/g$g/$arm.json" \
       > "$out/g$g/$arm.txt" 2>&1 || true
     "$murm" compare --base "$out/g$g/base" --head "$out/g$g/$arm" --unpaired \
       --json "$out/g$g/$arm-unpaired.json" > "$out/g$g/$arm-unpaired.txt" 2>&1 || true
   done
-  echo "bench: gate $g/$gates: $(for a in aa p10 p25; do printf '%s %s  ' "$a" "$(jq -r .verdict "$out/g$g/$a.json" 2>/dev/null || echo error)"; done)" >&2
+  echo "bench: gate $g/$gates: $(for a in "${arms[@]:1}"; do printf '%s %s  ' "$a" "$(jq -r .verdict "$out/g$g/$a.json" 2>/dev/null || echo error)"; done)" >&2
 done
 
 printf '\n%-5s %-9s %-9s %-6s %-8s %-8s %-8s %-28s %s\n' arm delay judged gates failure neutral success "TTD p50 change: median (min–max)" "failing metrics"
-for arm in aa p10 p25; do
+for arm in "${arms[@]:1}"; do
   delay=0; [ "$arm" = p10 ] && delay="$d10"; [ "$arm" = p25 ] && delay="$d25"
   for how in paired unpaired; do
     suffix=""; [ "$how" = unpaired ] && suffix="-unpaired"
@@ -112,7 +118,7 @@ for arm in aa p10 p25; do
   done
 done
 
-# order effects: each run's TTD p50 over the median of its round's four runs, by position in the round
+# order effects: each run's TTD p50 over the median of its round's runs, by position in the round
 echo
 echo "TTD p50 by position in a round, relative to the round's median (all gates, all arms; p10 and p25 runs divided by their injected change first):"
 while IFS=$'\t' read -r g r k arm run; do
@@ -123,9 +129,9 @@ done < "$out/order.tsv" > "$out/p50.tsv"
 jq -Rrs --argjson base "$p50" --argjson d10 "$d10" --argjson d25 "$d25" '
   [split("\n")[] | select(length > 0) | split("\t") | {g: .[0], r: .[1], k: (.[2] | tonumber), arm: .[3], v: (.[4] | tonumber? // null)}]
   | map(select(.v != null) | .v -= (if .arm == "p10" then $d10 / 1000 elif .arm == "p25" then $d25 / 1000 else 0 end))
-  | group_by([.g, .r]) | map((map(.v) | sort | (.[1] + .[2]) / 2) as $m | map(.rel = .v / $m)) | add
+  | group_by([.g, .r]) | map((map(.v) | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) as $m | map(.rel = .v / $m)) | add
   | group_by(.k) | map("position \(.[0].k): median \((map(.rel) | sort | .[length / 2 | floor] - 1) * 1000 | round / 10)%, runs \(length)") | .[]' "$out/p50.tsv"
 
 elapsed="$(( $(date +%s) - started_s ))"
-echo "(base TTD p50 ${p50} ms; $gates gates × $rounds rounds × 4 arms of one-to-one, $users users, one message per ${interval} each, $duration with $warmup warm-up; PIN=$pin, placement $placement; took $((elapsed / 60)) min $((elapsed % 60)) s; folders under $out)"
-echo "(command: GATES=$gates ROUNDS=$rounds USERS=$users INTERVAL=$interval DURATION=$duration WARMUP=$warmup PIN=$pin bench/gate-accuracy.sh)"
+echo "(base TTD p50 ${p50} ms; $gates gates × $rounds rounds × $n_arms arms (${arms[*]}, order $order) of one-to-one, $users users, one message per ${interval} each, $duration with $warmup warm-up; PIN=$pin, placement $placement; took $((elapsed / 60)) min $((elapsed % 60)) s; folders under $out)"
+echo "(command: GATES=$gates ROUNDS=$rounds USERS=$users INTERVAL=$interval DURATION=$duration WARMUP=$warmup PIN=$pin ARMS=\"${arms[*]}\" ORDER=$order bench/gate-accuracy.sh)"
