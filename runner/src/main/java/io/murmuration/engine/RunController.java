@@ -449,10 +449,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private Behavior<Command> endIfAllGone() {
     boolean arrivalsDue =
         state == State.RUNNING && waves.stream().anyMatch(w -> w.spawned < w.profile.users());
-    boolean draining = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
+    boolean drainingAtStop = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
     if (live.isEmpty()
         && !arrivalsDue
-        && !draining
+        && !drainingAtStop
         && (state == State.RUNNING || state == State.STOPPING)) {
       return complete();
     }
