@@ -68,8 +68,10 @@ public interface User {
   /**
    * Sends a chat message to user {@code toUserId}, stamped for time-to-delivery.
    *
-   * @return true when it was sent; false when this user is not connected or the run is stopping
-   *     (then it is entered in the books of actions as not done, for that reason)
+   * @return true when it was sent; false when this user is not connected, the run is stopping, or
+   *     either user is being removed from the run (a removed user gets no more messages: they would
+   *     go to offline storage); then it is entered in the books of actions as not done, for that
+   *     reason
    */
   boolean sendChat(int toUserId, String body);
 
@@ -80,7 +82,7 @@ public interface User {
    * expected, so {@code messages.lost} and the run's drain do not wait for it. Should it arrive
    * during the run after all, it counts as received (or late, from offline storage).
    *
-   * @return as for {@link #sendChat}
+   * @return as for {@link #sendChat}, except that a recipient being removed does not stop it
    */
   boolean sendChatToOffline(int toUserId, String body);
 

@@ -23,7 +23,8 @@ record RunContext(
     ActorRef<Coordinator.Command> coordinator,
     java.time.Duration replyTimeout,
     XmppSettings xmpp,
-    Capabilities capabilities) {
+    Capabilities capabilities,
+    InFlight inFlight) {
 
   /** The metrics of user {@code userId}'s wire, or null when the run keeps no wire apart. */
   Metrics wireMetrics(int userId) {

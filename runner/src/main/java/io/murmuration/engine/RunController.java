@@ -4,6 +4,7 @@ import io.murmuration.metrics.Actions;
 import io.murmuration.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <p>Running, it spawns one {@link UserActor} per user as the load profile's arrival times pass
  * (waves added with {@link AddUsers} arrive the same way), and removes the newest users on {@link
  * RemoveUsers}. The run stops when its duration is over, on {@link Stop}, or when every user has
- * ended and no more are due. Stopping, users first stop sending (quiesce) while messages in flight
- * drain — until every sent message is delivered or the drain time is over — then log out. The run
- * fails when any user ended on an error (connect, login, lost connection, scenario exception), when
- * the books of planned actions ({@link Actions}) show work not done that no stop explains, and when
- * the scenario's push app server failed (which also stops it).
+ * ended and no more are due. Users leave through a drain: stopping, every user first stops sending
+ * (quiesces) while messages in flight drain — until every sent message is delivered or the drain
+ * time is over — then logs out. A removed user drains the same way while the others go on, waiting
+ * for the messages on their way to it ({@link InFlight}), which nobody may send it any more. The
+ * run fails when any user ended on an error (connect, login, lost connection, scenario exception),
+ * when the books of planned actions ({@link Actions}) show work not done that no stop explains, and
+ * when the scenario's push app server failed (which also stops it).
  *
  * <p>A run with an HTTP load ({@link HttpLoadProcess}) starts it when a user asks ({@link
  * StartHttpLoad}); its end stops the run, a stop stops it, and the drain waits for it to have
@@ -71,7 +74,7 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   /** A user is gone; {@code errorKind} is null when it ended as planned. */
   record UserEnded(int userId, String errorKind) implements Command {}
 
-  /** The user has stopped sending (answer to {@code QUIESCE}). */
+  /** The user has stopped sending (answer to {@code QUIESCE} and {@code REMOVE}). */
   record Quiesced(int userId) implements Command {}
 
   private enum Tick implements Command {
@@ -121,8 +124,14 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private final List<Wave> waves = new ArrayList<>();
   private final NavigableMap<Integer, ActorRef<UserActor.Command>> live = new TreeMap<>();
 
-  /** Users that confirmed QUIESCE while the run stops. */
+  /** Live users that confirmed they send no more (QUIESCE or REMOVE). */
   private final Set<Integer> quiesced = new HashSet<>();
+
+  /**
+   * Users told to quiesce and not yet to leave, with when their drain time is over ({@link
+   * System#nanoTime}): removed ones, and at the stop every one.
+   */
+  private final Map<Integer, Long> draining = new HashMap<>();
 
   private final Map<String, Integer> endedOnError = new TreeMap<>();
   private State state = State.IDLE;
@@ -142,7 +151,6 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private int nextUserId;
 
   private int target;
-  private long drainDeadline;
 
   static Behavior<Command> create(
       RunPlan plan,
@@ -166,7 +174,8 @@ public final class RunController extends AbstractBehavior<RunController.Command>
                   ctx.spawn(Coordinator.create(), "coordinator"),
                   plan.xmpp().connectTimeout(),
                   plan.xmpp(),
-                  setup.capabilities());
+                  setup.capabilities(),
+                  new InFlight());
           return Behaviors.withTimers(
               t -> new RunController(ctx, t, run, setup, plan.load(), outcome));
         });
@@ -253,14 +262,28 @@ public final class RunController extends AbstractBehavior<RunController.Command>
       target -= unborn;
       neverArrived(unborn, Actions.Reason.USER_REMOVED);
     }
-    for (Integer id : new ArrayList<>(live.descendingKeySet())) {
-      if (left-- <= 0) {
+    // then the newest live ones not leaving yet: marked leaving first, so that no message is sent
+    // to one of them unseen; they stop sending and drain, then leave (onDrainCheck)
+    List<Integer> removed = new ArrayList<>();
+    for (Integer id : live.descendingKeySet()) {
+      if (removed.size() >= left) {
         break;
       }
-      live.remove(id).tell(UserActor.Control.LEAVE);
-      target--;
+      if (!draining.containsKey(id)) {
+        removed.add(id);
+      }
     }
+    removed.forEach(run.inFlight()::leave);
+    long deadline = System.nanoTime() + load.drain().toNanos();
+    for (int id : removed) {
+      draining.put(id, deadline);
+      live.get(id).tell(UserActor.Control.REMOVE);
+    }
+    target -= removed.size();
     metrics.usersTarget(target);
+    if (!removed.isEmpty()) {
+      timers.startTimerAtFixedRate(Tick.DRAIN_CHECK, DRAIN_TICK);
+    }
     return endIfAllGone();
   }
 
@@ -322,10 +345,13 @@ public final class RunController extends AbstractBehavior<RunController.Command>
         getContext().spawn(UserActor.create(id, run, getContext().getSelf()), "user-" + id);
     getContext().watchWith(user, new UserEnded(id, "crashed"));
     live.put(id, user);
+    run.inFlight().arrive(id);
   }
 
   private Behavior<Command> onUserEnded(UserEnded ended) {
     boolean wasLive = live.remove(ended.userId()) != null;
+    draining.remove(ended.userId());
+    quiesced.remove(ended.userId());
     if (ended.errorKind() != null && wasLive) {
       endedOnError.merge(ended.errorKind(), 1, Integer::sum);
     }
@@ -350,8 +376,13 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     if (httpLoadRunning()) {
       httpLoad.stop();
     }
-    live.values().forEach(u -> u.tell(UserActor.Control.QUIESCE));
-    drainDeadline = System.nanoTime() + load.drain().toNanos();
+    long deadline = System.nanoTime() + load.drain().toNanos();
+    live.forEach(
+        (id, u) -> {
+          if (draining.putIfAbsent(id, deadline) == null) {
+            u.tell(UserActor.Control.QUIESCE);
+          }
+        });
     timers.startTimerAtFixedRate(Tick.DRAIN_CHECK, DRAIN_TICK);
     return onDrainCheck();
   }
@@ -362,25 +393,48 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   /**
-   * Drained when every live user has confirmed it sends no more, the HTTP load (if any) has ended
-   * with all it sent counted, and every message sent was delivered as often as expected (or the
-   * drain time is over): counting before the confirmations let a send that was already due slip in
-   * after the check, to a recipient then told to leave.
+   * Tells each draining user to leave once it is drained, or its drain time is over. A removed user
+   * is drained when it has confirmed it sends no more and every message on its way to it has
+   * arrived ({@link InFlight}: nobody sends to it any more). At the stop, every user is drained
+   * when every live user has confirmed it sends no more, the HTTP load (if any) has ended with all
+   * it sent counted, and every message sent was delivered as often as expected: counting before the
+   * confirmations let a send that was already due slip in after the check, to a recipient then told
+   * to leave.
    */
   private Behavior<Command> onDrainCheck() {
-    if (state != State.STOPPING || !timers.isTimerActive(Tick.DRAIN_CHECK)) {
+    if (!timers.isTimerActive(Tick.DRAIN_CHECK)) {
       return this;
     }
-    boolean noMoreSends = quiesced.containsAll(live.keySet()) && !httpLoadRunning();
-    if ((noMoreSends && metrics.delivered() >= metrics.expected())
-        || System.nanoTime() >= drainDeadline
-        || live.isEmpty()) {
-      timers.cancel(Tick.DRAIN_CHECK);
-      live.values().forEach(u -> u.tell(UserActor.Control.LEAVE));
-      timers.startSingleTimer(Tick.LEAVE_TIMEOUT, LEAVE_TIMEOUT);
-      return endIfAllGone();
+    long now = System.nanoTime();
+    boolean runDrained =
+        state == State.STOPPING
+            && quiesced.containsAll(live.keySet())
+            && !httpLoadRunning()
+            && metrics.delivered() >= metrics.expected();
+    draining
+        .entrySet()
+        .removeIf(
+            e -> {
+              int id = e.getKey();
+              if (!runDrained
+                  && now < e.getValue()
+                  && !(quiesced.contains(id) && run.inFlight().drained(id))) {
+                return false;
+              }
+              // a removed user is out of the run once told to leave; at the stop, the run waits
+              // for every user to have logged out
+              (state == State.RUNNING ? live.remove(id) : live.get(id))
+                  .tell(UserActor.Control.LEAVE);
+              return true;
+            });
+    if (!draining.isEmpty()) {
+      return this;
     }
-    return this;
+    timers.cancel(Tick.DRAIN_CHECK);
+    if (state == State.STOPPING) {
+      timers.startSingleTimer(Tick.LEAVE_TIMEOUT, LEAVE_TIMEOUT);
+    }
+    return endIfAllGone();
   }
 
   private Behavior<Command> onLeaveTimeout() {
@@ -395,10 +449,10 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   private Behavior<Command> endIfAllGone() {
     boolean arrivalsDue =
         state == State.RUNNING && waves.stream().anyMatch(w -> w.spawned < w.profile.users());
-    boolean draining = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
+    boolean drainingAtStop = state == State.STOPPING && timers.isTimerActive(Tick.DRAIN_CHECK);
     if (live.isEmpty()
         && !arrivalsDue
-        && !draining
+        && !drainingAtStop
         && (state == State.RUNNING || state == State.STOPPING)) {
       return complete();
     }

@@ -50,6 +50,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   enum Control implements Command {
     /** The run is stopping: drop scheduled callbacks and sends, keep receiving. */
     QUIESCE,
+    /**
+     * This user is removed from the run: as {@link #QUIESCE} (what it leaves undone counts as
+     * removed); nobody sends to it any more, and it is told to leave once drained.
+     */
+    REMOVE,
     /** Log out and end. */
     LEAVE
   }
@@ -203,6 +208,12 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
         .onMessage(ResumptionEnabled.class, this::onResumptionEnabled)
         .onMessage(Resumed.class, this::onResumed)
         .onMessageEquals(Control.QUIESCE, this::onQuiesce)
+        .onMessageEquals(
+            Control.REMOVE,
+            () -> {
+              removed = true;
+              return onQuiesce();
+            })
         .onMessageEquals(Control.LEAVE, this::onLeave)
         .build();
   }
@@ -417,7 +428,6 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   }
 
   private Behavior<Command> onLeave() {
-    removed = !quiescing;
     leaving = true;
     if (connected) {
       return startDisconnect();
@@ -480,9 +490,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       Actions.Reason reason =
           errorKind != null
               ? Actions.Reason.USER_FAILED
-              : quiescing
-                  ? Actions.Reason.RUN_STOPPED
-                  : removed ? Actions.Reason.USER_REMOVED : Actions.Reason.USER_FINISHED;
+              : quiescing ? quiesced() : Actions.Reason.USER_FINISHED;
       owed.forEach(
           (kind, n) -> {
             if (n[0] > 0) {
@@ -543,16 +551,24 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     metrics.actions().notDone(kind, reason, 1);
   }
 
-  /** An action planned and settled at once: a send, done or refused. */
-  private void sendAction(String kind, boolean sent) {
+  /** An action planned and settled at once: a send, done, or refused for {@code refused}. */
+  private void sendAction(String kind, Actions.Reason refused) {
     metrics.actions().planned(kind, 1);
-    if (sent) {
+    if (refused == null) {
       metrics.actions().done(kind);
     } else {
-      metrics
-          .actions()
-          .notDone(kind, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED, 1);
+      metrics.actions().notDone(kind, refused, 1);
     }
+  }
+
+  /** Why this user cannot send now (it quiesced, or it is not connected), or null if it can. */
+  private Actions.Reason refusal() {
+    return quiescing ? quiesced() : connected ? null : Actions.Reason.NOT_CONNECTED;
+  }
+
+  /** Why this user quiesced: it was removed, or the run is stopping. */
+  private Actions.Reason quiesced() {
+    return removed ? Actions.Reason.USER_REMOVED : Actions.Reason.RUN_STOPPED;
   }
 
   private void startConnect(Runnable then) {
@@ -580,7 +596,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (stamp == null) {
       return;
     }
-    if (!m.delayed() && stamp.runId().equals(run.runId())) {
+    boolean ours = stamp.runId().equals(run.runId());
+    if (ours) {
+      run.inFlight().delivered(id);
+    }
+    if (!m.delayed() && ours) {
       time(Metrics.Timer.TTD, m.receivedAtNanos() - stamp.intendedNanos());
       metrics.messageReceived();
     } else {
@@ -663,7 +683,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     public void register(Timer timer, Consumer<String> then) {
       owe(REGISTER, 1);
       if (quiescing) {
-        forgone(REGISTER, Actions.Reason.RUN_STOPPED);
+        forgone(REGISTER, quiesced());
         return;
       }
       long intended = currentIntended;
@@ -678,7 +698,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     public void sendPresence(Runnable then) {
       owe(PRESENCE, 1);
       if (!connected || quiescing) {
-        forgone(PRESENCE, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        forgone(PRESENCE, refusal());
         return;
       }
       afterPresence = then;
@@ -702,32 +722,38 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       return chat(toUserId, body, 0);
     }
 
-    /** A stamped chat message meant to be delivered {@code deliveries} (0 or 1) times. */
+    /**
+     * A stamped chat message meant to be delivered {@code deliveries} (0 or 1) times; never one
+     * expecting a delivery to a user that is leaving (removed): it would reach an offline account.
+     */
     private boolean chat(int toUserId, String body, int deliveries) {
-      boolean send = connected && !quiescing;
-      if (send) {
+      Actions.Reason refused = refusal();
+      if (refused == null && deliveries > 0 && !run.inFlight().send(toUserId)) {
+        refused = Actions.Reason.USER_REMOVED;
+      }
+      if (refused == null) {
         client.sendChat(run.jid(toUserId), body, new TtdStamp(run.runId(), currentIntended));
         metrics.messageSent(deliveries);
       }
-      sendAction(MESSAGE, send);
-      return send;
+      sendAction(MESSAGE, refused);
+      return refused == null;
     }
 
     @Override
     public void sendGroupChat(String roomJid, String body, int recipients) {
-      boolean send = connected && !quiescing;
-      if (send) {
+      Actions.Reason refused = refusal();
+      if (refused == null) {
         client.sendGroupChat(roomJid, body, new TtdStamp(run.runId(), currentIntended));
         metrics.messageSent(recipients);
       }
-      sendAction(MESSAGE, send);
+      sendAction(MESSAGE, refused);
     }
 
     @Override
     public void iq(String xml, Duration timeout, Timer timer, Consumer<IqReply> then) {
       owe(IQ, 1);
       if (!connected || quiescing) {
-        forgone(IQ, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        forgone(IQ, refusal());
         return;
       }
       long intended = currentIntended;
@@ -774,9 +800,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     public void enableResumption(Runnable then) {
       owe(ENABLE_RESUMPTION, 1);
       if (!connected || quiescing) {
-        forgone(
-            ENABLE_RESUMPTION,
-            quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        forgone(ENABLE_RESUMPTION, refusal());
         return;
       }
       getContext()
@@ -788,7 +812,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     public void interrupt(Duration gap, Timer timer, Runnable then) {
       owe(RESUME, 1);
       if (!connected || quiescing) {
-        forgone(RESUME, quiescing ? Actions.Reason.RUN_STOPPED : Actions.Reason.NOT_CONNECTED);
+        forgone(RESUME, refusal());
         return;
       }
       client.cut();
@@ -800,11 +824,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
     @Override
     public void sendStanza(String xml) {
-      boolean send = connected && !quiescing;
-      if (send) {
+      Actions.Reason refused = refusal();
+      if (refused == null) {
         client.sendStanza(xml);
       }
-      sendAction(STANZA, send);
+      sendAction(STANZA, refused);
     }
 
     @Override

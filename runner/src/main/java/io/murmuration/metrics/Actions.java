@@ -25,7 +25,10 @@ public final class Actions {
   public enum Reason {
     /** The run stopped (duration over, stop command, Ctrl-C) before it was due. */
     RUN_STOPPED("run stopped", true),
-    /** Its user was removed from the run (remove command) first. */
+    /**
+     * Its user was removed from the run (remove command) first; or, for a chat message, the user it
+     * was for was being removed.
+     */
     USER_REMOVED("user removed", true),
     /** Its user ended on an error first; the error is counted and fails the run by itself. */
     USER_FAILED("user ended on an error", true),

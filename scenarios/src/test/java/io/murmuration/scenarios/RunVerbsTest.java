@@ -92,8 +92,8 @@ class RunVerbsTest {
       assertTrue(capped > 30 && capped < 50, "throttled rate " + capped + "/s");
 
       // 200 ms apart, so that the new users pair (bucket_size 2) in the order of their ids: the
-      // 6 newest then leave with their partners; at 50/s a login overtaking another paired a user
-      // that stays with one that leaves, whose messages then went to an offline partner
+      // 6 newest then leave with their partners, and the rates below count 14 users writing (a
+      // user whose partner left may not write to it any more)
       run.addUsers(10, 5);
       await("20 users connected", () -> metrics.connected() == 20);
       run.removeUsers(6);
@@ -124,6 +124,68 @@ class RunVerbsTest {
           RunController.State.FINISHED, outcome.state(), String.valueOf(outcome.failure()));
       assertEquals(0, metrics.connected());
       assertEquals(metrics.sent(), metrics.delivered(), "messages in flight were not drained");
+    }
+  }
+
+  /**
+   * Removing users while everyone writes fast loses no message: the removed users stop sending,
+   * their partners stop writing to them, and they stay online until what was already on its way to
+   * them has arrived. Users pair up, and 3 (an odd number) go at a time: at least one pair is split
+   * each time, so a user that stays goes on writing to a partner that left, while each pair that
+   * leaves together has messages in flight between its two users (each writes every 40 ms). Before
+   * removed users drained, every such round lost messages to offline storage.
+   */
+  @Test
+  void removedUsersLoseNoMessageWhileTheirPartnersWriteFast(LocalEjabberd ejabberd)
+      throws Exception {
+    int users = 16;
+    int first = LocalServersExtension.freshUserIds(users);
+    Accounts accounts = Accounts.existing("user_{id}", "password_{id}");
+    ejabberd.registerUsers(accounts, first, users);
+    Scenario scenario = ScenarioCatalog.load().find("one-to-one");
+    ParamValues params =
+        ParamValues.resolve(
+            scenario,
+            Map.of(),
+            Map.of(),
+            Map.of("bucket_size", "2", "bucket_wait", "5s", "messages", "0", "interval", "40ms"));
+    Metrics metrics = new Metrics();
+    LoadProfile load =
+        new LoadProfile(users, first, 20, 0, null, Duration.ofMinutes(2), Duration.ofSeconds(10));
+    try (XmppTransport transport = XmppTransport.create(ejabberd.xmppSettings());
+        Run run =
+            Run.start(
+                new RunPlan(
+                    "remove-" + first,
+                    scenario,
+                    params,
+                    load,
+                    accounts,
+                    ejabberd.xmppSettings(),
+                    transport,
+                    metrics,
+                    null))) {
+      await(users + " users connected", () -> metrics.connected() == users);
+      Thread.sleep(1000); // pairs formed, random start offsets passed
+      double rate = sendRate(metrics, 1);
+      assertTrue(rate > users * 10, "every user writing every 40 ms: " + rate + " messages/s");
+      for (int left = users - 3; left > 0; left -= 3) {
+        run.removeUsers(3);
+        int stay = left;
+        await(stay + " users connected", () -> metrics.connected() == stay);
+        Thread.sleep(300); // the users that stay go on writing
+      }
+      run.stop("test over");
+      RunController.Outcome outcome = run.await(Duration.ofSeconds(30), Duration.ofSeconds(10));
+      assertEquals(
+          RunController.State.FINISHED, outcome.state(), String.valueOf(outcome.failure()));
+      assertEquals(metrics.sent(), metrics.delivered(), "messages lost");
+      assertTrue(metrics.sent() > 500, "only " + metrics.sent() + " messages sent");
+      // the split pairs' users that stayed were refused their sends to partners that had left
+      assertTrue(
+          metrics.actions().snapshot().get("message").notDone().getOrDefault("user removed", 0L)
+              > 0,
+          "no send refused: " + metrics.actions().snapshot().get("message"));
     }
   }
 
