@@ -8,6 +8,7 @@ import io.murmuration.hook.intake.WebhookServer;
 import io.murmuration.hook.pipeline.Coordinator;
 import io.murmuration.hook.pipeline.Pipeline;
 import io.murmuration.hook.pipeline.TrendCheck;
+import io.murmuration.hook.pipeline.VerdictWriter;
 import io.murmuration.hook.queue.JobExecutor;
 import io.murmuration.hook.queue.JobStore;
 import io.murmuration.hook.queue.Worker;
@@ -59,7 +60,7 @@ public final class HookService implements AutoCloseable {
     WebhookSecret secret = WebhookSecret.fromEnvironment(env);
     Optional<GitHubAuth> github = GitHubAuth.fromEnv(env);
     Reporter reporter = reporter(github, out);
-    TrendCheck trendCheck = trendCheck(settings, env, reporter);
+    InfluxSettings influx = influx(settings, env);
     Coordinator coordinator = coordinator(settings);
     JobStore store =
         settings.hasPath("database.url")
@@ -68,6 +69,8 @@ public final class HookService implements AutoCloseable {
                 env.get("MURM_HOOK_DB_USER"),
                 env.get("MURM_HOOK_DB_PASSWORD"))
             : JobStore.openH2(dataDir.resolve("db"));
+    TrendCheck trendCheck = influx == null ? null : new TrendCheck(influx, reporter, store);
+    VerdictWriter verdicts = influx == null ? null : new VerdictWriter(influx);
     int recovered = store.recoverAfterCrash();
     if (recovered > 0) {
       out.printf("%d job(s) left running by a stopped service are queued again%n", recovered);
@@ -96,9 +99,22 @@ public final class HookService implements AutoCloseable {
     JobExecutor executor =
         job -> {
           String detailsUrl = detailsUrl(publicUrl, job.id());
-          reporter.started(job, detailsUrl);
+          // a bisection has no check run: its result is a comment on the commit it names
+          boolean checkRun = job.trigger() != Job.Trigger.BISECT;
+          if (checkRun) {
+            reporter.started(job, detailsUrl);
+          }
           JobResult result = pipeline.run(job);
-          reporter.finished(job, result, detailsUrl);
+          if (checkRun) {
+            reporter.finished(job, result, detailsUrl);
+          }
+          if (verdicts != null) {
+            verdicts.write(job, result.verdicts());
+          }
+          if (result.comment() != null) {
+            reporter.commitComment(
+                job.withSha(result.comment().sha()), result.comment().markdown());
+          }
           if (trendCheck != null
               && job.trigger() == Job.Trigger.PUSH
               && !"cancelled".equals(result.conclusion())) {
@@ -181,18 +197,16 @@ public final class HookService implements AutoCloseable {
   }
 
   /**
-   * With {@code influx} set, the trend check that follows each merged build's load test; null
-   * without. Credentials as the runs get them: {@code MURM_INFLUX_USER}, {@code
-   * MURM_INFLUX_PASSWORD}.
+   * The {@code influx} setting, for the trend check that follows each merged build's load test and
+   * the verdict events; null without. Credentials as the runs get them: {@code MURM_INFLUX_USER},
+   * {@code MURM_INFLUX_PASSWORD}.
    */
-  private static TrendCheck trendCheck(
-      Config settings, Map<String, String> env, Reporter reporter) {
+  private static InfluxSettings influx(Config settings, Map<String, String> env) {
     if (!settings.hasPath("influx")) {
       return null;
     }
     try {
-      return new TrendCheck(
-          InfluxSettings.of(settings.getString("influx"), null, null, env), reporter);
+      return InfluxSettings.of(settings.getString("influx"), null, null, env);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("influx: " + e.getMessage(), e);
     }

@@ -20,6 +20,7 @@ import io.murmuration.gate.Trends.Found;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.github.GitHubAuth;
 import io.murmuration.hook.github.GitHubReporter;
+import io.murmuration.hook.queue.JobStore;
 import io.murmuration.results.InfluxSettings;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.RunHistory;
@@ -27,16 +28,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trend check as the service runs it after a merged build's job: a real InfluxDB holding a
@@ -51,16 +55,21 @@ class TrendCheckTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "ghp_trend0secret";
   private static LocalInflux influx;
+  private static JobStore store;
 
   @BeforeAll
-  static void startInflux() {
+  static void startInfluxAndJobStore(@TempDir Path db) throws Exception {
     influx = LocalInflux.start(LocalInflux.Options.defaults());
+    store = JobStore.openH2(db);
   }
 
   @AfterAll
-  static void stopInflux() {
+  static void stopInfluxAndJobStore() throws Exception {
     if (influx != null) {
       influx.close();
+    }
+    if (store != null) {
+      store.close();
     }
   }
 
@@ -72,7 +81,7 @@ class TrendCheckTest {
     lines.addAll(history.runsToLeaveOut(15));
     RunHistory.write(influx, lines);
     stubGitHub(repo, sha(repo, 19));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter());
+    TrendCheck check = new TrendCheck(influxSettings(), reporter(), store);
 
     List<Found> reported = check.afterPush(push(1, repo, sha(repo, 19)));
 
@@ -121,12 +130,61 @@ class TrendCheckTest {
     List<Found> again = check.afterPush(push(2, repo, sha(repo, 20)));
     // and a restarted service (a new check) at the same push finds it reported as well
     List<Found> afterRestart =
-        new TrendCheck(influxSettings(), reporter()).afterPush(push(2, repo, sha(repo, 20)));
+        new TrendCheck(influxSettings(), reporter(), store).afterPush(push(2, repo, sha(repo, 20)));
 
     assertEquals(List.of(), again);
     assertEquals(List.of(), afterRestart);
     gh.verify(1, postRequestedFor(urlPathMatching("/repos/" + repo + "/commits/.*/comments")));
     assertEquals(1, changePointEvents(repo).path("values").size());
+
+    // the change point's bisection was queued once, with its range and what to look for
+    List<Job> bisections = bisections(repo);
+    assertEquals(1, bisections.size(), bisections.toString());
+    Job bisection = bisections.get(0);
+    assertEquals(Job.State.QUEUED, bisection.state());
+    assertEquals(at, bisection.sha(), "the first run after the change");
+    assertEquals(before, bisection.baseSha(), "the last run before it");
+    assertEquals("main", bisection.branch());
+    assertEquals("https://github.com/" + repo + ".git", bisection.cloneUrl());
+    assertEquals(
+        new Job.ChangePoint("one-to-one", "ttd_p99_ms", Instant.ofEpochMilli(history.timeMs(10))),
+        bisection.changePoint());
+    assertTrue(
+        body.contains("A bisection (job " + bisection.id() + ") looks for the commit"), body);
+  }
+
+  /**
+   * TTD p50 and p99 step at the same run: one range, one bisection, of the metric that moved most;
+   * a change point whose commits are no commit ids (runs tagged by hand) is not bisected.
+   */
+  @Test
+  void changePointsOfOneRangeAreOneBisectionOfTheMetricThatMovedMost() throws Exception {
+    String repo = "acme/twice";
+    RunHistory history = RunHistory.of(repo, i -> sha(repo, i));
+    List<String> lines = new ArrayList<>(history.steppedRuns(0, 20, 10, 20, 26));
+    for (int i = 10; i < 20; i++) {
+      lines.set(i, lines.get(i).replaceFirst("ttd_p50_ms=[0-9.]+", "ttd_p50_ms=10.000"));
+    }
+    RunHistory.write(influx, lines);
+    String handTagged = "acme/hand";
+    RunHistory.write(
+        influx,
+        RunHistory.of(handTagged, i -> String.format("c%02d", i)).steppedRuns(0, 20, 10, 20, 26));
+    stubGitHub(repo, sha(repo, 19));
+    stubGitHub(handTagged, "c19");
+    TrendCheck check = new TrendCheck(influxSettings(), reporter(), store);
+
+    List<Found> found = check.afterPush(push(6, repo, sha(repo, 19)));
+    List<Found> handFound = check.afterPush(push(7, handTagged, "c19"));
+
+    assertEquals(
+        Set.of("ttd_p50_ms", "ttd_p99_ms"),
+        found.stream().map(Found::metric).collect(java.util.stream.Collectors.toSet()));
+    List<Job> bisections = bisections(repo);
+    assertEquals(1, bisections.size(), bisections.toString());
+    assertEquals("ttd_p50_ms", bisections.get(0).changePoint().metric(), "+100 % against +30 %");
+    assertEquals(1, handFound.size(), handFound.toString());
+    assertEquals(List.of(), bisections(handTagged));
   }
 
   @Test
@@ -135,7 +193,9 @@ class TrendCheckTest {
     stubGitHub(repo, sha(repo, 19));
     TrendCheck check =
         new TrendCheck(
-            new InfluxSettings(URI.create("http://127.0.0.1:9"), null, null, null), reporter());
+            new InfluxSettings(URI.create("http://127.0.0.1:9"), null, null, null),
+            reporter(),
+            store);
 
     List<Found> reported = new ArrayList<>();
     String log = stderrOf(() -> reported.addAll(check.afterPush(push(3, repo, sha(repo, 19)))));
@@ -162,7 +222,7 @@ class TrendCheckTest {
     gh.stubFor(
         post(urlPathEqualTo("/repos/" + repo + "/commits/" + sha(repo, 19) + "/comments"))
             .willReturn(jsonResponse("{\"message\":\"Resource not accessible\"}", 403)));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter());
+    TrendCheck check = new TrendCheck(influxSettings(), reporter(), store);
 
     String log = stderrOf(() -> check.afterPush(push(4, repo, sha(repo, 19))));
     stubGitHub(repo, sha(repo, 20));
@@ -194,6 +254,12 @@ class TrendCheckTest {
   }
 
   // --- helpers
+
+  private static List<Job> bisections(String repo) throws Exception {
+    return store.recent(1000).stream()
+        .filter(j -> j.trigger() == Job.Trigger.BISECT && j.repo().equals(repo))
+        .toList();
+  }
 
   private static InfluxSettings influxSettings() {
     return InfluxSettings.of(influx.url().toString(), null, null, Map.of());
