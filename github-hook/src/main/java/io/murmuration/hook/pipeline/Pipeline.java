@@ -344,8 +344,8 @@ public final class Pipeline {
   private JobResult bisect(
       Job job, RepoConfig config, Workspace ws, Commands commands, Path fetchLog) {
     Job.ChangePoint cp = job.changePoint();
-    if (cp == null) {
-      return Bisection.refused("the job names no change point");
+    if (cp == null || job.baseSha() == null) {
+      return Bisection.refused("the job names no change point, or no commit before it");
     }
     Metric metric = Bisection.metric(cp.metric(), config.gate().settings());
     if (metric == null) {

@@ -65,7 +65,7 @@ public final class TrendCheck {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
 
   /** Who the bisection jobs the trend check queues are requested by. */
-  static final String REQUESTED_BY = "trend-check";
+  private static final String REQUESTED_BY = "trend-check";
 
   private final Trends trends;
   private final Reporter reporter;
@@ -127,14 +127,7 @@ public final class TrendCheck {
     Map<String, Found> byRange = new LinkedHashMap<>();
     for (Found f : fresh) {
       if (bisectable(f)) {
-        byRange.merge(
-            rangeKey(f),
-            f,
-            (a, b) ->
-                Math.abs(b.changePoint().relativeChange())
-                        > Math.abs(a.changePoint().relativeChange())
-                    ? b
-                    : a);
+        byRange.merge(rangeKey(f), f, (a, b) -> moved(b) > moved(a) ? b : a);
       }
     }
     Map<String, Long> queued = new LinkedHashMap<>();
@@ -170,6 +163,11 @@ public final class TrendCheck {
       }
     }
     return queued;
+  }
+
+  /** How far a change point moved its metric, either way: |ln(after / before)|. */
+  private static double moved(Found f) {
+    return Math.abs(Math.log1p(f.changePoint().relativeChange()));
   }
 
   /**
