@@ -9,6 +9,7 @@ import io.murmuration.hook.pipeline.Coordinator;
 import io.murmuration.hook.pipeline.Cpus;
 import io.murmuration.hook.pipeline.Pipeline;
 import io.murmuration.hook.pipeline.TrendCheck;
+import io.murmuration.hook.pipeline.VerdictWriter;
 import io.murmuration.hook.queue.JobExecutor;
 import io.murmuration.hook.queue.JobStore;
 import io.murmuration.hook.queue.ReportSender;
@@ -74,6 +75,7 @@ public final class HookService implements AutoCloseable {
                 env.get("MURM_HOOK_DB_USER"),
                 env.get("MURM_HOOK_DB_PASSWORD"))
             : JobStore.openH2(dataDir.resolve("db"));
+    VerdictWriter verdicts = influx == null ? null : new VerdictWriter(influx);
     int recovered = store.recoverAfterCrash();
     if (recovered > 0) {
       out.printf("%d job(s) left running by a stopped service are queued again%n", recovered);
@@ -85,7 +87,7 @@ public final class HookService implements AutoCloseable {
     }
     ReportSender reporter =
         ReportSender.start(store.outbox(), target, ReportSender.Backoff.DEFAULT);
-    TrendCheck trendCheck = influx == null ? null : new TrendCheck(influx, reporter);
+    TrendCheck trendCheck = influx == null ? null : new TrendCheck(influx, reporter, store);
     Pipeline.Settings pipelineSettings = Pipeline.Settings.of(dataDir.resolve("jobs"));
     if (settings.hasPath("operator-configs")) {
       pipelineSettings =
@@ -118,9 +120,25 @@ public final class HookService implements AutoCloseable {
     JobExecutor executor =
         job -> {
           String detailsUrl = detailsUrl(publicUrl, job.id());
-          reporter.started(job, detailsUrl);
+          // a bisection has no check run: its result is a comment on the commit it names
+          boolean checkRun = job.trigger() != Job.Trigger.BISECT;
+          if (checkRun) {
+            reporter.started(job, detailsUrl);
+          }
           JobResult result = pipeline.run(job);
-          reporter.finished(job, result, detailsUrl);
+          if (checkRun) {
+            reporter.finished(job, result, detailsUrl);
+          }
+          if (verdicts != null) {
+            verdicts.write(job, result.verdicts());
+          }
+          if (result.comment() != null) {
+            // keyed by the job: a bisection run again after a crash posts its answer once
+            reporter.commitComment(
+                job.withSha(result.comment().sha()),
+                "bisection:" + job.id(),
+                result.comment().markdown());
+          }
           if (trendCheck != null
               && job.trigger() == Job.Trigger.PUSH
               && !"cancelled".equals(result.conclusion())) {
@@ -204,9 +222,9 @@ public final class HookService implements AutoCloseable {
   }
 
   /**
-   * With {@code influx} set, where the trend check that follows each merged build's load test reads
-   * and writes; null without. Credentials as the runs get them: {@code MURM_INFLUX_USER}, {@code
-   * MURM_INFLUX_PASSWORD}.
+   * The {@code influx} setting, for the trend check that follows each merged build's load test and
+   * the verdict events; null without. Credentials as the runs get them: {@code MURM_INFLUX_USER},
+   * {@code MURM_INFLUX_PASSWORD}.
    */
   private static InfluxSettings influx(Config settings, Map<String, String> env) {
     if (!settings.hasPath("influx")) {

@@ -86,7 +86,7 @@ public final class Gate {
   }
 
   /** Why these runs cannot be judged, or null when they can. */
-  static String refusal(Arm arm, Settings settings) {
+  public static String refusal(Arm arm, Settings settings) {
     for (Summary s : arm.runs()) {
       String run = arm.name() + " run " + s.runId();
       if (Summary.FAILED.equals(s.state())) {

@@ -182,8 +182,9 @@ public final class Trends {
 
   /**
    * The change points of every series and metric of {@code query}'s history. Runs of a pull request
-   * (with a {@code pr} tag) and failed runs are not the branch's history and are left out; a run
-   * without a value for a metric is left out of that metric's series.
+   * (with a {@code pr} tag), runs of a comparison's arm (an {@code arm} tag: a bisection's) and
+   * failed runs are not the branch's history and are left out; a run without a value for a metric
+   * is left out of that metric's series.
    */
   public Analysis analyze(Query query) {
     List<String> fields = query.metrics();
@@ -263,8 +264,9 @@ public final class Trends {
     q.metrics().forEach(f -> s.append(", \"").append(f).append('"'));
     s.append(" FROM \"run\" WHERE time > now() - ").append(q.since());
     s.append(seriesFilter(q));
-    // a pull request's runs are not the branch's history; a failed run measured nothing
-    s.append(" AND \"pr\" = '' AND \"state\" = 'finished'");
+    // a pull request's runs and the arms of a comparison (a gate, a bisection) are not the
+    // branch's history; a failed run measured nothing
+    s.append(" AND \"pr\" = '' AND \"arm\" = '' AND \"state\" = 'finished'");
     s.append(" GROUP BY \"repo\", \"branch\", \"scenario\" ORDER BY time ASC");
     return s.toString();
   }

@@ -67,7 +67,7 @@ class TrendsTest {
     assertEquals("c10", f.commit());
     assertEquals("c09", f.previousCommit());
     assertEquals(stepped.timeMs(10), f.timeMs());
-    // the pull request's and the failed run's 500 ms are not in the means
+    // the pull request's, the failed run's and the bisection's 500 ms are not in the means
     assertEquals(20, f.changePoint().meanBefore(), 0.5);
     assertEquals(26, f.changePoint().meanAfter(), 0.5);
     assertEquals(

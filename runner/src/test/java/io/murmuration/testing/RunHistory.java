@@ -72,8 +72,9 @@ public record RunHistory(
   }
 
   /**
-   * Runs that are not the branch's history, far off the step: a pull request's run and a failed
-   * run, at run {@code i}'s time plus 1 ms.
+   * Runs that are not the branch's history, far off the step: a pull request's run, a failed run
+   * and a bisection's run (an arm of the branch's own code, no pull request), at run {@code i}'s
+   * time plus 1 ms.
    */
   public List<String> runsToLeaveOut(int i) {
     String tags = "run,repo=" + repo + ",branch=" + branch + ",scenario=" + scenario;
@@ -85,6 +86,10 @@ public record RunHistory(
         tags
             + ",commit=fx,run_id=failed state=\"failed\",ttd_p50_ms=50,ttd_p99_ms=500,"
             + "msg_per_s=1 "
+            + (timeMs(i) + 1),
+        tags
+            + ",commit=bx,arm=mid,trigger=bisect,run_id=bisect state=\"finished\","
+            + "ttd_p50_ms=50,ttd_p99_ms=500,msg_per_s=1 "
             + (timeMs(i) + 1));
   }
 

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.murmuration.accounts.Accounts;
 import io.murmuration.dashboards.Population.Run;
+import io.murmuration.gate.VerdictEvent;
 import io.murmuration.influx.RunTags;
 import io.murmuration.sut.LocalEjabberd;
 import io.murmuration.sut.LocalInflux;
 import io.murmuration.testing.Cli;
 import io.murmuration.testing.LocalServersExtension;
 import io.murmuration.testing.MurmProcess;
+import io.murmuration.testing.RunHistory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,7 +34,8 @@ import java.util.Set;
  * bucket_wait} and counter {@code bucket_short}, and in the failed run the last bucket starts short
  * of users. And one run of http-to-xmpp in a repository of its own, which writes the HTTP load's
  * timer {@code http_response} and counters {@code http_requests} and {@code http_2xx} (its Gatling
- * child's figures, merged into the run's metrics).
+ * child's figures, merged into the run's metrics). And two verdict events, as the webhook service
+ * writes them: of main's second run and of the pull request's gate (on its head run).
  */
 final class RealRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,9 +92,43 @@ final class RealRuns {
             "-Prate=20",
             "-Phold=6s",
             "-Purl=" + ejabberd.httpApi() + "/send_message"));
+    // the webhook service's verdicts: of main's second build, and of pull request 42's gate
+    runs.set(1, withVerdict(influx, runs.get(1), "one-to-one: success", null));
+    runs.set(3, withVerdict(influx, runs.get(3), "one-to-one: failure", "ttd.p50: worse"));
     long from = runs.stream().mapToLong(Run::startMs).min().orElseThrow() - 60_000;
     long to = runs.stream().mapToLong(Run::endMs).max().orElseThrow() + 60_000;
     return new Population(from, to, runs);
+  }
+
+  /**
+   * Writes a verdict event about {@code run} as the webhook service does ({@link VerdictEvent}):
+   * tagged like the run (without the tags of the machine that ran it and its run id), at its end;
+   * returns the run with that event.
+   */
+  private static Run withVerdict(LocalInflux influx, Run run, String title, String text) {
+    Map<String, String> tags = new LinkedHashMap<>(run.tags());
+    tags.keySet().removeAll(Set.of("run_id", "node", "sut", "sut_version"));
+    RunHistory.write(
+        influx,
+        List.of(
+            new VerdictEvent(
+                    Instant.ofEpochMilli(run.endMs()),
+                    tags,
+                    title,
+                    text == null ? "TTD p99 4 ms, 0 lost (job 1)" : text)
+                .line()));
+    Set<String> events = new HashSet<>(run.eventTypes());
+    events.add(VerdictEvent.TYPE);
+    return new Run(
+        run.tags(),
+        run.startMs(),
+        run.endMs(),
+        run.ended(),
+        run.errorKinds(),
+        Set.copyOf(events),
+        run.timers(),
+        run.counters(),
+        run.nodes());
   }
 
   /**

@@ -182,6 +182,19 @@ final class StatusHtml {
                 "base commit",
                 (j.baseSha() == null ? "" : "<code>" + Html.escape(j.baseSha()) + "</code>")
                     + (j.baseBranch() == null ? "" : " on " + Html.escape(j.baseBranch()))))
+        .append(
+            j.changePoint() == null
+                ? ""
+                : row(
+                    "bisecting",
+                    "<code>"
+                        + Html.escape(j.changePoint().metric())
+                        + "</code> of <code>"
+                        + Html.escape(j.changePoint().scenario())
+                        + "</code>, changed between the runs of the base commit and this commit"
+                        + " (at "
+                        + time(j.changePoint().at())
+                        + ")"))
         .append(row("default branch", Html.escape(j.defaultBranch())))
         .append(row("clone URL", Html.escape(j.cloneUrl())))
         .append(row("requested by", Html.escape(j.requestedBy())))

@@ -68,11 +68,17 @@ final class StatusPage implements HttpHandler {
   private static final Pattern JOB_PATH = Pattern.compile("/jobs/(\\d{1,18})");
   private static final Pattern LOG_PATH = Pattern.compile("/jobs/(\\d{1,18})/logs/([^/]*)");
   private static final Pattern RUN_LOG =
-      Pattern.compile("(\\d\\d)-run(?:-r\\d+-(?:base|head))?-(\\d+)-.*");
+      Pattern.compile("(\\d\\d)-run(?:-s\\d+)?(?:-r\\d+-(?:base|head|good|mid|bad))?-(\\d+)-.*");
 
-  /** A log of round {@code n} of an A/B gate, e.g. {@code 03-start-r2-head.log}. */
-  private static final Pattern ROUND_LOG =
-      Pattern.compile("\\d\\d-[a-z]+-r(\\d+)-(base|head)[-.].*");
+  /**
+   * A log of an arm: of round {@code n} of an A/B gate, e.g. {@code 03-start-r2-head.log}, or of a
+   * bisection's step {@code s} ({@code 02-build-s2-mid.log}, {@code 03-start-s2-r1-good.log}).
+   */
+  private static final Pattern ARM_LOG =
+      Pattern.compile("\\d\\d-[a-z]+(?:-s(\\d+))?(?:-r(\\d+))?-(base|head|good|mid|bad)[-.].*");
+
+  /** The arms in the order they run within a round. */
+  private static final List<String> ARMS = List.of("base", "head", "good", "mid", "bad");
 
   private static final String CSP =
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none';"
@@ -217,17 +223,21 @@ final class StatusPage implements HttpHandler {
   }
 
   /**
-   * Step order: an A/B gate's rounds in the order they ran (round 1 base, round 1 head, round 2
-   * base…, after the steps before the rounds), then by the step number, then by the scenario's
-   * number for {@code 05-run-<n>-…} (so that run 10 comes after run 9), then by name.
+   * Step order: the arms' logs in the order they ran — a bisection's steps, each with its builds,
+   * then its rounds; an A/B gate's builds, then its rounds (round 1 base, round 1 head, round 2
+   * base…) — after the logs of no arm (fetch, a push's steps), then by the step number, then by the
+   * scenario's number for {@code 05-run-<n>-…} (so that run 10 comes after run 9), then by name.
    */
   static final Comparator<String> STEP_ORDER =
       Comparator.comparingLong(
               (String name) -> {
-                Matcher m = ROUND_LOG.matcher(name);
-                return m.matches()
-                    ? Long.parseLong(m.group(1)) * 2 + (m.group(2).equals("head") ? 1 : 0)
-                    : 0;
+                Matcher m = ARM_LOG.matcher(name);
+                if (!m.matches()) {
+                  return 0;
+                }
+                long step = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+                long round = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+                return 1 + step * 1_000_000 + round * ARMS.size() + ARMS.indexOf(m.group(3));
               })
           .thenComparing((String name) -> name.substring(0, 2))
           .thenComparingLong(

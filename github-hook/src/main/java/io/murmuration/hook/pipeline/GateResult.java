@@ -4,6 +4,7 @@ import io.murmuration.gate.Gate;
 import io.murmuration.gate.Report;
 import io.murmuration.gate.Settings;
 import io.murmuration.gate.Verdict;
+import io.murmuration.gate.VerdictEvent;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.github.SummaryMarkdown;
@@ -13,6 +14,7 @@ import io.murmuration.results.RunMetric;
 import io.murmuration.results.Summary;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,7 +30,8 @@ import java.util.stream.Stream;
  * limit broke in any head run, or when a head run did not finish while every base run did (the
  * change broke the server under load). Base runs that broke a limit or did not finish make it
  * neutral at worst — that is not the pull request's doing. The job's conclusion is the worst
- * scenario's.
+ * scenario's. Each scenario's verdict is also a verdict event, tagged like its head runs (arm
+ * {@code head}), at the end of its last head run: the Compare dashboard's annotation.
  */
 final class GateResult {
   private GateResult() {}
@@ -64,6 +67,7 @@ final class GateResult {
             baseRounds.size(),
             baseRounds.size() == 1 ? "" : "s"));
     ScenarioOutcome lastHead = null;
+    List<VerdictEvent> verdicts = new ArrayList<>();
     for (int i = 0; i < config.scenarios().size(); i++) {
       int index = i;
       List<ScenarioOutcome> base = baseRounds.stream().map(r -> r.get(index)).toList();
@@ -102,6 +106,25 @@ final class GateResult {
         }
       }
       lastHead = head.isEmpty() ? lastHead : head.get(head.size() - 1);
+      verdicts.add(
+          RunnerCommand.verdict(
+              job,
+              headCommit,
+              "head",
+              name,
+              summaries(head).stream()
+                  .map(Summary::endedAt)
+                  .max(Instant::compareTo)
+                  .orElse(Instant.now()),
+              name + ": " + j.verdict().label(),
+              j.reason()
+                  + String.format(
+                      Locale.ROOT,
+                      " (head %s against merge base %s, %d rounds, job %d)",
+                      shortSha(headCommit),
+                      shortSha(baseCommit),
+                      baseRounds.size(),
+                      job.id())));
     }
     if (grafana != null && first != null && job.pr() != null) {
       md.append("\n[Grafana: Compare dashboard](")
@@ -120,7 +143,12 @@ final class GateResult {
       title = "inconclusive — " + title;
     }
     return new JobResult(
-        overall.label(), title, md.toString(), lastHead == null ? null : lastHead.runFolder());
+        overall.label(),
+        title,
+        md.toString(),
+        lastHead == null ? null : lastHead.runFolder(),
+        verdicts,
+        null);
   }
 
   /** The base could not be built or started: nothing to compare with, and not the head's fault. */

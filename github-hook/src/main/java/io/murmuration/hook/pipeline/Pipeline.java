@@ -1,5 +1,7 @@
 package io.murmuration.hook.pipeline;
 
+import io.murmuration.gate.Comparison;
+import io.murmuration.gate.Metric;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.PayloadValues;
@@ -17,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -38,6 +43,10 @@ import java.util.concurrent.CancellationException;
  * silently — except a fetch that fails (an unreachable remote, a network error, no token), which is
  * trouble of the service's side and ends it {@code neutral}. The server is stopped whatever
  * happens.
+ *
+ * <p>A bisection job ({@link Job.Trigger#BISECT}) searches the merged commits of a change point's
+ * range for the one that moved the metric ({@link Bisection}), with the same rounds and statistics
+ * as the gate: each step runs the last-good, the middle and the first-bad commit in every round.
  *
  * <p>One job at a time: {@link #run} is called by one worker thread; {@link #cancel} may come from
  * any other thread and stops the job it names, if that is the job in progress (its running
@@ -148,6 +157,9 @@ public final class Pipeline {
   /** Which round and arm of an A/B gate runs, for {@link #step}; empty otherwise. */
   private volatile String stepPrefix = "";
 
+  /** The arm whose build or round runs: whose step failed, when one fails. */
+  private Arm current;
+
   public Pipeline(Settings settings) {
     this.settings = settings;
   }
@@ -183,6 +195,7 @@ public final class Pipeline {
       running = job.id();
       cancelled = false;
     }
+    current = null;
     try {
       return runSteps(job);
     } finally {
@@ -221,6 +234,9 @@ public final class Pipeline {
                 + " exists: nothing to run. See docs/github.md, \"Configuring a repository\".",
             null);
       }
+      if (job.trigger() == Job.Trigger.BISECT) {
+        return bisect(job, config, ws, commands, fetchLog);
+      }
       if (job.trigger() == Job.Trigger.PULL_REQUEST
           && job.baseSha() != null
           && config.gate().rounds() > 0) {
@@ -228,7 +244,7 @@ public final class Pipeline {
       }
       Arm head = new Arm(null, job.sha(), ws.checkout, ws.runs);
       build(config, head, ws.log("02-build.log"), commands);
-      return ResultText.of(round(job, config, ws, commands, head, ""), settings.details());
+      return ResultText.of(job, round(job, config, ws, commands, head, ""), settings.details());
     } catch (CancellationException e) {
       return cancelledResult();
     } catch (PayloadValues.Invalid e) {
@@ -283,29 +299,49 @@ public final class Pipeline {
     ws.checkoutBase(mergeBase, commands, fetchLog, fetchDeadline);
     Arm base = new Arm("base", mergeBase, ws.baseCheckout, ws.runs.resolve("base"));
     Arm head = new Arm("head", job.sha(), ws.checkout, ws.runs.resolve("head"));
-    Arm current = base;
     try {
       build(config, base, ws.log("02-build-base.log"), commands);
-      current = head;
       build(config, head, ws.log("02-build-head.log"), commands);
-      int rounds = config.gate().rounds();
-      List<List<ScenarioOutcome>> baseRuns = new ArrayList<>();
-      List<List<ScenarioOutcome>> headRuns = new ArrayList<>();
-      for (int r = 1; r <= rounds; r++) {
-        for (Arm arm : order(r, base, head)) {
-          current = arm;
-          String round = String.format("-r%d-%s", r, arm.name());
-          stepPrefix = "round " + r + "/" + rounds + ", " + arm.name() + ": ";
-          (arm == base ? baseRuns : headRuns).add(round(job, config, ws, commands, arm, round));
-        }
-      }
+      Map<Arm, List<List<ScenarioOutcome>>> runs =
+          rounds(job, config, ws, commands, List.of(base, head), "", "");
       return GateResult.of(
-          job, config, mergeBase, baseRuns, headRuns, settings.details().grafana());
+          job, config, mergeBase, runs.get(base), runs.get(head), settings.details().grafana());
     } catch (StepFailed e) {
       if (current == base && !cancelled) {
         return GateResult.baseFailed(e, mergeBase);
       }
       throw e;
+    }
+  }
+
+  /**
+   * {@code gate.rounds} rounds over {@code arms}: in each round, in the order given, each arm's
+   * server is started, every scenario run against it, and stopped ({@link #round}). Logs and run
+   * ids name {@code prefix}, the round and the arm: {@code -r2-head}, {@code -s1-r2-mid}; {@code
+   * label} starts the step's name ({@code "step 1/3, "}).
+   *
+   * @return per arm, its outcomes per round (each a list of the scenarios' outcomes)
+   */
+  private Map<Arm, List<List<ScenarioOutcome>>> rounds(
+      Job job,
+      RepoConfig config,
+      Workspace ws,
+      Commands commands,
+      List<Arm> arms,
+      String prefix,
+      String label) {
+    int rounds = config.gate().rounds();
+    Map<Arm, List<List<ScenarioOutcome>>> runs = new LinkedHashMap<>();
+    arms.forEach(arm -> runs.put(arm, new ArrayList<>()));
+    try {
+      for (int r = 1; r <= rounds; r++) {
+        for (Arm arm : order(r, arms)) {
+          String round = String.format("%s-r%d-%s", prefix, r, arm.name());
+          stepPrefix = label + "round " + r + "/" + rounds + ", " + arm.name() + ": ";
+          runs.get(arm).add(round(job, config, ws, commands, arm, round));
+        }
+      }
+      return runs;
     } finally {
       stepPrefix = "";
     }
@@ -316,14 +352,133 @@ public final class Pipeline {
   }
 
   /**
-   * The order of the arms in round {@code r} (from 1): base first in odd rounds, head first in even
-   * ones (ABBA). Whatever the second run of a round suffers or enjoys — a server or a disk cache
-   * warmed by the first, a machine still cooling from it — then falls on each arm in as many
-   * rounds, and the per-round ratios of head/base carry it with opposite signs instead of charging
-   * it to the pull request.
+   * The order of the arms in round {@code r} (from 1): as given in odd rounds (base first),
+   * reversed in even ones (ABBA; a bisection's three arms good, middle, bad run bad, middle, good).
+   * Whatever the second run of a round suffers or enjoys — a server or a disk cache warmed by the
+   * first, a machine still cooling from it — then falls on each arm in as many rounds, and the
+   * per-round ratios of head/base carry it with opposite signs instead of charging it to the pull
+   * request.
    */
-  static <T> List<T> order(int r, T base, T head) {
-    return r % 2 == 1 ? List.of(base, head) : List.of(head, base);
+  static <T> List<T> order(int r, List<T> arms) {
+    return r % 2 == 1 ? arms : arms.reversed();
+  }
+
+  /**
+   * A bisection ({@link Bisection}): lists the merged commits of the change point's range ({@code
+   * git rev-list --first-parent}), then runs steps of {@code gate.rounds} rounds of the last-good,
+   * the middle and the first-bad commit — only the change point's scenario, each commit built once
+   * — until one commit is named or a step cannot tell. A commit that cannot be built or started
+   * stops it, neutral: the range narrowed so far is the result.
+   */
+  private JobResult bisect(
+      Job job, RepoConfig config, Workspace ws, Commands commands, Path fetchLog) {
+    Job.ChangePoint cp = job.changePoint();
+    if (cp == null || job.baseSha() == null) {
+      return Bisection.refused("the job names no change point, or no commit before it");
+    }
+    Metric metric = Bisection.metric(cp.metric(), config.gate().settings());
+    if (metric == null) {
+      return Bisection.refused(
+          "metric " + cp.metric() + " is not one the gate compares (" + Metric.known() + ")");
+    }
+    RepoConfig.ScenarioRun run =
+        config.scenarios().stream()
+            .filter(s -> s.scenario().equals(cp.scenario()))
+            .findFirst()
+            .orElse(null);
+    if (run == null) {
+      return Bisection.refused(
+          "scenario "
+              + cp.scenario()
+              + " is no longer in the configuration ("
+              + config.origin()
+              + ")");
+    }
+    int rounds = config.gate().rounds();
+    if (rounds < Comparison.MIN_RUNS) {
+      return Bisection.refused(
+          "gate.rounds = "
+              + rounds
+              + ": a step compares commits over rounds and needs at least "
+              + Comparison.MIN_RUNS
+              + " (4 for a significant test at alpha 0.05)");
+    }
+    long fetchDeadline = deadline(settings.fetchTimeout());
+    Bisection bisection;
+    try {
+      bisection =
+          new Bisection(
+              Bisection.line(
+                  job.baseSha(),
+                  job.sha(),
+                  ws.firstParentRange(job.baseSha(), job.sha(), commands, fetchLog, fetchDeadline)),
+              metric,
+              config.gate().settings());
+    } catch (Bisection.Refused e) {
+      return Bisection.refused(e.getMessage());
+    }
+    Path progress = ws.log("01-bisect.log");
+    Commands.note(
+        progress,
+        "bisecting "
+            + cp.metric()
+            + " of "
+            + run.scenario()
+            + " over "
+            + bisection.commits()
+            + " merged commits after "
+            + job.baseSha()
+            + " up to "
+            + job.sha()
+            + ", at most "
+            + bisection.maxSteps()
+            + " steps of "
+            + rounds
+            + " rounds");
+    RepoConfig one = config.withScenarios(List.of(run));
+    Set<String> built = new HashSet<>();
+    try {
+      for (Bisection.Arms step = bisection.next(); step != null; step = bisection.next()) {
+        int n = bisection.steps().size() + 1;
+        String label = "step " + n + "/" + bisection.maxSteps() + ", ";
+        List<Arm> arms = new ArrayList<>();
+        for (String role : List.of("good", "mid", "bad")) {
+          String commit =
+              role.equals("good") ? step.good() : role.equals("mid") ? step.mid() : step.bad();
+          Path checkout = ws.checkoutOf(commit, job.sha(), commands, fetchLog, fetchDeadline);
+          Arm arm = new Arm(role, commit, checkout, ws.runs.resolve("s" + n).resolve(role));
+          if (built.add(commit)) {
+            stepPrefix = label;
+            build(one, arm, ws.log("02-build-s" + n + "-" + role + ".log"), commands);
+          }
+          arms.add(arm);
+        }
+        Map<Arm, List<List<ScenarioOutcome>>> runs =
+            rounds(job, one, ws, commands, arms, "-s" + n, label);
+        Bisection.Step judged =
+            bisection.judge(
+                firstScenario(runs.get(arms.get(0))),
+                firstScenario(runs.get(arms.get(1))),
+                firstScenario(runs.get(arms.get(2))));
+        Commands.note(progress, Bisection.describe(judged));
+      }
+    } catch (StepFailed e) {
+      if (cancelled || !e.aboutTheCommit || current == null) {
+        throw e; // trouble of the service's side (a git command): neutral, as for any job
+      }
+      Commands.note(progress, "stopped: " + current.commit() + ": " + e.getMessage());
+      return bisection.stopped(job, run.scenario(), current.name(), current.commit(), e);
+    } finally {
+      stepPrefix = "";
+    }
+    JobResult result = bisection.result(job, run.scenario(), rounds);
+    Commands.note(progress, result.title());
+    return result;
+  }
+
+  /** Per round, the outcome of the (one) scenario. */
+  private static List<ScenarioOutcome> firstScenario(List<List<ScenarioOutcome>> rounds) {
+    return rounds.stream().map(r -> r.get(0)).toList();
   }
 
   /**
@@ -332,6 +487,7 @@ public final class Pipeline {
    */
   private List<ScenarioOutcome> round(
       Job job, RepoConfig config, Workspace ws, Commands commands, Arm arm, String suffix) {
+    current = arm;
     setStep("start");
     Path startLog = ws.log("03-start" + suffix + ".log");
     Commands roundCommands = commands.with(Map.of("MURM_START_LOG", startLog.toString()));
@@ -389,6 +545,7 @@ public final class Pipeline {
   }
 
   private void build(RepoConfig config, Arm arm, Path log, Commands commands) {
+    current = arm;
     setStep(arm.name() == null ? "build" : "build " + arm.name());
     if (config.build() == null) {
       Commands.note(log, "no build command configured");

@@ -132,6 +132,23 @@ public record RepoConfig(
     public static final int DEFAULT_ROUNDS = 10;
   }
 
+  /** The same configuration with only {@code runs} (a bisection runs its change point's one). */
+  RepoConfig withScenarios(List<ScenarioRun> runs) {
+    return new RepoConfig(
+        build,
+        buildTimeout,
+        start,
+        stop,
+        stopTimeout,
+        ready,
+        targets,
+        domain,
+        accounts,
+        List.copyOf(runs),
+        gate,
+        origin);
+  }
+
   /** A configuration that cannot be used; the message names the file and line. */
   public static final class Invalid extends RuntimeException {
     Invalid(String message) {

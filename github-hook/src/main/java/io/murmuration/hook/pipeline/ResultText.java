@@ -1,9 +1,12 @@
 package io.murmuration.hook.pipeline;
 
+import io.murmuration.gate.VerdictEvent;
+import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
 import io.murmuration.hook.github.SummaryMarkdown;
 import io.murmuration.results.RunMetric;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,9 +32,9 @@ final class ResultText {
   /**
    * The job's result from its scenarios: {@code failure} when any failed, else {@code neutral} when
    * any was inconclusive, else {@code success}; the title is that of the first scenario with the
-   * job's conclusion.
+   * job's conclusion. Each scenario's conclusion is also a verdict event at the end of its run.
    */
-  static JobResult of(List<ScenarioOutcome> outcomes, SummaryMarkdown details) {
+  static JobResult of(Job job, List<ScenarioOutcome> outcomes, SummaryMarkdown details) {
     String conclusion =
         outcomes.stream().anyMatch(o -> o.conclusion().equals("failure"))
             ? "failure"
@@ -83,7 +86,20 @@ final class ResultText {
             .filter(f -> f != null)
             .reduce((a, b) -> b)
             .orElse(null);
-    return new JobResult(conclusion, title, md.toString(), runFolder);
+    List<VerdictEvent> verdicts =
+        outcomes.stream()
+            .map(
+                o ->
+                    RunnerCommand.verdict(
+                        job,
+                        job.sha(),
+                        null,
+                        o.run().scenario(),
+                        o.summary() == null ? Instant.now() : o.summary().endedAt(),
+                        o.run().scenario() + ": " + o.conclusion(),
+                        o.headline() + " (job " + job.id() + ")"))
+            .toList();
+    return new JobResult(conclusion, title, md.toString(), runFolder, verdicts, null);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.murmuration.hook.pipeline;
 
+import io.murmuration.gate.VerdictEvent;
 import io.murmuration.hook.Job;
 import io.murmuration.httpload.HttpLoadPlan;
 import io.murmuration.results.RunId;
@@ -27,7 +28,8 @@ final class RunnerCommand {
    * stays local: {@code --runs-dir} and {@code --influx}.
    *
    * @param commit the commit whose server runs (the merge base for a gate's base arm)
-   * @param arm {@code base} or {@code head} in an A/B gate, else null
+   * @param arm {@code base} or {@code head} in an A/B gate, {@code good}, {@code mid} or {@code
+   *     bad} in a bisection, else null
    */
   static List<String> of(
       Job job,
@@ -120,7 +122,8 @@ final class RunnerCommand {
   /**
    * {@code repo=…,branch=…,commit=…,trigger=…[,pr=…][,arm=…]}; a comma in a value would split it.
    * The branch is the one whose code runs: the pull request's base branch for an A/B gate's base
-   * arm (none when the event did not name it), else the job's branch.
+   * arm (none when the event did not name it), else the job's branch (a bisection's: the branch of
+   * the change point, whose commits its arms run).
    */
   static List<String> tags(Job job, String commit, String arm) {
     List<String> tags = new ArrayList<>();
@@ -138,6 +141,27 @@ final class RunnerCommand {
       tags.add("arm=" + arm);
     }
     return tags;
+  }
+
+  /**
+   * A verdict about the runs of {@code scenario} at {@code commit} ({@code arm} as for {@link
+   * #tags}), as the dashboards' annotation: tagged like those runs, and with the scenario.
+   */
+  static VerdictEvent verdict(
+      Job job,
+      String commit,
+      String arm,
+      String scenario,
+      java.time.Instant at,
+      String title,
+      String text) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (String tag : tags(job, commit, arm)) {
+      int eq = tag.indexOf('=');
+      tags.put(tag.substring(0, eq), tag.substring(eq + 1));
+    }
+    tags.put("scenario", scenario);
+    return new VerdictEvent(at, tags, title, text);
   }
 
   private static String clean(String value) {

@@ -7,16 +7,21 @@ import io.murmuration.gate.Trends.Found;
 import io.murmuration.gate.Trends.Key;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.Reporter;
+import io.murmuration.hook.queue.JobStore;
 import io.murmuration.results.InfluxSettings;
 import io.murmuration.results.RunMetric;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +49,18 @@ import org.slf4j.LoggerFactory;
  * nothing would ever find it again, since the events say it was reported. When the outbox cannot
  * store the comment (the job store failed) no event is written, so the next push tries again.
  *
+ * <p><b>Bisections.</b> For each new change point with a range (the commits of the last run before
+ * it and of the first run after it differ, both commit ids), a bisection job is queued in the job
+ * store ({@link Job.Trigger#BISECT}), before the comment is stored and the events are written: the
+ * trend check cannot count the commits of a range without git, so the job does, and ends at once
+ * when the range holds one. Change points of several metrics of one series at the same range are
+ * one bisection, of the metric that moved most. The job's delivery id is derived from the series
+ * and the range, so that queueing it again (the events were not written, the change point is found
+ * again) is a redelivery and makes no second job.
+ *
  * <p>Nothing here fails or delays the job: it runs after the job's result was stored for GitHub,
- * and every failure (InfluxDB down, refusing, no database; the outbox failing) is one WARN line.
+ * and every failure (InfluxDB down, refusing, no database; the outbox or the job store failing) is
+ * one WARN line.
  */
 public final class TrendCheck {
   /** The hidden line that tells the service's change-point comments from others. */
@@ -53,23 +68,35 @@ public final class TrendCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrendCheck.class);
 
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
+
+  /** Who the bisection jobs the trend check queues are requested by. */
+  private static final String REQUESTED_BY = "trend-check";
+
   private final Trends trends;
   private final Reporter reporter;
+  private final JobStore store;
 
-  public TrendCheck(InfluxSettings influx, Reporter reporter) {
+  /**
+   * @param store where the bisection jobs of new change points are queued
+   */
+  public TrendCheck(InfluxSettings influx, Reporter reporter, JobStore store) {
     this.trends = new Trends(influx, new ChangePoints());
     this.reporter = reporter;
+    this.store = store;
   }
 
   /**
-   * Analyses the branch {@code job} (a push) load-tested, stores a comment on {@code job}'s commit
-   * for the change points not reported before, then writes them as events. Never throws.
+   * Analyses the branch {@code job} (a push) load-tested, queues a bisection of each change point
+   * not reported before that has a range, stores a comment on {@code job}'s commit for those change
+   * points, then writes them as events. Never throws.
    *
    * @return the change points reported now; empty when there were none or the check failed
    */
   public List<Found> afterPush(Job job) {
     String branch = job.branch() != null ? job.branch() : job.defaultBranch();
     List<Found> fresh;
+    Map<String, Long> bisections = Map.of();
     try {
       Trends.Query query = Trends.Query.of(job.repo(), branch);
       Set<Key> reported = trends.reported(query);
@@ -77,6 +104,7 @@ public final class TrendCheck {
           trends.analyze(query).changePoints().stream()
               .filter(f -> !reported.contains(f.key()))
               .toList();
+      bisections = queueBisections(job, fresh);
     } catch (RuntimeException e) {
       LOG.warn(
           "trend check of {} {} after job {} skipped: {}",
@@ -90,7 +118,7 @@ public final class TrendCheck {
       return fresh;
     }
     try {
-      reporter.commitComment(job, key(fresh), comment(job, fresh));
+      reporter.commitComment(job, key(fresh), comment(job, fresh, bisections));
     } catch (RuntimeException e) {
       LOG.warn(
           "trend check after job {}: {} change point(s) not reported, found again after the next"
@@ -127,12 +155,85 @@ public final class TrendCheck {
                         "\u0000", k.repo(), k.branch(), k.scenario(), k.metric(), k.commit()))
             .sorted()
             .toList();
+    return "change-points:" + sha256(String.join("\n", keys));
+  }
+
+  /**
+   * Queues a bisection job for each series and range among {@code fresh}; returns the id of each
+   * job queued, by its {@link #rangeKey}. A failing store is a WARN line and no bisection.
+   */
+  private Map<String, Long> queueBisections(Job push, List<Found> fresh) {
+    Map<String, Found> byRange = new LinkedHashMap<>();
+    for (Found f : fresh) {
+      if (bisectable(f)) {
+        byRange.merge(rangeKey(f), f, (a, b) -> moved(b) > moved(a) ? b : a);
+      }
+    }
+    Map<String, Long> queued = new LinkedHashMap<>();
+    for (Map.Entry<String, Found> e : byRange.entrySet()) {
+      Found f = e.getValue();
+      Job bisection =
+          new Job(
+              0,
+              "bisect-" + sha256(e.getKey()),
+              Job.Trigger.BISECT,
+              push.repo(),
+              push.cloneUrl(),
+              push.defaultBranch(),
+              f.branch(),
+              f.commit(),
+              null,
+              f.previousCommit(),
+              null,
+              push.installationId(),
+              REQUESTED_BY,
+              Job.State.QUEUED,
+              Instant.now(),
+              new Job.ChangePoint(f.scenario(), f.metric(), Instant.ofEpochMilli(f.timeMs())));
+      try {
+        store.accept(bisection).ifPresent(j -> queued.put(e.getKey(), j.id()));
+      } catch (SQLException | RuntimeException ex) {
+        LOG.warn(
+            "trend check after job {}: the bisection of {} {} could not be queued: {}",
+            push.id(),
+            f.series(),
+            f.metric(),
+            ex.toString());
+      }
+    }
+    return queued;
+  }
+
+  /** How far a change point moved its metric, either way: |ln(after / before)|. */
+  private static double moved(Found f) {
+    return Math.abs(Math.log1p(f.changePoint().relativeChange()));
+  }
+
+  /**
+   * A change point with a range of commit ids in a series with a branch and a scenario: the last
+   * run before it and the first after it have different commits.
+   */
+  private static boolean bisectable(Found f) {
+    return f.branch() != null
+        && f.scenario() != null
+        && f.commit() != null
+        && f.previousCommit() != null
+        && !f.commit().equals(f.previousCommit())
+        && COMMIT.matcher(f.commit()).matches()
+        && COMMIT.matcher(f.previousCommit()).matches();
+  }
+
+  /** The series and the range: what makes one bisection. */
+  private static String rangeKey(Found f) {
+    return String.join("\n", f.repo(), f.branch(), f.scenario(), f.previousCommit(), f.commit());
+  }
+
+  private static String sha256(String text) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(String.join("\n", keys).getBytes(StandardCharsets.UTF_8));
-      return "change-points:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
@@ -140,9 +241,9 @@ public final class TrendCheck {
   /**
    * The comment: one line per change point, e.g. "TTD p99 of one-to-one on main rose +29.5 % (20.1
    * → 26.0 ms, p = 0.001) starting with the run of c30a1b2; the change lies in the commits after
-   * b12f3c4 up to c30a1b2 (compare link)".
+   * b12f3c4 up to c30a1b2 (compare link)", and the bisection job queued for it.
    */
-  static String comment(Job job, List<Found> found) {
+  static String comment(Job job, List<Found> found, Map<String, Long> bisections) {
     StringBuilder s = new StringBuilder(MARKER).append('\n');
     s.append("### Murmuration: ")
         .append(found.size() == 1 ? "a change" : found.size() + " changes")
@@ -150,7 +251,14 @@ public final class TrendCheck {
         .append(found.get(0).branch() == null ? "this branch" : "`" + found.get(0).branch() + "`")
         .append("\n\n");
     for (Found f : found) {
-      s.append("- ").append(sentence(job, f)).append('\n');
+      s.append("- ").append(sentence(job, f));
+      Long bisection = bisectable(f) ? bisections.get(rangeKey(f)) : null;
+      if (bisection != null) {
+        s.append(" A bisection (job ")
+            .append(bisection)
+            .append(") looks for the commit; it comments there when it names one.");
+      }
+      s.append('\n');
     }
     s.append("\n<sub>Found by the trend analysis after the load test of this commit (job ")
         .append(job.id())
@@ -213,7 +321,8 @@ public final class TrendCheck {
     return m == null || m.unit().isEmpty() ? "" : " " + m.unit();
   }
 
-  private static String number(double v) {
+  /** A mean or median for people: three significant digits, at most one decimal from 1 on. */
+  static String number(double v) {
     double abs = Math.abs(v);
     String format = abs >= 100 ? "%.0f" : abs >= 1 ? "%.1f" : "%.3g";
     return String.format(Locale.ROOT, format, v);

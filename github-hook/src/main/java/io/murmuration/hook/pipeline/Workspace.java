@@ -14,11 +14,12 @@ import java.util.stream.Stream;
 
 /**
  * The folder of one job under the service's work root, {@code job-<id>/}: the checkout ({@code
- * src/}; for a pull request's A/B gate also the base's, {@code base/}), one log per step ({@code
- * 01-fetch.log}, {@code 02-build.log}, …), the configuration as read ({@code loadtest.conf}) and
- * the runner's run folders ({@code runs/}), and the records of its running process groups ({@code
- * processes/}). A job that runs again (after a restart of the service) starts from an empty folder,
- * once the processes its previous attempt left running are stopped.
+ * src/}; for a pull request's A/B gate also the base's, {@code base/}; for a bisection each other
+ * commit's, {@code commits/<sha>/}), one log per step ({@code 01-fetch.log}, {@code 02-build.log},
+ * …), the configuration as read ({@code loadtest.conf}) and the runner's run folders ({@code
+ * runs/}), and the records of its running process groups ({@code processes/}). A job that runs
+ * again (after a restart of the service) starts from an empty folder, once the processes its
+ * previous attempt left running are stopped.
  *
  * <p>The checkout is {@code git init} + {@code git fetch URL SHA DEFAULT}: fetching the commit
  * itself works for pull-request heads and forks alike (GitHub and git's protocol v2 serve any
@@ -178,17 +179,71 @@ final class Workspace {
 
   /** A second checkout of {@code commit} in {@link #baseCheckout} ({@code git worktree add}). */
   void checkoutBase(String commit, Commands commands, Path log, long deadlineNanos) {
+    worktree(commit, baseCheckout, commands, log, deadlineNanos);
+  }
+
+  /**
+   * A checkout of {@code commit} for a bisection: the job's own checkout for its commit, else one
+   * of its own, {@code commits/<sha>/}, made on first use ({@code git worktree add}).
+   */
+  Path checkoutOf(String commit, String jobSha, Commands commands, Path log, long deadlineNanos) {
+    if (commit.equals(jobSha)) {
+      return checkout;
+    }
+    Path where = dir.resolve("commits").resolve(PayloadValues.sha("commit", commit));
+    if (!Files.isDirectory(where)) {
+      worktree(commit, where, commands, log, deadlineNanos);
+    }
+    return where;
+  }
+
+  private void worktree(String commit, Path where, Commands commands, Path log, long deadline) {
     git(
         commands,
         log,
-        deadlineNanos,
+        deadline,
         "worktree",
         "add",
         "--quiet",
         "--detach",
         "--",
-        baseCheckout.toString(),
-        PayloadValues.sha("base commit", commit));
+        where.toString(),
+        PayloadValues.sha("commit", commit));
+  }
+
+  /**
+   * The commits of {@code good..bad} on {@code bad}'s first-parent line, newest first, each with
+   * its parents ({@code git rev-list --first-parent --parents}): the merged commits after {@code
+   * good} up to {@code bad}. Both ids are checked before git sees them, and every id git answers.
+   */
+  List<List<String>> firstParentRange(
+      String good, String bad, Commands commands, Path log, long deadlineNanos) {
+    String range =
+        PayloadValues.sha("job.baseSha", good) + ".." + PayloadValues.sha("job.sha", bad);
+    Path out = dir.resolve("range.txt");
+    git(
+        commands,
+        log,
+        out,
+        deadlineNanos,
+        "rev-list",
+        "--first-parent",
+        "--parents",
+        "--end-of-options",
+        range,
+        "--");
+    try {
+      return Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+          .filter(line -> !line.isBlank())
+          .map(
+              line ->
+                  Stream.of(line.strip().split(" "))
+                      .map(id -> PayloadValues.sha("git rev-list", id))
+                      .toList())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void git(Commands commands, Path log, long deadlineNanos, String... args) {

@@ -6,9 +6,12 @@
  * scenario through {@code murm run} in a subprocess (or, with a {@link
  * io.murmuration.hook.pipeline.Coordinator} configured, on its worker nodes through its control
  * API: {@link io.murmuration.hook.pipeline.CoordinatorRunner}), stops the server, and returns a
- * {@link io.murmuration.hook.JobResult}. After a merged build's job, {@link
- * io.murmuration.hook.pipeline.TrendCheck} looks at the branch's history in InfluxDB and reports
- * change points not reported before (a commit comment stored in the outbox, then events).
+ * {@link io.murmuration.hook.JobResult}, with a verdict event per judged scenario ({@link
+ * io.murmuration.hook.pipeline.VerdictWriter} writes them). After a merged build's job, {@link
+ * io.murmuration.hook.pipeline.TrendCheck} looks at the branch's history in InfluxDB, reports
+ * change points not reported before (a commit comment stored in the outbox, then events) and queues
+ * a bisection job for each, which the pipeline runs with the pull-request gate's rounds ({@link
+ * io.murmuration.hook.pipeline.Bisection}).
  *
  * <h2>Why it is built this way</h2>
  *

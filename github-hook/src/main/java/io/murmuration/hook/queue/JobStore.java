@@ -47,7 +47,8 @@ public final class JobStore implements AutoCloseable {
 
   private static final String COLUMNS =
       "id, delivery_id, trigger_kind, repo, clone_url, default_branch, branch, sha, pr, base_sha,"
-          + " base_branch, installation_id, requested_by, state, accepted_at";
+          + " base_branch, installation_id, requested_by, state, accepted_at, scenario, metric,"
+          + " change_at";
 
   private final String url;
   private final String user;
@@ -440,7 +441,8 @@ public final class JobStore implements AutoCloseable {
         c.prepareStatement(
             "INSERT INTO jobs (delivery_id, trigger_kind, repo, clone_url, default_branch, branch,"
                 + " sha, pr, base_sha, base_branch, installation_id, requested_by, state,"
-                + " accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " accepted_at, scenario, metric, change_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             new String[] {"id"})) {
       ps.setString(1, job.deliveryId());
       ps.setString(2, job.trigger().name());
@@ -456,6 +458,13 @@ public final class JobStore implements AutoCloseable {
       ps.setString(12, job.requestedBy());
       ps.setString(13, job.state().name());
       ps.setObject(14, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      Job.ChangePoint cp = job.changePoint();
+      ps.setString(15, cp == null ? null : cp.scenario());
+      ps.setString(16, cp == null ? null : cp.metric());
+      ps.setObject(
+          17,
+          cp == null ? null : OffsetDateTime.ofInstant(cp.at(), ZoneOffset.UTC),
+          Types.TIMESTAMP_WITH_TIMEZONE);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
@@ -491,6 +500,14 @@ public final class JobStore implements AutoCloseable {
 
   /** The job in the current row of a query that selected {@link #COLUMNS}. */
   private static Job job(ResultSet rs) throws SQLException {
+    String scenario = rs.getString("scenario");
+    Job.ChangePoint changePoint =
+        scenario == null
+            ? null
+            : new Job.ChangePoint(
+                scenario,
+                rs.getString("metric"),
+                rs.getObject("change_at", OffsetDateTime.class).toInstant());
     return new Job(
         rs.getLong("id"),
         rs.getString("delivery_id"),
@@ -506,7 +523,8 @@ public final class JobStore implements AutoCloseable {
         (Long) rs.getObject("installation_id", Long.class),
         rs.getString("requested_by"),
         State.valueOf(rs.getString("state")),
-        rs.getObject("accepted_at", OffsetDateTime.class).toInstant());
+        rs.getObject("accepted_at", OffsetDateTime.class).toInstant(),
+        changePoint);
   }
 
   private static Job copy(
@@ -526,7 +544,8 @@ public final class JobStore implements AutoCloseable {
         j.installationId(),
         requestedBy,
         state,
-        acceptedAt);
+        acceptedAt,
+        j.changePoint());
   }
 
   static String cut(String text, int max) {

@@ -24,10 +24,20 @@ CREATE TABLE IF NOT EXISTS jobs (
   finished_at TIMESTAMP WITH TIME ZONE,
   conclusion VARCHAR(30),
   title VARCHAR(1000),
-  summary VARCHAR(100000));
+  summary VARCHAR(100000),
+  scenario VARCHAR(300),
+  metric VARCHAR(100),
+  change_at TIMESTAMP WITH TIME ZONE);
 
--- added after the first release: stores made before it get the column here
+-- added after the first release: stores made before them get the columns here
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS base_branch VARCHAR(300);
+
+-- a bisection's change point (Job.ChangePoint); null for other jobs
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS scenario VARCHAR(300);
+
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS metric VARCHAR(100);
+
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS change_at TIMESTAMP WITH TIME ZONE;
 
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id);
 

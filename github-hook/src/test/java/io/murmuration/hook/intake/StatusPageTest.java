@@ -307,6 +307,33 @@ class StatusPageTest {
   }
 
   @Test
+  void aBisectionsLogsAreListedStepByStepEachWithItsBuildsThenItsRounds() {
+    List<String> ran =
+        List.of(
+            "01-bisect.log",
+            "01-fetch.log",
+            "02-build-s1-good.log",
+            "02-build-s1-mid.log",
+            "02-build-s1-bad.log",
+            "03-start-s1-r1-good.log",
+            "05-run-s1-r1-good-1-one-to-one.log",
+            "06-stop-s1-r1-good.log",
+            "03-start-s1-r1-mid.log",
+            "06-stop-s1-r1-mid.log",
+            "03-start-s1-r1-bad.log",
+            "03-start-s1-r10-good.log",
+            "06-stop-s1-r10-bad.log",
+            "02-build-s2-mid.log",
+            "03-start-s2-r1-good.log",
+            "05-run-s2-r1-mid-1-one-to-one.log");
+    List<String> shuffled = new java.util.ArrayList<>(ran);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    List<String> sorted = shuffled.stream().sorted(StatusPage.STEP_ORDER).toList();
+    assertEquals(ran, sorted);
+    assertEquals("05-run-s2-r1-mid-1-one-to-one", StatusPage.currentStep(sorted).orElseThrow());
+  }
+
+  @Test
   void aJobsPageListsItsFieldsResultAndStepLogsWhichAreServedAsPlainText() throws Exception {
     String page = get("/jobs/" + current).body();
     assertTrue(page.contains("<tr><th>state</th><td>running</td></tr>"), page);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.murmuration.gate.VerdictEvent;
 import io.murmuration.hook.GitRepo;
 import io.murmuration.hook.Job;
 import io.murmuration.hook.JobResult;
+import io.murmuration.results.Summary;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +86,20 @@ class PipelineTest {
     assertEquals("beam.smp", placement.servers().get(0).process(), summary);
     assertEquals("0", placement.servers().get(0).cpus(), summary);
     assertEquals(false, placement.shared(), summary);
+    // the scenario's verdict, for the Trends dashboard: tagged like the run, at its end
+    assertEquals(1, result.verdicts().size(), result.verdicts().toString());
+    VerdictEvent verdict = result.verdicts().get(0);
+    assertEquals("one-to-one: success", verdict.title());
+    assertEquals(
+        Map.of(
+            "repo", "acme/chat",
+            "branch", "main",
+            "commit", sha,
+            "trigger", "push",
+            "scenario", "one-to-one"),
+        verdict.tags());
+    assertEquals(Summary.read(result.runFolder().resolve("summary.json")).endedAt(), verdict.at());
+    assertEquals(null, result.comment());
     for (String log :
         List.of("01-fetch.log", "02-build.log", "03-start.log", "04-ready.log", "06-stop.log")) {
       assertTrue(Files.exists(jobDir.resolve(log)), log);
@@ -204,6 +222,31 @@ class PipelineTest {
             "base"),
         started);
     assertTrue(md.contains("base 6 runs, head 6 runs, paired by round"), md);
+    // the verdict, for the Compare dashboard: tagged like the head's runs
+    assertEquals(1, result.verdicts().size(), result.verdicts().toString());
+    VerdictEvent verdict = result.verdicts().get(0);
+    assertEquals("one-to-one: failure", verdict.title());
+    assertEquals(
+        Map.of(
+            "repo", "acme/chat",
+            "branch", "feature",
+            "commit", head,
+            "trigger", "pull_request",
+            "pr", "7",
+            "arm", "head",
+            "scenario", "one-to-one"),
+        verdict.tags());
+    assertTrue(verdict.text().startsWith("ttd.p50: interval "), verdict.text());
+    assertTrue(
+        verdict
+            .text()
+            .endsWith(
+                "(head "
+                    + head.substring(0, 12)
+                    + " against merge base "
+                    + mergeBase.substring(0, 12)
+                    + ", 6 rounds, job 11)"),
+        verdict.text());
   }
 
   private static List<io.murmuration.results.Summary> summaries(Path runs) {
@@ -477,6 +520,129 @@ class PipelineTest {
     assertFalse(Files.exists(canary), "the injected command ran");
     assertEquals("neutral", result.conclusion(), result::toString);
     assertTrue(result.title().startsWith("refused: job." + field + ": "), result.title());
+  }
+
+  /**
+   * A stored bisection whose range holds a value that is no commit id (an older store, another
+   * writer): refused before any git command, so that no git ever reads it as an option or a
+   * revision expression, and no commit is blamed.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"--output=/tmp/pwned", "HEAD~3", "0123456789abcdef0123456789abcdef0123456"})
+  @Timeout(60)
+  void aBisectionWithAValueThatIsNoCommitIdInItsRangeIsRefusedBeforeAnyGitCommand(String hostile)
+      throws Exception {
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    String sha =
+        repo.commit("start = \"exec sleep 600\"\nscenarios = [ { scenario = one-to-one } ]\n");
+    Job job =
+        new Job(
+            10,
+            "bisect-10",
+            Job.Trigger.BISECT,
+            "acme/chat",
+            repo.dir().toUri().toString(),
+            "main",
+            "main",
+            sha,
+            null,
+            hostile,
+            null,
+            null,
+            "trend-check",
+            Job.State.RUNNING,
+            Instant.now(),
+            new Job.ChangePoint("one-to-one", "ttd_p50_ms", Instant.now()));
+
+    JobResult result = new Pipeline(Pipeline.Settings.of(tmp.resolve("work"))).run(job);
+
+    assertEquals("neutral", result.conclusion(), result::toString);
+    assertEquals("refused: job.baseSha: not a commit id (40 hex digits)", result.title());
+    assertFalse(Files.exists(tmp.resolve("work/job-10/src/.git")), "git init ran");
+    assertFalse(Files.exists(tmp.resolve("work/job-10/01-fetch.log")), "a git command ran");
+    assertFalse(Files.exists(Path.of("/tmp/pwned")));
+    assertEquals(List.of(), result.verdicts());
+    assertEquals(null, result.comment());
+  }
+
+  /**
+   * The range comes from the repository's own first-parent line ({@code git rev-list}): a range of
+   * one commit ends at once (the trend check's comment names it), one of more than 64 commits is
+   * refused with the fix, and a "good" commit off the line is refused too. Nothing is load-tested.
+   */
+  @Test
+  @Timeout(60)
+  void aBisectionRangeIsReadFromGitAndOneCommitOrMoreThan64OrOffTheLineEndWithoutALoadTest()
+      throws Exception {
+    GitRepo repo = GitRepo.create(tmp.resolve("origin"));
+    String first =
+        repo.commit(
+            "build = \"touch built\"\nstart = \"exec sleep 600\"\n"
+                + "scenarios = [ { scenario = one-to-one } ]\n");
+    repo.git("checkout", "-q", "-b", "side");
+    repo.git("commit", "-q", "--allow-empty", "-m", "on the side");
+    String side = repo.git("rev-parse", "HEAD");
+    repo.git("checkout", "-q", "main");
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side");
+    List<String> line = new ArrayList<>(List.of(first, repo.git("rev-parse", "HEAD")));
+    for (int i = 0; i < 65; i++) {
+      repo.git("commit", "-q", "--allow-empty", "-m", "c" + i);
+      line.add(repo.git("rev-parse", "HEAD"));
+    }
+    Pipeline pipeline = new Pipeline(Pipeline.Settings.of(tmp.resolve("work")));
+
+    JobResult one = pipeline.run(bisection(21, repo, line.get(1), line.get(2)));
+    JobResult tooLong = pipeline.run(bisection(22, repo, line.get(1), line.get(66)));
+    JobResult offTheLine = pipeline.run(bisection(23, repo, side, line.get(3)));
+
+    assertEquals("neutral", one.conclusion(), one::toString);
+    assertEquals(
+        "nothing to bisect: " + line.get(2).substring(0, 7) + " is the only commit of the range",
+        one.title());
+    assertEquals(
+        "bisection refused: the range "
+            + line.get(1).substring(0, 7)
+            + ".."
+            + line.get(66).substring(0, 7)
+            + " holds 65 merged commits, more than 64: bisect it by hand (git bisect), or let"
+            + " more merged builds run to narrow it",
+        tooLong.title());
+    assertTrue(
+        offTheLine
+            .title()
+            .endsWith(
+                "is not an ancestor of "
+                    + line.get(3).substring(0, 7)
+                    + " through first parents (was the branch rewritten?)"),
+        offTheLine.title());
+    for (int id = 21; id <= 23; id++) {
+      assertFalse(Files.exists(tmp.resolve("work/job-" + id + "/src/built")), "built, job " + id);
+      assertTrue(
+          Files.readString(tmp.resolve("work/job-" + id + "/01-fetch.log"))
+              .contains("rev-list --first-parent --parents --end-of-options "),
+          "job " + id);
+    }
+  }
+
+  private static Job bisection(long id, GitRepo repo, String good, String bad) {
+    return new Job(
+        id,
+        "bisect-" + id,
+        Job.Trigger.BISECT,
+        "acme/chat",
+        repo.dir().toUri().toString(),
+        "main",
+        "main",
+        bad,
+        null,
+        good,
+        null,
+        null,
+        "trend-check",
+        Job.State.RUNNING,
+        Instant.now(),
+        new Job.ChangePoint("one-to-one", "ttd_p50_ms", Instant.now()));
   }
 
   private static Job job(long id, GitRepo repo, String branch, String sha, Integer pr) {

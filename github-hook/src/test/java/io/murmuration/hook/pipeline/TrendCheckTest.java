@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +105,7 @@ class TrendCheckTest {
     lines.addAll(history.runsToLeaveOut(15));
     RunHistory.write(influx, lines);
     stubGitHub(repo, sha(repo, 19));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter);
+    TrendCheck check = new TrendCheck(influxSettings(), reporter, store);
 
     List<Found> reported = check.afterPush(stored(repo, sha(repo, 19)));
     awaitNothingPending();
@@ -157,7 +158,7 @@ class TrendCheckTest {
     Job next = stored(repo, sha(repo, 20));
     List<Found> again = check.afterPush(next);
     // and a restarted service (a new check) at the same push finds it reported as well
-    List<Found> afterRestart = new TrendCheck(influxSettings(), reporter).afterPush(next);
+    List<Found> afterRestart = new TrendCheck(influxSettings(), reporter, store).afterPush(next);
     awaitNothingPending();
 
     assertEquals(List.of(), again);
@@ -166,13 +167,49 @@ class TrendCheckTest {
     assertEquals(1, changePointEvents(repo).path("values").size());
   }
 
+  /**
+   * TTD p50 and p99 step at the same run: one range, one bisection, of the metric that moved most;
+   * a change point whose commits are no commit ids (runs tagged by hand) is not bisected.
+   */
+  @Test
+  void changePointsOfOneRangeAreOneBisectionOfTheMetricThatMovedMost() throws Exception {
+    String repo = "acme/twice";
+    RunHistory history = RunHistory.of(repo, i -> sha(repo, i));
+    List<String> lines = new ArrayList<>(history.steppedRuns(0, 20, 10, 20, 26));
+    for (int i = 10; i < 20; i++) {
+      lines.set(i, lines.get(i).replaceFirst("ttd_p50_ms=[0-9.]+", "ttd_p50_ms=10.000"));
+    }
+    RunHistory.write(influx, lines);
+    String handTagged = "acme/hand";
+    RunHistory.write(
+        influx,
+        RunHistory.of(handTagged, i -> String.format("c%02d", i)).steppedRuns(0, 20, 10, 20, 26));
+    stubGitHub(repo, sha(repo, 19));
+    stubGitHub(handTagged, "c19");
+    TrendCheck check = new TrendCheck(influxSettings(), reporter, store);
+
+    List<Found> found = check.afterPush(stored(repo, sha(repo, 19)));
+    List<Found> handFound = check.afterPush(stored(handTagged, "c19"));
+
+    assertEquals(
+        Set.of("ttd_p50_ms", "ttd_p99_ms"),
+        found.stream().map(Found::metric).collect(java.util.stream.Collectors.toSet()));
+    List<Job> bisections = bisections(repo);
+    assertEquals(1, bisections.size(), bisections.toString());
+    assertEquals("ttd_p50_ms", bisections.get(0).changePoint().metric(), "+100 % against +30 %");
+    assertEquals(1, handFound.size(), handFound.toString());
+    assertEquals(List.of(), bisections(handTagged));
+  }
+
   @Test
   void anUnreachableInfluxDbIsOneWarnLineNoExceptionAndNoComment() throws Exception {
     String repo = "acme/down";
     stubGitHub(repo, sha(repo, 19));
     TrendCheck check =
         new TrendCheck(
-            new InfluxSettings(URI.create("http://127.0.0.1:9"), null, null, null), reporter);
+            new InfluxSettings(URI.create("http://127.0.0.1:9"), null, null, null),
+            reporter,
+            store);
     Job job = stored(repo, sha(repo, 19));
 
     List<Found> reported = new ArrayList<>();
@@ -217,7 +254,7 @@ class TrendCheckTest {
             .inScenario("refused once")
             .whenScenarioStateIs("up")
             .willReturn(jsonResponse("{\"id\":500}", 201)));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter);
+    TrendCheck check = new TrendCheck(influxSettings(), reporter, store);
     Job job = stored(repo, sha(repo, 19));
 
     List<Found> reported = new ArrayList<>();
@@ -266,7 +303,7 @@ class TrendCheckTest {
     RunHistory history = RunHistory.of(repo, i -> sha(repo, i));
     RunHistory.write(influx, history.steppedRuns(0, 20, 10, 20, 26));
     stubGitHub(repo, sha(repo, 19));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter);
+    TrendCheck check = new TrendCheck(influxSettings(), reporter, store);
     assertEquals(1, check.afterPush(stored(repo, sha(repo, 19))).size());
     awaitNothingPending();
     influx.query("DROP SERIES FROM \"event\" WHERE \"repo\" = '" + repo + "'");
@@ -291,7 +328,7 @@ class TrendCheckTest {
     RunHistory history = RunHistory.of(repo, i -> sha(repo, i));
     RunHistory.write(influx, history.steppedRuns(0, 20, 10, 20, 26));
     stubGitHub(repo, sha(repo, 19));
-    TrendCheck check = new TrendCheck(influxSettings(), reporter);
+    TrendCheck check = new TrendCheck(influxSettings(), reporter, store);
     Job unknown = push(999, repo, sha(repo, 19)); // not in the store: the outbox refuses it
 
     List<Found> reported = new ArrayList<>();
@@ -413,6 +450,12 @@ class TrendCheckTest {
     gh.stubFor(
         post(urlPathEqualTo(path + "/commits/" + sha + "/comments"))
             .willReturn(jsonResponse("{\"id\":500,\"body\":\"…\"}", 201)));
+  }
+
+  private List<Job> bisections(String repo) throws Exception {
+    return store.recent(1000).stream()
+        .filter(j -> j.trigger() == Job.Trigger.BISECT && j.repo().equals(repo))
+        .toList();
   }
 
   static Job push(long id, String repo, String sha) {

@@ -278,6 +278,9 @@ class JobStoreTest {
       long id = upgraded.accept(request("d", 5, State.QUEUED)).orElseThrow().id();
       assertEquals("main", upgraded.job(id).orElseThrow().baseBranch());
       assertEquals(new Outbox.Counts(0, 0), upgraded.outbox().counts(), "the outbox is made");
+      long bisection = upgraded.accept(bisection("b")).orElseThrow().id();
+      assertEquals(
+          bisection("b").changePoint(), upgraded.job(bisection).orElseThrow().changePoint());
     }
   }
 
@@ -390,5 +393,45 @@ class JobStoreTest {
             + " (e.g. change-points:<hash>)",
         e.getMessage());
     assertEquals(new Outbox.Counts(0, 0), store.outbox().counts());
+  }
+
+  /**
+   * A bisection is a job like the others: stored with its range and change point, it is there after
+   * a restart, and queueing it again under the same delivery id makes no second job.
+   */
+  @Test
+  void aBisectionKeepsItsRangeAndChangePointAcrossARestartAndIsQueuedOnce() throws Exception {
+    Job queued = store.accept(bisection("bisect-1")).orElseThrow();
+    store.close();
+    store = openStore();
+
+    Job stored = store.job(queued.id()).orElseThrow();
+    assertEquals(Trigger.BISECT, stored.trigger());
+    assertEquals(bisection("bisect-1").sha(), stored.sha());
+    assertEquals(bisection("bisect-1").baseSha(), stored.baseSha());
+    assertEquals(bisection("bisect-1").changePoint(), stored.changePoint());
+    assertEquals(null, request("d", null, State.QUEUED).changePoint());
+    assertEquals(Optional.empty(), store.accept(bisection("bisect-1")));
+    assertEquals(queued.id(), store.claim().orElseThrow().id());
+  }
+
+  static Job bisection(String delivery) {
+    return new Job(
+        0,
+        delivery,
+        Trigger.BISECT,
+        "acme/chatd",
+        "https://github.com/acme/chatd.git",
+        "main",
+        "main",
+        "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
+        null,
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
+        null,
+        null,
+        "trend-check",
+        State.QUEUED,
+        Instant.EPOCH,
+        new Job.ChangePoint("one-to-one", "ttd_p99_ms", Instant.parse("2026-11-20T10:15:30Z")));
   }
 }
