@@ -34,9 +34,10 @@ import java.util.Locale;
  *   <li>the middle commit is <b>bad</b> when its median lies at least halfway from the good end's
  *       to the bad end's (on a log scale) and it differs from the good end in the change's
  *       direction (interval beyond 1, p &lt; alpha); <b>good</b> when it lies less than halfway and
- *       the bad end differs from it likewise; otherwise the step cannot tell (both or neither
- *       differ, or a run could not be judged) and the bisection stops there, with the range it has
- *       narrowed.
+ *       the bad end differs from it likewise (in between and different from both ends, it goes to
+ *       the end it is closer to); otherwise — closer to one end but not different from the other,
+ *       or a run that could not be judged — the step cannot tell and the bisection stops there,
+ *       with the range it has narrowed.
  * </ol>
  *
  * <p>Measuring both ends in every step costs three arms a step instead of the two of gating the
