@@ -46,6 +46,12 @@ public record Comparison(
   /** Fewer runs per arm than this are never judged: the interval of two runs is just noise. */
   public static final int MIN_RUNS = 3;
 
+  /**
+   * The fewest pairs with which a paired comparison can fail at alpha 0.05: the smallest two-sided
+   * exact p of Wilcoxon's test with n pairs is 2 / 2^n, 0.0625 for 5 and 0.031 for 6.
+   */
+  public static final int MIN_PAIRS_TO_FAIL = 6;
+
   /** Wilcoxon's exact distribution is used up to this many pairs, the normal one above. */
   static final int EXACT_PAIRS = 30;
 

@@ -315,10 +315,10 @@ public final class Pipeline {
   }
 
   /**
-   * {@code gate.rounds} rounds over {@code arms}: in each round, in the order given, each arm's
-   * server is started, every scenario run against it, and stopped ({@link #round}). Logs and run
-   * ids name {@code prefix}, the round and the arm: {@code -r2-head}, {@code -s1-r2-mid}; {@code
-   * label} starts the step's name ({@code "step 1/3, "}).
+   * {@code gate.rounds} rounds over {@code arms}: in each round, in the order of {@link #order},
+   * each arm's server is started, every scenario run against it, and stopped ({@link #round}). Logs
+   * and run ids name {@code prefix}, the round and the arm: {@code -r2-head}, {@code -s1-r2-mid};
+   * {@code label} starts the step's name ({@code "step 1/3, "}).
    *
    * @return per arm, its outcomes per round (each a list of the scenarios' outcomes)
    */
@@ -395,13 +395,13 @@ public final class Pipeline {
               + ")");
     }
     int rounds = config.gate().rounds();
-    if (rounds < Comparison.MIN_RUNS) {
+    if (rounds < Comparison.MIN_PAIRS_TO_FAIL) {
       return Bisection.refused(
           "gate.rounds = "
               + rounds
-              + ": a step compares commits over rounds and needs at least "
-              + Comparison.MIN_RUNS
-              + " (4 for a significant test at alpha 0.05)");
+              + ": a step compares commits in pairs of rounds and needs at least "
+              + Comparison.MIN_PAIRS_TO_FAIL
+              + " for a significant test at alpha 0.05");
     }
     long fetchDeadline = deadline(settings.fetchTimeout());
     Bisection bisection;
