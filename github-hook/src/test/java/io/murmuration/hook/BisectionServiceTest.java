@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -47,17 +48,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole service bisecting a real history: a git repository of ten commits on {@code main} whose
- * server is a {@code murm proxy} in front of a real ejabberd, holding what ejabberd sends back by
- * the time in the repository's file {@code delay} — 0 ms until commit c6 makes it 200 ms. Seven
- * merged builds are pushed (c0 to c3, then c7 carrying c4–c7, then c8 and c9) and load-tested into
- * a real InfluxDB; after the seventh, with three runs after the change, the trend check finds the
- * change point between the runs of c3 and c7 and queues its bisection, which names c6 on a
- * (WireMock) GitHub and in InfluxDB.
+ * The whole service bisecting a real history: a git repository of twenty commits on {@code main}
+ * whose server is a {@code murm proxy} in front of a real ejabberd, holding what ejabberd sends
+ * back by the time in the repository's file {@code delay} — 0 ms until commit c14 makes it 200 ms.
+ * Merged builds are pushed (c0 to c11, then c15 carrying c12–c15, then c16 on) and load-tested into
+ * a real InfluxDB until the trend check finds the change point between the runs of c11 and c15 and
+ * queues its bisection, which names c14 on a (WireMock) GitHub and in InfluxDB.
  *
- * <p>The delay is large because the trend check's Welch test of four runs against three is fragile:
- * one run slowed by a busy machine (other processes on its two cores) made it miss alpha 0.001 once
- * in two attempts with 20 ms, where TTD p50 is 1 ms without delay.
+ * <p>Why twelve runs before the change: the trend check's permutation test can only be as
+ * significant as the shuffles of the history allow. With n runs of which k come after a clear step,
+ * about 2 in C(n, k) shuffles split as well as the history does, so p &lt; 0.005 (999 shuffles)
+ * needs C(n, k) well above 400: 12 runs and 4 or 5 after (C(16, 4) = 1,820; C(17, 5) = 6,188). The
+ * delay is large so that one run slowed by a busy machine cannot hide the step.
  */
 class BisectionServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,8 +141,8 @@ class BisectionServiceTest {
             gate { rounds = 6, max-lag = 1s }
             """
                 .formatted(ejabberd.domain(), USERS)));
-    for (int i = 1; i <= 9; i++) {
-      if (i == 6) {
+    for (int i = 1; i <= 19; i++) {
+      if (i == 14) {
         Files.writeString(repo.dir().resolve("delay"), "200ms\n");
       } else {
         Files.writeString(repo.dir().resolve("change.txt"), "change " + i + "\n");
@@ -173,16 +175,24 @@ class BisectionServiceTest {
               "MURM_GITHUB_TOKEN", TOKEN);
       ByteArrayOutputStream console = new ByteArrayOutputStream();
       long from = System.currentTimeMillis() - 60_000;
+      List<Integer> pushes = new ArrayList<>();
       Job bisection;
       try (HookService service =
           HookService.start(command.settings(), env, new PrintStream(console, true))) {
-        for (int pushed : List.of(0, 1, 2, 3, 7, 8, 9)) {
-          push(service, repo, c.get(pushed), console);
+        List<Integer> toPush = new ArrayList<>();
+        for (int i = 0; i <= 11; i++) {
+          toPush.add(i);
+        }
+        toPush.addAll(List.of(15, 16, 17, 18, 19));
+        for (int i : toPush) {
+          push(service, repo, c.get(i), console);
+          pushes.add(i);
+          if (i >= 15 && bisectionOf(service, c.get(11)) != null) {
+            break; // found: the bisection runs next
+          }
         }
         bisection =
-            service.store().recent(10).stream()
-                .filter(j -> j.trigger() == Job.Trigger.BISECT && j.baseSha().equals(c.get(3)))
-                .findFirst()
+            Optional.ofNullable(bisectionOf(service, c.get(11)))
                 .orElseThrow(
                     () ->
                         new AssertionError(
@@ -200,10 +210,10 @@ class BisectionServiceTest {
         System.out.println(result.title() + "\n" + result.summary() + "\n" + progress);
         assertEquals("success", result.conclusion(), () -> result + "\n" + progress);
         assertTrue(
-            result.title().contains(" moved at " + c.get(6).substring(0, 7)), result.title());
-        // the range c4..c7 of the change point between the runs of c3 and c7: two steps
-        assertEquals(c.get(3), bisection.baseSha());
-        assertEquals(c.get(7), bisection.sha());
+            result.title().contains(" moved at " + c.get(14).substring(0, 7)), result.title());
+        // the range c12..c15 of the change point between the runs of c11 and c15: two steps
+        assertEquals(c.get(11), bisection.baseSha());
+        assertEquals(c.get(15), bisection.sha());
         assertTrue(progress.contains("over 4 merged commits"), progress);
         assertEquals(2, progress.lines().filter(l -> l.contains("] step ")).count(), progress);
         assertTrue(Files.exists(jobDir.resolve("05-run-s2-r6-bad-1-one-to-one.log")));
@@ -214,31 +224,39 @@ class BisectionServiceTest {
         assertTrue(
             page(service.port(), "/jobs/" + bisection.id()).contains("<th>bisecting</th>"),
             "the job's page names what it bisects");
+        // the comments go out through the outbox, on its own thread: wait until it has sent them
+        long sent = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (service.store().outbox().counts().pending() > 0) {
+          assertTrue(System.nanoTime() < sent, "reports still pending after 30 s:\n" + console);
+          Thread.sleep(100);
+        }
+        assertEquals(0, service.store().outbox().counts().failed(), "no report refused");
       }
 
-      // GitHub: the trend check's comment on c9 names the bisection; the bisection's on c6
-      String trend = commentOn(c.get(9));
+      // GitHub: the trend check's comment on the last push names the bisection; the bisection's
+      // is on c14
+      String trend = commentOn(c.get(pushes.get(pushes.size() - 1)));
       assertTrue(trend.contains("A bisection (job " + bisection.id() + ")"), trend);
-      String named = commentOn(c.get(6));
+      String named = commentOn(c.get(14));
       assertTrue(named.startsWith("<!-- murmuration:bisection -->"), named);
-      assertTrue(named.contains("/commit/" + c.get(6) + ")**"), named);
+      assertTrue(named.contains("/commit/" + c.get(14) + ")**"), named);
       gh.verify(2, postRequestedFor(urlPathMatching(REPO + "/commits/.*/comments")));
       // no check run or status for the bisection: two statuses per push, none more
-      gh.verify(14, postRequestedFor(urlPathMatching(REPO + "/statuses/.*")));
+      gh.verify(2 * pushes.size(), postRequestedFor(urlPathMatching(REPO + "/statuses/.*")));
 
-      // InfluxDB: the Trends dashboard's Verdicts annotation has the seven pushes' verdicts and
-      // the bisection's, at the change point, on c6
+      // InfluxDB: the Trends dashboard's Verdicts annotation has the pushes' verdicts and the
+      // bisection's, at the change point, on c14
       JsonNode rows = verdicts(influx, from, System.currentTimeMillis() + 60_000);
       List<String> titles = new ArrayList<>();
       rows.path("values").forEach(v -> titles.add(v.path(1).asText()));
-      assertEquals(8, titles.size(), rows.toString());
+      assertEquals(pushes.size() + 1, titles.size(), rows.toString());
       assertEquals(
-          7,
+          pushes.size(),
           titles.stream().filter(t -> t.equals("one-to-one: success")).count(),
           titles.toString());
       assertTrue(
           titles.contains(
-              "one-to-one: " + label(bisection) + " moved at " + c.get(6).substring(0, 7)),
+              "one-to-one: " + label(bisection) + " moved at " + c.get(14).substring(0, 7)),
           titles.toString());
       String commit =
           JSON.readTree(
@@ -247,8 +265,16 @@ class BisectionServiceTest {
                           + " AND \"trigger\" = 'bisect'"))
               .at("/results/0/series/0/values/0/2")
               .asText();
-      assertEquals(c.get(6), commit);
+      assertEquals(c.get(14), commit);
     }
+  }
+
+  /** The bisection queued for the range after {@code good}, or null. */
+  private static Job bisectionOf(HookService service, String good) throws Exception {
+    return service.store().recent(50).stream()
+        .filter(j -> j.trigger() == Job.Trigger.BISECT && j.baseSha().equals(good))
+        .findFirst()
+        .orElse(null);
   }
 
   /** Pushes {@code sha} to main and waits until its job has ended. */
