@@ -88,6 +88,10 @@ class BisectionServiceTest {
     gh.stubFor(
         post(urlPathMatching(REPO + "/statuses/[0-9a-f]{40}"))
             .willReturn(jsonResponse("{\"id\":1,\"state\":\"success\"}", 201)));
+    // the outbox reads a commit's comments before it posts one (a comment already there with the
+    // report's key was posted before)
+    gh.stubFor(
+        get(urlPathMatching(REPO + "/commits/[0-9a-f]{40}/comments")).willReturn(okJson("[]")));
     gh.stubFor(
         post(urlPathMatching(REPO + "/commits/[0-9a-f]{40}/comments"))
             .willReturn(jsonResponse("{\"id\":501}", 201)));
@@ -240,7 +244,14 @@ class BisectionServiceTest {
       String named = commentOn(c.get(14));
       assertTrue(named.startsWith("<!-- murmuration:bisection -->"), named);
       assertTrue(named.contains("/commit/" + c.get(14) + ")**"), named);
-      gh.verify(2, postRequestedFor(urlPathMatching(REPO + "/commits/.*/comments")));
+      // (the runs before the step may show a change of their own, e.g. a server still warming
+      // over the first runs: its comment and its one-commit bisection are no concern here)
+      assertTrue(
+          gh.findAll(postRequestedFor(urlPathMatching(REPO + "/commits/.*/comments"))).stream()
+                  .filter(r -> r.getBodyAsString().contains("murmuration:bisection"))
+                  .count()
+              == 1,
+          "one bisection comment");
       // no check run or status for the bisection: two statuses per push, none more
       gh.verify(2 * pushes.size(), postRequestedFor(urlPathMatching(REPO + "/statuses/.*")));
 
