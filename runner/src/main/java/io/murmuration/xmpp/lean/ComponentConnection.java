@@ -97,7 +97,6 @@ public final class ComponentConnection implements AutoCloseable {
                 new IllegalStateException(StreamErrors.rootMessage(f.cause())));
           }
         });
-    stream.attach(connect.channel());
     try {
       stream.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -179,9 +178,16 @@ public final class ComponentConnection implements AutoCloseable {
       this.listener = listener;
     }
 
-    void attach(Channel channel) {
-      this.channel = channel;
-      channel.closeFuture().addListener(f -> closed());
+    /**
+     * Takes the channel as soon as the handler is in its pipeline, before any byte is read: the
+     * server's stream header can arrive, and the handshake be sent in answer, before {@code
+     * connect} has returned to the thread that called {@link #open} (a handshake sent while {@code
+     * channel} was still unset used to be dropped, and the open timed out).
+     */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.channel = ctx.channel();
+      ctx.channel().closeFuture().addListener(f -> closed());
     }
 
     void send(String xml) {
