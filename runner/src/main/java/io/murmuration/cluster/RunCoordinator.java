@@ -24,6 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The coordinator of a run spread over worker nodes (amoc's master): it runs no users. It waits for
@@ -62,6 +65,18 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   record Stop(String reason, ActorRef<Answer> replyTo) implements Command {}
 
   private record Workers(Set<ActorRef<WorkerNode.Command>> workers) implements Command {}
+
+  /** Looks again at the adds waiting for a worker that is up but not yet listed. */
+  private enum RetryAdds implements Command {
+    INSTANCE
+  }
+
+  /**
+   * How long an add waits for a worker that is an Up member of the cluster to reach the
+   * receptionist's listing: membership and the listing travel by separate gossip, and an add right
+   * after a worker joined would otherwise leave it out.
+   */
+  private static final Duration LISTING_WAIT = Duration.ofSeconds(5);
 
   private record Lost(ActorRef<WorkerNode.Command> worker) implements Command {}
 
@@ -227,6 +242,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
         .onMessageEquals(ClockTick.INSTANCE, this::onClockTick)
         .onMessageEquals(Abandon.INSTANCE, this::onAbandon)
         .onMessage(AddUsers.class, this::onAddUsers)
+        .onMessageEquals(RetryAdds.INSTANCE, this::onRetryAdds)
         .onMessage(RemoveUsers.class, this::onRemoveUsers)
         .onMessage(SetThrottle.class, this::onSetThrottle)
         .onMessage(SetParam.class, this::onSetParam)
@@ -244,6 +260,35 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     if (!started && nodes.size() >= plan.nodes()) {
       start();
+    }
+    return onRetryAdds();
+  }
+
+  /** The adds held for a listing, each with the time it stops waiting. */
+  private final List<Map.Entry<AddUsers, Long>> heldAdds = new ArrayList<>();
+
+  /** Up worker members not yet in the listing, by name. */
+  private List<String> unlistedWorkers() {
+    List<String> unlisted = new ArrayList<>();
+    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole(ClusterConfig.WORKER_ROLE)
+          && m.status() == MemberStatus.up()
+          && !nodes.containsKey(WorkerNode.name(m))) {
+        unlisted.add(WorkerNode.name(m));
+      }
+    }
+    return unlisted;
+  }
+
+  private Behavior<Command> onRetryAdds() {
+    boolean unlisted = !unlistedWorkers().isEmpty();
+    long now = System.nanoTime();
+    List<Map.Entry<AddUsers, Long>> due =
+        heldAdds.stream().filter(h -> !unlisted || now >= h.getValue()).toList();
+    heldAdds.removeAll(due);
+    due.forEach(h -> add(h.getKey()));
+    if (!heldAdds.isEmpty()) {
+      timers.startSingleTimer(RetryAdds.INSTANCE, Duration.ofMillis(100));
     }
     return this;
   }
@@ -408,6 +453,17 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
   }
 
   private Behavior<Command> onAddUsers(AddUsers add) {
+    if (started && !unlistedWorkers().isEmpty()) {
+      heldAdds.add(Map.entry(add, System.nanoTime() + LISTING_WAIT.toNanos()));
+      timers.startSingleTimer(RetryAdds.INSTANCE, Duration.ofMillis(100));
+      return this;
+    }
+    add(add);
+    return this;
+  }
+
+  /** Splits {@code add} over the listed workers that can take users, or refuses it. */
+  private void add(AddUsers add) {
     List<Node> targets =
         nodes.values().stream().filter(n -> n.running() || n.state.equals("idle")).toList();
     Answer refusal = refuseWhenNotRunning("add");
@@ -425,7 +481,7 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
     }
     if (refusal != null) {
       add.replyTo().tell(refusal);
-      return this;
+      return;
     }
     int[] split = split(add.count(), targets.size());
     int usersAfter = add.count() + targets.stream().mapToInt(n -> n.users).sum();
@@ -465,7 +521,6 @@ public final class RunCoordinator extends AbstractBehavior<RunCoordinator.Comman
                     + "/s over "
                     + targets.size()
                     + " nodes"));
-    return this;
   }
 
   private Behavior<Command> onRemoveUsers(RemoveUsers remove) {
