@@ -55,7 +55,8 @@ public final class Outbox {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:/@+=-]{1,200}");
 
   private static final String COLUMNS =
-      "id, report_key, kind, job_id, conclusion, title, body, details_url, state, attempts,"
+      "id, report_key, kind, job_id, commit_sha, conclusion, title, body, details_url, state,"
+          + " attempts,"
           + " created_at, next_attempt_at, ended_at, last_error";
 
   /** No older pending report on the same subject. */
@@ -142,8 +143,8 @@ public final class Outbox {
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO reports (report_key, kind, job_id, subject, conclusion, title, body,"
-                    + " details_url, state, created_at, next_attempt_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)")) {
+                    + " details_url, state, created_at, next_attempt_at, commit_sha)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)")) {
       ps.setString(1, key);
       ps.setString(2, kind.name());
       ps.setLong(3, job.id());
@@ -155,6 +156,7 @@ public final class Outbox {
       ps.setString(8, detailsUrl);
       ps.setObject(9, now);
       ps.setObject(10, now);
+      ps.setString(11, job.sha());
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -300,7 +302,9 @@ public final class Outbox {
   private Report report(Connection c, ResultSet rs) throws SQLException {
     Kind kind = Kind.valueOf(rs.getString("kind"));
     long jobId = rs.getLong("job_id");
-    Job job = JobStore.select(c, "WHERE id = ?", jobId).get(0); // the foreign key keeps it there
+    // the foreign key keeps the job there; the report is about the commit it was stored for, which
+    // for a bisection's comment is the commit it names, not the job's own
+    Job job = JobStore.select(c, "WHERE id = ?", jobId).get(0).withSha(rs.getString("commit_sha"));
     String body = rs.getString("body");
     return new Report(
         rs.getLong("id"),

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS reports (
   report_key VARCHAR(200) NOT NULL,
   kind VARCHAR(20) NOT NULL,
   job_id BIGINT NOT NULL REFERENCES jobs (id),
+  commit_sha VARCHAR(40) NOT NULL,
   subject VARCHAR(400) NOT NULL,
   conclusion VARCHAR(30),
   title VARCHAR(1000),

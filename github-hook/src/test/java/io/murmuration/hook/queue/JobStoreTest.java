@@ -2,6 +2,7 @@ package io.murmuration.hook.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.murmuration.hook.Job;
@@ -310,6 +311,20 @@ class JobStoreTest {
     assertEquals(1, ended.attempts());
     assertEquals("", ended.markdown(), "a posted report's text is not kept");
     assertTrue(outbox.addCommitComment(job, "change-points:2", "another"));
+  }
+
+  /** A bisection's comment goes on the commit it names, not on the bisection job's own commit. */
+  @Test
+  void aCommitCommentIsSentForTheCommitItWasStoredFor() throws Exception {
+    Job job = store.accept(request("d", null, State.QUEUED)).orElseThrow();
+    String named = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
+    assertNotEquals(named, job.sha());
+
+    store.outbox().addCommitComment(job.withSha(named), "bisection:1", "named");
+
+    Outbox.Report report = store.outbox().due(Instant.now(), 10).get(0);
+    assertEquals(named, report.job().sha());
+    assertEquals(job.id(), report.job().id());
   }
 
   @Test
