@@ -237,10 +237,15 @@ class BisectionServiceTest {
         assertEquals(0, service.store().outbox().counts().failed(), "no report refused");
       }
 
-      // GitHub: the trend check's comment on the last push names the bisection; the bisection's
-      // is on c14
-      String trend = commentOn(c.get(pushes.get(pushes.size() - 1)));
-      assertTrue(trend.contains("A bisection (job " + bisection.id() + ")"), trend);
+      // GitHub: a trend check's comment, on one of the pushes after the step, names the
+      // bisection; the bisection's is on c14
+      List<String> trend =
+          gh.findAll(postRequestedFor(urlPathMatching(REPO + "/commits/.*/comments"))).stream()
+              .filter(r -> pushes.stream().anyMatch(i -> i >= 15 && r.getUrl().contains(c.get(i))))
+              .map(r -> body(r))
+              .filter(b -> b.contains("A bisection (job " + bisection.id() + ")"))
+              .toList();
+      assertEquals(1, trend.size(), "the comment naming the bisection");
       String named = commentOn(c.get(14));
       assertTrue(named.startsWith("<!-- murmuration:bisection -->"), named);
       assertTrue(named.contains("/commit/" + c.get(14) + ")**"), named);
@@ -346,6 +351,14 @@ class BisectionServiceTest {
 
   private static String label(Job bisection) {
     return io.murmuration.results.RunMetric.byField(bisection.changePoint().metric()).label();
+  }
+
+  private static String body(LoggedRequest r) {
+    try {
+      return JSON.readTree(r.getBodyAsString()).path("body").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private String commentOn(String sha) throws Exception {
