@@ -247,7 +247,13 @@ class BisectionServiceTest {
               .toList();
       assertEquals(1, trend.size(), "the comment naming the bisection");
       String named = commentOn(c.get(14));
-      assertTrue(named.startsWith("<!-- murmuration:bisection -->"), named);
+      // the outbox's key line, then the bisection's own marker
+      assertEquals(
+          List.of(
+              "<!-- murmuration:report bisection:" + bisection.id() + " -->",
+              "<!-- murmuration:bisection -->"),
+          named.lines().limit(2).toList(),
+          named);
       assertTrue(named.contains("/commit/" + c.get(14) + ")**"), named);
       // (the runs before the step may show a change of their own, e.g. a server still warming
       // over the first runs: its comment and its one-commit bisection are no concern here)
