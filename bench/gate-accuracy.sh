@@ -18,6 +18,9 @@
 #                            ARMS ("base aa p10 p25"; "base aa" measures the A/A noise alone),
 #                            ORDER (abba; "rotate" shifts the order by one arm each round, as
 #                            this script did before, for a before/after comparison)
+# ejabberd runs without its message archive (mod_mam): every run logs in the same accounts, and with
+# the archive on each message got slower the more a user had archived (after ~35 runs of the first
+# attempt at 20 gates, 95 % of messages were lost and TTD p50 was 8 s).
 # PIN=1 runs ejabberd and the proxies on the first CPU and the runner on the others (taskset), so
 # that the runner and the server under test never take time from each other; PIN=0 lets the
 # kernel place them. Each run's summary.json records the placement.
@@ -59,7 +62,7 @@ background() {
   echo "bench: $name did not start, see $out/$name.log" >&2; tail -5 "$out/$name.log" >&2; exit 1
 }
 
-background server "run against it with" ${server_on[@]+"${server_on[@]}"} "$murm" server ejabberd --users "$users"
+background server "run against it with" ${server_on[@]+"${server_on[@]}"} "$murm" server ejabberd --users "$users" --archive off
 server="$(sed -n 's/.*--target \([^ ]*\).*/\1/p' "$out/server.log" | head -n 1)"
 declare -A target
 proxy() { # arm name delay: starts a proxy, the arm's target
