@@ -135,6 +135,25 @@ jq -Rrs --argjson base "$p50" --argjson d10 "$d10" --argjson d25 "$d25" '
   | group_by([.g, .r]) | map((map(.v) | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) as $m | map(.rel = .v / $m)) | add
   | group_by(.k) | map("position \(.[0].k): median \((map(.rel) | sort | .[length / 2 | floor] - 1) * 1000 | round / 10)%, runs \(length)") | .[]' "$out/p50.tsv"
 
+# the A/A noise: how much the base runs' p50 varies within a gate, and the per-round aa/base ratios
+if [[ " ${arms[*]} " == *" aa "* ]]; then
+  echo
+  jq -Rrs '
+    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def pct: . * 1000 | round / 10 | tostring + "%";
+    def sd: (add / length) as $m | (map((. - $m) * (. - $m)) | add / length | sqrt);
+    def range(f): "\(map(f) | median | pct) (\(map(f) | min | pct)–\(map(f) | max | pct))";
+    [split("\n")[] | select(length > 0) | split("\t") | {g: .[0], r: .[1], arm: .[3], v: (.[4] | tonumber? // null)} | select(.v != null)]
+    | group_by(.g)
+    | map(. as $gate
+        | [$gate[] | select(.arm == "base") | .v] as $b
+        | [$gate[] | select(.arm == "aa") as $a | $gate[] | select(.arm == "base" and .r == $a.r) | $a.v / .v - 1] as $rr
+        | {cv: ($b | sd / (add / length)), aa: ($rr | median), iqr: ($rr | sort | .[(length * 3 / 4 | floor)] - .[(length / 4 | floor)])})
+    | "A/A noise over \(length) gates, median over the gates (min–max):",
+      "  the base runs'"'"' TTD p50 within a gate: coefficient of variation \(range(.cv))",
+      "  the per-round ratio aa/base − 1: a gate'"'"'s median \(range(.aa)), its interquartile range \(range(.iqr))"' "$out/p50.tsv"
+fi
+
 elapsed="$(( $(date +%s) - started_s ))"
 echo "(base TTD p50 ${p50} ms; $gates gates × $rounds rounds × $n_arms arms (${arms[*]}, order $order) of one-to-one, $users users, one message per ${interval} each, $duration with $warmup warm-up; PIN=$pin, placement $placement; took $((elapsed / 60)) min $((elapsed % 60)) s; folders under $out)"
 echo "(command: GATES=$gates ROUNDS=$rounds USERS=$users INTERVAL=$interval DURATION=$duration WARMUP=$warmup PIN=$pin ARMS=\"${arms[*]}\" ORDER=$order bench/gate-accuracy.sh)"

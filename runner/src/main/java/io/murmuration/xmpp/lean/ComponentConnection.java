@@ -187,7 +187,6 @@ public final class ComponentConnection implements AutoCloseable {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       this.channel = ctx.channel();
-      ctx.channel().closeFuture().addListener(f -> closed());
     }
 
     void send(String xml) {
@@ -205,6 +204,10 @@ public final class ComponentConnection implements AutoCloseable {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+      // only a connected channel can be closed by the server; a failed connect is reported by
+      // open()'s listener with its own reason (from the handler's start, a refused connect's close
+      // could beat that listener and be reported as "the server closed the connection")
+      ctx.channel().closeFuture().addListener(f -> closed());
       ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), streamHeader(domain)));
     }
 
