@@ -257,11 +257,11 @@ class BisectionServiceTest {
       assertTrue(named.contains("/commit/" + c.get(14) + ")**"), named);
       // (the runs before the step may show a change of their own, e.g. a server still warming
       // over the first runs: its comment and its one-commit bisection are no concern here)
-      assertTrue(
+      assertEquals(
+          1,
           gh.findAll(postRequestedFor(urlPathMatching(REPO + "/commits/.*/comments"))).stream()
-                  .filter(r -> r.getBodyAsString().contains("murmuration:bisection"))
-                  .count()
-              == 1,
+              .filter(r -> body(r).contains("<!-- murmuration:bisection -->"))
+              .count(),
           "one bisection comment");
       // no check run or status for the bisection: two statuses per push, none more
       gh.verify(2 * pushes.size(), postRequestedFor(urlPathMatching(REPO + "/statuses/.*")));
@@ -371,7 +371,7 @@ class BisectionServiceTest {
     List<LoggedRequest> found =
         gh.findAll(postRequestedFor(urlPathEqualTo(REPO + "/commits/" + sha + "/comments")));
     assertEquals(1, found.size(), "comments on " + sha);
-    return JSON.readTree(found.get(0).getBodyAsString()).path("body").asText();
+    return body(found.get(0));
   }
 
   private static String page(int port, String path) throws Exception {

@@ -388,8 +388,8 @@ class ClusterTlsTest {
    * Terminates them all, then waits for each; fails if one is still running after 30 s, except a
    * node named in {@code refusedHandshakes} whose only leftover is the TLS stream of a refused
    * handshake. Pekko's stream {@code TLSActor} sometimes never completes after a handshake failure,
-   * and Artery's shutdown waits for every stream (seen about once in six runs here; the same defect
-   * is open upstream as akka/akka-core#29162). Murmuration bounds its own waits for a node's end
+   * and Artery's shutdown waits for every stream (seen in 1 of 16 runs here; the same defect is
+   * open upstream as akka/akka-core#29162). Murmuration bounds its own waits for a node's end
    * ({@code Run}, {@code CoordinatorNode}: 20 s); any other leftover fails the test.
    */
   private static void stop(Map<String, ActorSystem<Void>> systems, Set<String> refusedHandshakes)
