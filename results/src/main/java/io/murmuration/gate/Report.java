@@ -143,7 +143,7 @@ public record Report(
           Locale.ROOT,
           "base %d runs, head %d runs, paired by round; change and interval: the median of the"
               + " per-round ratios head/base, paired percentile bootstrap, %d resamples, seed %d;"
-              + " p-value: Wilcoxon signed-rank of the log ratios, two-sided, alpha %s",
+              + " p-value: sign test of the rounds where head is worse, two-sided, alpha %s",
           baseRuns,
           headRuns,
           settings.resamples(),

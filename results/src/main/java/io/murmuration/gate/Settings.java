@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param tolerances relative tolerance per metric (0.05 = 5 %); metrics not named use their
  *     default; a scenario timer named here is compared too
- * @param alpha significance level of the test (Wilcoxon signed-rank when paired, else Mann–Whitney)
+ * @param alpha significance level of the test (the sign test when paired, else Mann–Whitney)
  * @param confidence level of the bootstrap interval (0.95)
  * @param resamples bootstrap resamples
  * @param seed seed of the bootstrap's random numbers

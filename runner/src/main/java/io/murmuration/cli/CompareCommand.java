@@ -63,7 +63,7 @@ final class CompareCommand implements Callable<Integer> {
       names = "--alpha",
       defaultValue = "0.05",
       description =
-          "significance level of the Wilcoxon signed-rank test (paired) or the Mann-Whitney test"
+          "significance level of the sign test (paired) or the Mann-Whitney test"
               + " (default: ${DEFAULT-VALUE})")
   double alpha;
 

@@ -89,7 +89,7 @@ class CompareCommandTest {
         lines[3].matches("messages_per_s +832\\.312 msg/s +832\\.312 msg/s +\\+0\\.0% .* success"),
         lines[3]);
     assertTrue(lines[4].startsWith("error_rate"), lines[4]);
-    // eight pairs, each 30 % slower: Wilcoxon's exact p is 2 / 2^8
+    // eight pairs, each 30 % slower: the sign test's p is 2 / 2^8
     assertTrue(r.out().contains("base 8 runs, head 8 runs, paired by round"), r.out());
     assertTrue(r.out().contains("paired percentile bootstrap, 10000 resamples, seed 1"), r.out());
     assertTrue(r.out().contains("\nverdict: failure — ttd.p50: interval 1."), r.out());

@@ -124,7 +124,7 @@ class PipelineTest {
   /**
    * A pull request whose server answers 5 ms later (its start script puts a delaying proxy in front
    * of ejabberd) fails the A/B gate: six rounds of the merge base and the head in ABBA order,
-   * judged as pairs (six is the fewest with which Wilcoxon's test can reach p &lt; 0.05), the table
+   * judged as pairs (six is the fewest with which the sign test can reach p &lt; 0.05), the table
    * in the result. The base branch moved on after the pull request branched off; the base arm must
    * run the merge base, not the base branch's tip.
    */
