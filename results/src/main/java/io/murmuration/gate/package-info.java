@@ -17,9 +17,10 @@
  * </ol>
  *
  * <p>Why these statistics: one run gives one value per metric, and there are few runs (3–20), so
- * nothing may assume normality. Medians and a rank test are robust to the odd slow run; a bootstrap
- * interval of the ratio speaks in the unit users set tolerances in ("10 % slower"). Only the
- * bootstrap is written here; it is tested against an exact enumeration.
+ * nothing may assume normality. Medians, the sign test (paired) and a rank test (unpaired) are
+ * robust to the odd slow run; a bootstrap interval of the ratio speaks in the unit users set
+ * tolerances in ("10 % slower"). The bootstrap and the sign test's p are written here; both are
+ * tested against an exact enumeration.
  *
  * <p>{@link io.murmuration.gate.ChangePoints} looks at one metric over many runs instead:
  * E-Divisive means splits the history where the two sides differ most, and Matteson &amp; James'
