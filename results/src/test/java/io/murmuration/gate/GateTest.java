@@ -86,6 +86,17 @@ class GateTest {
     return new Gate.Arm(name, runs);
   }
 
+  /** A gate of rounds whose TTD p50 are b[i] and h[i] (ms), every other metric unchanged. */
+  private static Report ttdP50Rounds(double[] b, double[] h) {
+    List<Summary> base = new ArrayList<>();
+    List<Summary> head = new ArrayList<>();
+    for (int i = 0; i < b.length; i++) {
+      base.add(run("b" + i, b[i], 22.5, 830, 1, 0));
+      head.add(run("h" + i, h[i], 22.5, 830, 1, 0));
+    }
+    return Gate.compare(new Gate.Arm("base", base), new Gate.Arm("head", head), defaults());
+  }
+
   private static Comparison metric(Report r, Metric m) {
     return r.comparisons().stream().filter(c -> c.metric().equals(m)).findFirst().orElseThrow();
   }
@@ -332,16 +343,7 @@ class GateTest {
     // largest rank: p 0.084, neutral. For the sign test it is one round of ten.
     double[] b = {0.260, 0.247, 0.237, 0.245, 0.249, 0.357, 0.258, 0.267, 0.256, 0.276};
     double[] h = {0.292, 0.298, 0.285, 0.278, 0.286, 0.279, 0.291, 0.292, 0.302, 0.300};
-    List<Summary> base = new ArrayList<>();
-    List<Summary> head = new ArrayList<>();
-    for (int i = 0; i < b.length; i++) {
-      base.add(run("b" + i, b[i], 22.5, 830, 1, 0));
-      head.add(run("h" + i, h[i], 22.5, 830, 1, 0));
-    }
-    Comparison p50 =
-        metric(
-            Gate.compare(new Gate.Arm("base", base), new Gate.Arm("head", head), defaults()),
-            Metric.TTD_P50);
+    Comparison p50 = metric(ttdP50Rounds(b, h), Metric.TTD_P50);
     assertEquals(2 * 11 / 1024.0, p50.pValue(), 1e-12); // 9 of 10 rounds worse
     assertEquals(Verdict.FAILURE, p50.verdict(), p50.reason());
   }
@@ -350,14 +352,7 @@ class GateTest {
   void thePairedChangeIsTheMedianPerRoundRatioAndFivePairsCannotFail() {
     double[] b = {1.0, 2.0, 1.0, 4.0, 1.0};
     double[] h = {1.5, 2.6, 1.4, 6.0, 1.6}; // ratios 1.5 1.3 1.4 1.5 1.6: median 1.5
-    List<Summary> base = new ArrayList<>();
-    List<Summary> head = new ArrayList<>();
-    for (int i = 0; i < b.length; i++) {
-      base.add(run("b" + i, b[i], 22.5, 830, 1, 0));
-      head.add(run("h" + i, h[i], 22.5, 830, 1, 0));
-    }
-    Report report =
-        Gate.compare(new Gate.Arm("base", base), new Gate.Arm("head", head), defaults());
+    Report report = ttdP50Rounds(b, h);
     Comparison p50 = metric(report, Metric.TTD_P50);
     assertEquals(1.5, p50.estimate(), 1e-12);
     // every pair worse: the sign test's two-sided p is 2 / 2^5
