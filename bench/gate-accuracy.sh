@@ -110,17 +110,20 @@ for g in $(seq -w 1 "$gates"); do
   echo "bench: gate $g/$gates: $(for a in "${arms[@]:1}"; do printf '%s %s  ' "$a" "$(jq -r .verdict "$out/g$g/$a.json" 2>/dev/null || echo error)"; done)" >&2
 done
 
+# the median of a jq array (the mean of the middle two for an even count), for the tables below
+jq_median='def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;'
+
 printf '\n%-5s %-9s %-9s %-6s %-8s %-8s %-8s %-28s %s\n' arm delay judged gates failure neutral success "TTD p50 change: median (min–max)" "failing metrics"
 for arm in "${arms[@]:1}"; do
   delay=0; [ "$arm" = p10 ] && delay="$d10"; [ "$arm" = p25 ] && delay="$d25"
   for how in paired unpaired; do
     suffix=""; [ "$how" = unpaired ] && suffix="-unpaired"
-    jq -rs --arg arm "$arm" --arg delay "${delay}µs" --arg how "$how" '
+    jq -rs --arg arm "$arm" --arg delay "${delay}µs" --arg how "$how" "$jq_median"'
       def pct: (. - 1) * 1000 | round / 10 | tostring + "%";
       def count(v): map(select(.verdict == v)) | length;
       ([.[].metrics[] | select(.metric == "ttd.p50") | .ratio] | sort) as $r
       | [ $arm, $delay, $how, length, count("failure"), count("neutral"), count("success"),
-          "\($r[(($r | length) / 2 | floor)] | pct) (\($r[0] | pct)–\($r[-1] | pct))",
+          "\($r | median | pct) (\($r[0] | pct)–\($r[-1] | pct))",
           ([.[].metrics[] | select(.verdict == "failure") | .metric] | group_by(.) | map("\(.[0])×\(length)") | join(" ")) ]
       | @tsv' "$out"/g*/"$arm$suffix".json | awk -F'\t' '{ printf "%-5s %-9s %-9s %-6s %-8s %-8s %-8s %-28s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
   done
@@ -128,23 +131,22 @@ done
 
 # order effects: each run's TTD p50 over the median of its round's runs, by position in the round
 echo
-echo "TTD p50 by position in a round, relative to the round's median (all gates, all arms; p10 and p25 runs divided by their injected change first):"
+echo "TTD p50 by position in a round, relative to the round's median (all gates, all arms; p10 and p25 runs less their injected delay first):"
 while IFS=$'\t' read -r g r k arm run; do
   [ "$g" = gate ] && continue
   v="$(jq '.ttd_ms.p50' "$out/g$g/$arm/$run/summary.json" 2>/dev/null || echo null)"
   printf '%s\t%s\t%s\t%s\t%s\n' "$g" "$r" "$k" "$arm" "$v"
 done < "$out/order.tsv" > "$out/p50.tsv"
-jq -Rrs --argjson base "$p50" --argjson d10 "$d10" --argjson d25 "$d25" '
+jq -Rrs --argjson base "$p50" --argjson d10 "$d10" --argjson d25 "$d25" "$jq_median"'
   [split("\n")[] | select(length > 0) | split("\t") | {g: .[0], r: .[1], k: (.[2] | tonumber), arm: .[3], v: (.[4] | tonumber? // null)}]
   | map(select(.v != null) | .v -= (if .arm == "p10" then $d10 / 1000 elif .arm == "p25" then $d25 / 1000 else 0 end))
-  | group_by([.g, .r]) | map((map(.v) | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) as $m | map(.rel = .v / $m)) | add
-  | group_by(.k) | map("position \(.[0].k): median \((map(.rel) | sort | .[length / 2 | floor] - 1) * 1000 | round / 10)%, runs \(length)") | .[]' "$out/p50.tsv"
+  | group_by([.g, .r]) | map((map(.v) | median) as $m | map(.rel = .v / $m)) | add
+  | group_by(.k) | map("position \(.[0].k): median \((map(.rel) | median - 1) * 1000 | round / 10)%, runs \(length)") | .[]' "$out/p50.tsv"
 
 # the A/A noise: how much the base runs' p50 varies within a gate, and the per-round aa/base ratios
 if [[ " ${arms[*]} " == *" aa "* ]]; then
   echo
-  jq -Rrs '
-    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  jq -Rrs "$jq_median"'
     def pct: . * 1000 | round / 10 | tostring + "%";
     def sd: (add / length) as $m | (map((. - $m) * (. - $m)) | add / length | sqrt);
     def range(f): "\(map(f) | median | pct) (\(map(f) | min | pct)–\(map(f) | max | pct))";

@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
     name = "compare",
     description =
         "Compare two sets of run folders (base and head): per metric the head/base ratio with a"
-            + " bootstrap interval, a sign test (paired) or rank test (unpaired) and a verdict. Runs are paired by start time (the"
-            + " i-th base run with the i-th head run) when both arms have as many.")
+            + " bootstrap interval, a sign test (paired) or rank test (unpaired) and a verdict."
+            + " Runs are paired by start time (the i-th base run with the i-th head run) when both"
+            + " arms have as many.")
 final class CompareCommand implements Callable<Integer> {
 
   @Option(
