@@ -2,6 +2,7 @@ package io.murmuration.xmpp.lean;
 
 import io.murmuration.scenario.Element;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,33 +23,57 @@ public final class XmlElement implements Element {
   final String name;
   final String namespace;
 
-  /** Alternating attribute names and values; a name in the {@code xml:} namespace keeps it. */
-  private final List<String> attributes = new ArrayList<>(4);
+  private static final String[] NO_ATTRIBUTES = {};
+  private static final Object[] NO_CONTENT = {};
 
-  /** Child {@link XmlElement}s and text {@link String}s. */
-  private final List<Object> content = new ArrayList<>(2);
+  /**
+   * Alternating attribute names and values, {@link #attributeCount} pairs; a name in the {@code
+   * xml:} namespace keeps it. Arrays sized as parsed: a received stanza is allocated once, and
+   * small.
+   */
+  private String[] attributes;
 
-  XmlElement(String name, String namespace) {
+  private int attributeCount;
+
+  /** Child {@link XmlElement}s and text {@link String}s, {@link #contentCount} of them. */
+  private Object[] content = NO_CONTENT;
+
+  private int contentCount;
+
+  /** An element with room for {@code attributes} attributes. */
+  XmlElement(String name, String namespace, int attributes) {
     this.name = name;
     this.namespace = namespace == null ? "" : namespace;
+    this.attributes = attributes == 0 ? NO_ATTRIBUTES : new String[2 * attributes];
   }
 
   void addAttribute(String attributeNamespace, String localName, String value) {
-    attributes.add(XML_NS.equals(attributeNamespace) ? "xml:" + localName : localName);
-    attributes.add(value);
+    if (2 * attributeCount == attributes.length) {
+      attributes = Arrays.copyOf(attributes, Math.max(4, 2 * attributes.length));
+    }
+    attributes[2 * attributeCount] =
+        XML_NS.equals(attributeNamespace) ? "xml:" + localName : localName;
+    attributes[2 * attributeCount + 1] = value;
+    attributeCount++;
   }
 
   void addChild(XmlElement child) {
-    content.add(child);
+    add(child);
   }
 
   void addText(String text) {
-    int last = content.size() - 1;
-    if (last >= 0 && content.get(last) instanceof String previous) {
-      content.set(last, previous + text);
+    if (contentCount > 0 && content[contentCount - 1] instanceof String previous) {
+      content[contentCount - 1] = previous + text;
     } else {
-      content.add(text);
+      add(text);
     }
+  }
+
+  private void add(Object item) {
+    if (contentCount == content.length) {
+      content = Arrays.copyOf(content, Math.max(2, 2 * content.length));
+    }
+    content[contentCount++] = item;
   }
 
   /**
@@ -72,9 +97,9 @@ public final class XmlElement implements Element {
 
   @Override
   public String attribute(String name) {
-    for (int i = 0; i < attributes.size(); i += 2) {
-      if (attributes.get(i).equals(name)) {
-        return attributes.get(i + 1);
+    for (int i = 0; i < 2 * attributeCount; i += 2) {
+      if (attributes[i].equals(name)) {
+        return attributes[i + 1];
       }
     }
     return null;
@@ -82,8 +107,8 @@ public final class XmlElement implements Element {
 
   @Override
   public XmlElement child(String name, String namespace) {
-    for (Object item : content) {
-      if (item instanceof XmlElement element
+    for (int i = 0; i < contentCount; i++) {
+      if (content[i] instanceof XmlElement element
           && element.name.equals(name)
           && element.namespace.equals(namespace)) {
         return element;
@@ -94,8 +119,8 @@ public final class XmlElement implements Element {
 
   @Override
   public XmlElement child(String name) {
-    for (Object item : content) {
-      if (item instanceof XmlElement element && element.name.equals(name)) {
+    for (int i = 0; i < contentCount; i++) {
+      if (content[i] instanceof XmlElement element && element.name.equals(name)) {
         return element;
       }
     }
@@ -109,9 +134,9 @@ public final class XmlElement implements Element {
 
   /** The child elements, in order, as this package reads them. */
   List<XmlElement> elements() {
-    List<XmlElement> children = new ArrayList<>(content.size());
-    for (Object item : content) {
-      if (item instanceof XmlElement element) {
+    List<XmlElement> children = new ArrayList<>(contentCount);
+    for (int i = 0; i < contentCount; i++) {
+      if (content[i] instanceof XmlElement element) {
         children.add(element);
       }
     }
@@ -120,13 +145,21 @@ public final class XmlElement implements Element {
 
   @Override
   public String text() {
-    StringBuilder text = new StringBuilder();
-    for (Object item : content) {
-      if (item instanceof String s) {
-        text.append(s);
+    String only = null;
+    StringBuilder text = null;
+    for (int i = 0; i < contentCount; i++) {
+      if (content[i] instanceof String s) {
+        if (only == null) {
+          only = s;
+        } else {
+          if (text == null) {
+            text = new StringBuilder(only);
+          }
+          text.append(s);
+        }
       }
     }
-    return text.toString();
+    return text != null ? text.toString() : only == null ? "" : only;
   }
 
   /** True when this element is named {@code name} in {@code namespace}. */
@@ -150,21 +183,21 @@ public final class XmlElement implements Element {
       Xml.escapeAttribute(xml, namespace);
       xml.append('\'');
     }
-    for (int i = 0; i < attributes.size(); i += 2) {
-      xml.append(' ').append(attributes.get(i)).append("='");
-      Xml.escapeAttribute(xml, attributes.get(i + 1));
+    for (int i = 0; i < 2 * attributeCount; i += 2) {
+      xml.append(' ').append(attributes[i]).append("='");
+      Xml.escapeAttribute(xml, attributes[i + 1]);
       xml.append('\'');
     }
-    if (content.isEmpty()) {
+    if (contentCount == 0) {
       xml.append("/>");
       return;
     }
     xml.append('>');
-    for (Object item : content) {
-      if (item instanceof XmlElement child) {
+    for (int i = 0; i < contentCount; i++) {
+      if (content[i] instanceof XmlElement child) {
         child.write(xml, namespace);
       } else {
-        Xml.escapeText(xml, (String) item);
+        Xml.escapeText(xml, (String) content[i]);
       }
     }
     xml.append("</").append(name).append('>');

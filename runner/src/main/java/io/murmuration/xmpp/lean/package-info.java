@@ -24,7 +24,7 @@
  *             │    ├─ BoshConnection      ── XEP-0124/0206: ≤ requests keep-alive HTTP connections,
  *             │    │                         rid/sid, long poll, batching, restart, terminate; https
  *             │    ├─ ReadClock           ── first handler of WebSocket/HTTP pipelines: time per read
- *             │    └─ StreamParser ── Aalto async parser → one XmlElement per top-level element
+ *             │    └─ StreamParser ── element by element, no buffer when idle → one XmlElement each
  *             ├─ Negotiation  ── STARTTLS (TCP), SASL PLAIN / SCRAM-SHA-1 (Scram), bind, session, XEP-0077,
  *             │                  or XEP-0198 resume instead of bind
  *             ├─ Inbox        ── ready session: messages, IQ responses and time-outs, ping and disco#info
@@ -65,13 +65,14 @@
  * Each read takes {@link java.lang.System#nanoTime()} once, before the chunk is parsed (on
  * WebSocket and BOSH in {@link io.murmuration.xmpp.lean.ReadClock}, before TLS and the HTTP
  * codecs); every stanza completed by that chunk carries this time as its receive time (so a stanza
- * split over two reads gets the time of the read that completed it). Aalto's non-blocking parser is
- * fed the read buffer as it is (no copy) and keeps any incomplete token itself, so a chunk may end
- * anywhere, also inside a multi-byte UTF-8 character. Each top-level element becomes a small {@link
- * io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link
+ * split over two reads gets the time of the read that completed it). The stream parser (our own: an
+ * XMPP stream needs a small part of XML) scans each chunk for the end of the next top-level element
+ * and keeps only the bytes of an unfinished one, so a chunk may end anywhere, also inside a
+ * multi-byte UTF-8 character, and an idle connection holds no buffer. Each top-level element
+ * becomes a small {@link io.murmuration.xmpp.lean.XmlElement} tree; its XML, for {@link
  * io.murmuration.scenario.Stanza#xml()}, is written back from that tree only when a stanza is
- * handed to scenario code (not for chat messages). After STARTTLS and SASL success the parser is
- * replaced, as the stream restarts.
+ * handed to scenario code (not for chat messages). After STARTTLS and SASL success the parser
+ * starts a new document, as the stream restarts.
  *
  * <h2>Bytes out</h2>
  *
@@ -106,14 +107,6 @@
  * the server missed, then what was sent during the attempt. A polite {@code disconnect()} sends a
  * last {@code <a h/>} before {@code </stream:stream>}, so that the server re-routes none of what
  * the user received. The Smack client refuses all three with kind {@code unsupported}.
- *
- * <h2>Aalto and Smack in one JVM</h2>
- *
- * Aalto's jar registers itself as the JVM's StAX {@code XMLInputFactory}. Smack takes whatever
- * {@code XMLInputFactory.newInstance()} finds and misbehaves on Aalto, so {@link
- * io.murmuration.xmpp.XmppTransport#create} names the JDK's factory in the system property {@code
- * javax.xml.stream.XMLInputFactory} (unless it is set). This package never goes through that
- * lookup: it creates Aalto's async factory directly.
  *
  * <h2>Not done (yet)</h2>
  *

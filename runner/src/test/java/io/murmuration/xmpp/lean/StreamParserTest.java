@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.murmuration.scenario.TtdStamp;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import org.junit.jupiter.api.Test;
 
 class StreamParserTest {
@@ -135,6 +139,162 @@ class StreamParserTest {
     XmlElement message = StreamParser.parseElement(xml);
     assertEquals("a < b && c > 'd' \"e\" \uFFFD 😀 ]]>", message.child("body", "").text());
     assertEquals("r'un", message.child("ttd", TtdStamp.NAMESPACE).attribute("run"));
+  }
+
+  @Test
+  void agreesWithTheJdkParserOnRandomDocumentsSplitAnywhere() throws Exception {
+    Random random = new Random(7);
+    for (int doc = 0; doc < 300; doc++) {
+      StringBuilder xml =
+          new StringBuilder(
+              "<?xml version='1.0'?><!-- c --><stream:stream xmlns='jabber:client'"
+                  + " xmlns:stream='http://etherx.jabber.org/streams' id='d"
+                  + doc
+                  + "'>");
+      int stanzas = 1 + random.nextInt(6);
+      for (int i = 0; i < stanzas; i++) {
+        randomElement(xml, random, 0);
+        xml.append(random.nextBoolean() ? " \n" : random.nextBoolean() ? "<!-- between -->" : "");
+      }
+      xml.append("</stream:stream>");
+      byte[] bytes = xml.toString().getBytes(StandardCharsets.UTF_8);
+      List<String> expected = jdkElements(xml.toString());
+      List<Integer> sizes = new ArrayList<>();
+      for (int left = bytes.length; left > 0; ) {
+        int size = Math.min(left, 1 + random.nextInt(doc % 3 == 0 ? 4 : 200));
+        sizes.add(size);
+        left -= size;
+      }
+      Recorder split = parse(bytes, sizes.stream().mapToInt(Integer::intValue).toArray());
+      assertEquals(expected, split.elements, xml + " in chunks " + sizes);
+      assertTrue(split.closed, xml.toString());
+    }
+  }
+
+  /** A random element: prefixes, namespaces, entities, CDATA, comments, multi-byte text. */
+  private static void randomElement(StringBuilder xml, Random random, int depth) {
+    String[] names = {"message", "body", "x", "item", "é", "q"};
+    String name = names[random.nextInt(names.length)];
+    boolean prefixed = random.nextInt(4) == 0;
+    String tag = prefixed ? "p:" + name : name;
+    xml.append('<').append(tag);
+    if (prefixed) {
+      xml.append(" xmlns:p='urn:p").append(random.nextInt(3)).append('\'');
+    } else if (random.nextInt(3) == 0) {
+      xml.append(" xmlns='urn:d").append(random.nextInt(3)).append('\'');
+    }
+    String[] values = {"a>b", "x&amp;y", "&#x263A;", "line\nbreak", "\"q\"", "日本", "", "t\tab"};
+    int attributes = random.nextInt(3);
+    for (int i = 0; i < attributes; i++) {
+      char quote = random.nextBoolean() ? '\'' : '"';
+      String value = values[random.nextInt(values.length)].replace(String.valueOf(quote), "&quot;");
+      xml.append(i == 0 && random.nextBoolean() ? " xml:lang=" : " a" + i + "=");
+      xml.append(quote).append(value).append(quote);
+    }
+    if (depth > 3 || random.nextInt(4) == 0) {
+      xml.append(random.nextBoolean() ? "/>" : " />");
+      return;
+    }
+    xml.append('>');
+    String[] texts = {
+      "héllo 😀", " &lt;&gt; ", "<![CDATA[<raw>&]]>", "<!-- note -->", "a\r\nb", "7"
+    };
+    int parts = random.nextInt(4);
+    for (int i = 0; i < parts; i++) {
+      if (random.nextBoolean()) {
+        xml.append(texts[random.nextInt(texts.length)]);
+      } else {
+        randomElement(xml, random, depth + 1);
+      }
+    }
+    xml.append("</").append(tag).append(random.nextBoolean() ? ">" : " >");
+  }
+
+  /** The stream's top-level elements as the JDK's own StAX parser reads them, as XML. */
+  private static List<String> jdkElements(String xml) throws XMLStreamException {
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+    factory.setProperty(XMLInputFactory.IS_COALESCING, true);
+    XMLStreamReader reader = factory.createXMLStreamReader(new java.io.StringReader(xml));
+    List<String> elements = new ArrayList<>();
+    ArrayDeque<XmlElement> open = new ArrayDeque<>();
+    while (reader.hasNext()) {
+      switch (reader.next()) {
+        case XMLStreamConstants.START_ELEMENT -> {
+          XmlElement element =
+              new XmlElement(
+                  reader.getLocalName(), reader.getNamespaceURI(), reader.getAttributeCount());
+          for (int i = 0; i < reader.getAttributeCount(); i++) {
+            element.addAttribute(
+                reader.getAttributeNamespace(i),
+                reader.getAttributeLocalName(i),
+                reader.getAttributeValue(i));
+          }
+          if (open.size() > 1) {
+            open.peek().addChild(element);
+          }
+          open.push(element);
+        }
+        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+          if (open.size() > 1) {
+            open.peek().addText(reader.getText());
+          }
+        }
+        case XMLStreamConstants.END_ELEMENT -> {
+          XmlElement done = open.pop();
+          if (open.size() == 1) {
+            elements.add(done.xml());
+          }
+        }
+        default -> {}
+      }
+    }
+    return elements;
+  }
+
+  @Test
+  void keepsAnElementThatSpansManyReads() throws Exception {
+    StringBuilder roster = new StringBuilder("<iq type='result'><query xmlns='jabber:iq:roster'>");
+    for (int i = 0; i < 2000; i++) {
+      roster.append("<item jid='user_").append(i).append("@localhost' subscription='both'/>");
+    }
+    roster.append("</query></iq>");
+    String stream = STREAM.substring(0, STREAM.indexOf("<stream:features>")) + roster;
+    byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+    int[] chunks = new int[(bytes.length + 999) / 1000];
+    Arrays.fill(chunks, 1000);
+    chunks[chunks.length - 1] = bytes.length - 1000 * (chunks.length - 1);
+    Recorder recorder = parse(bytes, chunks);
+    assertEquals(1, recorder.parsed.size());
+    List<XmlElement> items = recorder.parsed.get(0).child("query", "jabber:iq:roster").elements();
+    assertEquals(2000, items.size());
+    assertEquals("user_1999@localhost", items.get(1999).attribute("jid"));
+  }
+
+  @Test
+  void opensAndClosesASelfClosedRootAndIgnoresWhatFollows() throws Exception {
+    Recorder recorder = new Recorder();
+    StreamParser parser = new StreamParser(recorder);
+    parser.feed(utf8("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate'/><x/>"));
+    assertTrue(recorder.opened && recorder.closed);
+    assertEquals(List.of(), recorder.elements);
+  }
+
+  @Test
+  void refusesWhatXmppForbidsOrXmlDoesNotAllow() {
+    String head = "<stream:stream xmlns='jabber:client' xmlns:stream='x'>";
+    for (String bad :
+        List.of(
+            "<!DOCTYPE stream SYSTEM 'x'>" + head,
+            head + "<a:b/>",
+            head + "<m b:c='1'/>",
+            head + "<m>&bogus;</m>",
+            head + "<m a='<'/>",
+            head + "<m a=1/>",
+            head + "<m></n>",
+            head + "</stream:other>")) {
+      StreamParser parser = new StreamParser(new Recorder());
+      assertThrows(XMLStreamException.class, () -> parser.feed(utf8(bad)), bad);
+    }
   }
 
   private static ByteBuffer utf8(String text) {
