@@ -45,6 +45,10 @@ public final class Metrics {
   public static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
 
   private final Recorder[] recorders = new Recorder[Timer.values().length];
+
+  /** The previous snapshot's histograms, handed back to the recorders at the next snapshot. */
+  private Histogram[] lastInterval = new Histogram[Timer.values().length];
+
   private final LongAdder sent = new LongAdder();
   private final LongAdder expected = new LongAdder();
   private final LongAdder received = new LongAdder();
@@ -224,13 +228,16 @@ public final class Metrics {
 
   /**
    * Takes the histograms recorded since the previous call and the current totals. Only one thread
-   * may call this (the reporter).
+   * may call this (the reporter). The previous snapshot's histograms are reused for this one: read
+   * a snapshot's histograms before the next call, never after (a recorder's histogram is ~260 KiB,
+   * and a new one per timer per interval was most of the runner's garbage).
    */
   public Snapshot snapshot() {
     Histogram[] interval = new Histogram[recorders.length];
     for (int i = 0; i < recorders.length; i++) {
-      interval[i] = recorders[i].getIntervalHistogram();
+      interval[i] = recorders[i].getIntervalHistogram(lastInterval[i]);
     }
+    lastInterval = interval;
     Map<String, Long> errorTotals = new TreeMap<>();
     errors.forEach((k, v) -> errorTotals.put(k, v.sum()));
     return new Snapshot(

@@ -21,6 +21,10 @@ import org.HdrHistogram.Recorder;
  */
 public final class ScenarioMetrics {
   private final Map<String, Recorder> timers = new LinkedHashMap<>();
+
+  /** The previous snapshot's histograms by timer, handed back to the recorders at the next one. */
+  private Map<String, Histogram> lastInterval = Map.of();
+
   private final Map<String, LongAdder> counters = new LinkedHashMap<>();
   private final Map<String, String> descriptions = new LinkedHashMap<>();
   private volatile boolean frozen;
@@ -112,14 +116,17 @@ public final class ScenarioMetrics {
 
   /**
    * The timers' histograms since the previous call and the counters' totals. Only one thread may
-   * call this (the reporter); before {@link #freeze} it sees no metric.
+   * call this (the reporter); before {@link #freeze} it sees no metric. As {@link
+   * Metrics#snapshot}, it reuses the previous snapshot's histograms: read them before the next
+   * call.
    */
   public Snapshot snapshot() {
     if (!frozen) {
       return Snapshot.EMPTY;
     }
     Map<String, Histogram> t = new LinkedHashMap<>();
-    timers.forEach((name, r) -> t.put(name, r.getIntervalHistogram()));
+    timers.forEach((name, r) -> t.put(name, r.getIntervalHistogram(lastInterval.get(name))));
+    lastInterval = t;
     Map<String, Long> c = new LinkedHashMap<>();
     counters.forEach((name, a) -> c.put(name, a.sum()));
     return new Snapshot(t, c);

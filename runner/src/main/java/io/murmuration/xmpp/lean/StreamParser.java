@@ -434,6 +434,9 @@ final class StreamParser {
     String qname;
     boolean selfClosed;
 
+    /** Attribute names and values of the start tag being read; one array for the whole tree. */
+    private String[] pairs;
+
     Tree(byte[] in, int end) {
       this.in = in;
       this.end = end;
@@ -459,8 +462,7 @@ final class StreamParser {
       }
       int nameEnd = pos;
       Scope elementScope = parent;
-      String[] attributes = null;
-      int count = 0; // attribute names and values, prefixed names still unresolved
+      int count = 0; // attribute names and values in pairs, prefixed names still unresolved
       while (true) {
         pos = skipSpace(in, pos, end);
         if (pos >= end) {
@@ -506,13 +508,13 @@ final class StreamParser {
             continue;
           }
         }
-        if (attributes == null) {
-          attributes = new String[8];
-        } else if (count == attributes.length) {
-          attributes = Arrays.copyOf(attributes, count * 2);
+        if (pairs == null) {
+          pairs = new String[16];
+        } else if (count == pairs.length) {
+          pairs = Arrays.copyOf(pairs, count * 2);
         }
-        attributes[count++] = Symbols.name(in, attrStart, attrEnd);
-        attributes[count++] = value;
+        pairs[count++] = Symbols.name(in, attrStart, attrEnd);
+        pairs[count++] = value;
       }
       scope = elementScope;
       qname = Symbols.name(in, nameStart, nameEnd);
@@ -524,16 +526,16 @@ final class StreamParser {
       }
       XmlElement element = new XmlElement(local, uri, count / 2);
       for (int i = 0; i < count; i += 2) {
-        String name = attributes[i];
+        String name = pairs[i];
         int c = name.indexOf(':');
         if (c < 0) {
-          element.addAttribute(null, name, attributes[i + 1]);
+          element.addAttribute(null, name, pairs[i + 1]);
         } else {
           String ns = elementScope.resolve(name.substring(0, c));
           if (ns == null) {
             throw error("an undeclared attribute prefix in " + name, in, start, end);
           }
-          element.addAttribute(ns, Symbols.intern(name.substring(c + 1)), attributes[i + 1]);
+          element.addAttribute(ns, Symbols.intern(name.substring(c + 1)), pairs[i + 1]);
         }
       }
       return element;
@@ -617,8 +619,10 @@ final class StreamParser {
         throw error("'<' in an attribute value", in, from, to);
       }
     }
-    if (plain) {
-      return new String(in, from, to - from, StandardCharsets.ISO_8859_1);
+    if (plain) { // short attribute values ('chat', 'en', 'result') come from the shared table
+      return attribute && to - from <= 8
+          ? Symbols.name(in, from, to)
+          : new String(in, from, to - from, StandardCharsets.ISO_8859_1);
     }
     StringBuilder out = new StringBuilder(to - from);
     int run = from; // start of the bytes not yet decoded

@@ -70,7 +70,8 @@ public final class Xml {
    * stamp} is null, the {@code <ttd/>} element.
    */
   static String chat(String to, String type, String body, TtdStamp stamp) {
-    StringBuilder xml = new StringBuilder(160 + body.length());
+    int stampLength = stamp == null ? 0 : 72 + stamp.runId().length(); // sized not to grow
+    StringBuilder xml = new StringBuilder(64 + to.length() + body.length() + stampLength);
     xml.append("<message to='");
     escapeAttribute(xml, to);
     xml.append("' type='").append(type).append("'><body>");

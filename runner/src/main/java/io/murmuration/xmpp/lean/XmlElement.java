@@ -52,7 +52,9 @@ public final class XmlElement implements Element {
       attributes = Arrays.copyOf(attributes, Math.max(4, 2 * attributes.length));
     }
     attributes[2 * attributeCount] =
-        XML_NS.equals(attributeNamespace) ? "xml:" + localName : localName;
+        !XML_NS.equals(attributeNamespace)
+            ? localName
+            : localName.equals("lang") ? "xml:lang" : "xml:" + localName;
     attributes[2 * attributeCount + 1] = value;
     attributeCount++;
   }
