@@ -22,9 +22,11 @@ import java.util.SplittableRandom;
  *       then, messages to it would go to offline storage);
  *   <li>joins its bucket: waits until {@code bucket_size} users are online together (at most {@code
  *       bucket_wait}), so nobody writes to a user who is not there yet;
- *   <li>after a random offset within one interval (so buckets do not send in bursts), sends {@code
- *       messages} chat messages, one every {@code interval}, round-robin to its bucket neighbours,
- *       each under the run-wide {@code messages} throttle ({@code message_rate} per second in all);
+ *   <li>after {@code start_delay} (0 by default: e.g. the arrival phase, so that every user has
+ *       logged in before anyone chats) and a random offset within one interval (so buckets do not
+ *       send in bursts), sends {@code messages} chat messages, one every {@code interval},
+ *       round-robin to its bucket neighbours, each under the run-wide {@code messages} throttle
+ *       ({@code message_rate} per second in all);
  *   <li>stays online until it has received every message its neighbours send it (at most {@code
  *       linger} after its own last message), then logs out: so nobody leaves while a slower
  *       neighbour is still writing to it.
@@ -45,6 +47,14 @@ public final class OneToOneChat implements Scenario {
               Duration.ofSeconds(30),
               "longest wait for a bucket to fill before it starts as it is")
           .positive();
+  static final Param<Duration> START_DELAY =
+      Param.ofDuration(
+              "start_delay",
+              Duration.ZERO,
+              "wait once the bucket has started, before the random offset and the first message:"
+                  + " e.g. the arrival phase, so that every user has logged in before anyone chats"
+                  + " (a think time after login)")
+          .check(d -> !d.isNegative(), "at least 0");
   static final Param<Integer> MESSAGES =
       Param.ofInt(
               "messages",
@@ -79,7 +89,7 @@ public final class OneToOneChat implements Scenario {
 
   @Override
   public List<Param<?>> params() {
-    return List.of(BUCKET_SIZE, BUCKET_WAIT, MESSAGES, INTERVAL, MESSAGE_RATE, LINGER);
+    return List.of(BUCKET_SIZE, BUCKET_WAIT, START_DELAY, MESSAGES, INTERVAL, MESSAGE_RATE, LINGER);
   }
 
   private Timer bucketWait;
@@ -149,8 +159,9 @@ public final class OneToOneChat implements Scenario {
     Duration interval = user.param(INTERVAL);
     Duration offset =
         Duration.ofNanos(new SplittableRandom(user.id()).nextLong(interval.toNanos()));
+    // one timer for the start delay and the offset: the books plan one `after` either way
     user.after(
-        offset,
+        user.param(START_DELAY).plus(offset),
         () ->
             user.repeat(
                 () -> user.param(INTERVAL),
