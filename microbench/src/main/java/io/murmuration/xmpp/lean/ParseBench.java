@@ -76,8 +76,9 @@ public class ParseBench {
       throw new IllegalStateException(elements.size() + " elements, not " + count);
     }
     for (XmlElement message : elements) {
-      if (!message.is("message", Xml.CLIENT)
-          || message.child("body", Xml.CLIENT) == null
+      if (!message.name().equals("message")
+          || !message.namespace().equals("jabber:client")
+          || message.child("body", "jabber:client") == null
           || message.child("ttd", "urn:murmuration:ttd:0") == null) {
         throw new IllegalStateException("not a stamped chat message: " + message);
       }
