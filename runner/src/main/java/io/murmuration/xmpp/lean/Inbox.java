@@ -122,13 +122,10 @@ final class Inbox {
             || type.equals("groupchat"))) {
       boolean delayed =
           message.child("delay", Xml.DELAY) != null || message.child("x", Xml.LEGACY_DELAY) != null;
+      String text = body.text();
       listener.onMessage(
           new Incoming(
-              message.attribute("from"),
-              body.text(),
-              stamp(message, body.text()),
-              delayed,
-              receivedAtNanos));
+              message.attribute("from"), text, stamp(message, text), delayed, receivedAtNanos));
     } else {
       listener.onStanza(toStanza(message, receivedAtNanos));
     }
