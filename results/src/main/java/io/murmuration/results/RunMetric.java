@@ -145,6 +145,13 @@ public record RunMetric(
             "",
             "runner_threads_peak",
             Summary.Runner::threadsPeak));
+    l.add(
+        runner(
+            "send_holds",
+            "sends held by back-pressure",
+            "",
+            "runner_send_holds",
+            Summary.Runner::sendHolds));
     Map<String, RunMetric> byPath = new LinkedHashMap<>();
     l.forEach(r -> byPath.put(r.path(), r));
     return Collections.unmodifiableMap(byPath);

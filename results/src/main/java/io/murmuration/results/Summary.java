@@ -331,6 +331,9 @@ public record Summary(
    * @param rssPerUserKib rssPeakMib × 1024 / users.peak; {@code null} when either is missing or 0
    * @param threadsPeak most OS threads of the process seen at a sampling tick
    * @param cores processors available to the JVM
+   * @param sendHolds times a user's sending was held because what it had written and the server had
+   *     not yet read went above the high-water mark (back-pressure); 0 in summaries written before
+   *     it existed
    */
   public record Runner(
       @JsonProperty("cpu_s") Double cpuS,
@@ -339,7 +342,8 @@ public record Summary(
       @JsonProperty("rss_peak_mib") Double rssPeakMib,
       @JsonProperty("rss_per_user_kib") Double rssPerUserKib,
       @JsonProperty("threads_peak") int threadsPeak,
-      int cores) {}
+      int cores,
+      @JsonProperty("send_holds") long sendHolds) {}
 
   /** Statistics of one timer over the whole run, in milliseconds; {@code null}s when count is 0. */
   public record Timing(

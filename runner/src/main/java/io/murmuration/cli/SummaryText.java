@@ -68,12 +68,13 @@ final class SummaryText {
       b.append(
           String.format(
               (s.nodes().isEmpty() ? "runner   " : "coordinator")
-                  + " CPU %s (%s per 1,000 delivered), RSS peak %s, threads peak %d, %d cores%n",
+                  + " CPU %s (%s per 1,000 delivered), RSS peak %s, threads peak %d, %d cores%s%n",
               orNa(r.cpuS(), " s"),
               orNa(r.cpuSPer1000Delivered(), " s"),
               orNa(r.rssPeakMib(), " MiB"),
               r.threadsPeak(),
-              r.cores()));
+              r.cores(),
+              r.sendHolds() == 0 ? "" : ", " + r.sendHolds() + " sends held by back-pressure"));
     }
     Summary.Placement p = s.placement();
     if (p != null && p.runnerCpus() != null) {

@@ -28,6 +28,7 @@ public record NodeSample(
     long expected,
     long received,
     long late,
+    long sendHolds,
     Map<String, Long> errors,
     int usersConnected,
     int usersPeak,
@@ -53,6 +54,7 @@ public record NodeSample(
         s.expected(),
         s.received(),
         s.late(),
+        s.sendHolds(),
         s.errors(),
         s.usersConnected(),
         s.usersPeak(),
@@ -86,7 +88,8 @@ public record NodeSample(
         usersPeak,
         usersTarget,
         actions,
-        new ScenarioMetrics.Snapshot(scenario, scenarioCounters));
+        new ScenarioMetrics.Snapshot(scenario, scenarioCounters),
+        sendHolds);
   }
 
   static byte[] encode(Histogram h) {

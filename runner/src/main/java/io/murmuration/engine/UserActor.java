@@ -68,6 +68,9 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
 
   private record Registered(Throwable failure, Runnable then) implements Command {}
 
+  /** Back-pressure from the connection: see {@link XmppClient.Listener#onWritable}. */
+  private record Writable(boolean writable) implements Command {}
+
   /** A registration the scenario asked for ({@link User#register}) ended. */
   private record RegisterDone(
       XmppClient.Registration registration,
@@ -156,6 +159,10 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   private Consumer<Incoming> messageHandler;
   private Consumer<Stanza> stanzaHandler;
   private boolean awaitingThrottle;
+
+  /** The connection's outbound buffer is full: every callback waits in {@link #held}. */
+  private boolean writeHeld;
+
   private final List<Fire> held = new ArrayList<>();
   private boolean connecting;
   private boolean registered;
@@ -213,6 +220,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       case PresenceTimeout timeout -> onPresenceTimeout(timeout);
       case ResumptionEnabled enabled -> onResumptionEnabled(enabled);
       case Resumed resumed -> onResumed(resumed);
+      case Writable w -> onWritable(w.writable());
       case Control control ->
           switch (control) {
             case QUIESCE -> onQuiesce();
@@ -229,8 +237,10 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     if (quiescing || leaving) {
       return this;
     }
-    if (awaitingThrottle && !fire.grant()) {
-      held.add(fire); // the user waits for its throttle slot, as amoc's send_and_wait does
+    if (writeHeld || (awaitingThrottle && !fire.grant())) {
+      // the user waits for its throttle slot, as amoc's send_and_wait does, or for the server to
+      // read what it wrote
+      held.add(fire);
       return this;
     }
     awaitingThrottle &= !fire.grant();
@@ -254,6 +264,26 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
       held.clear();
     }
     return next;
+  }
+
+  /**
+   * Back-pressure: while the server reads slower than this user writes, the user's callbacks wait
+   * (and with them its sends), each timed from its intended time, so the wait shows in lag and TTD;
+   * each hold is counted ({@code runner.send_holds}). Nothing piles up in Netty's buffer.
+   */
+  private Behavior<Command> onWritable(boolean writable) {
+    if (!writable) {
+      if (!writeHeld) {
+        writeHeld = true;
+        metrics.sendHeld();
+      }
+      return this;
+    }
+    writeHeld = false;
+    List<Fire> waiting = List.copyOf(held);
+    held.clear();
+    waiting.forEach(getContext().getSelf()::tell); // as they were: a throttle's hold still holds
+    return this;
   }
 
   private Behavior<Command> onRegistered(Registered r) {
@@ -655,6 +685,11 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
     public void onConnectionLost(XmppException cause) {
       metrics.error(cause.kind());
       getContext().getSelf().tell(new Lost(cause));
+    }
+
+    @Override
+    public void onWritable(boolean writable) {
+      getContext().getSelf().tell(new Writable(writable));
     }
   }
 

@@ -53,6 +53,7 @@ public final class Metrics {
   private final LongAdder expected = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final LongAdder late = new LongAdder();
+  private final LongAdder sendHolds = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger peakConnected = new AtomicInteger();
@@ -197,6 +198,7 @@ public final class Metrics {
     expected.add(now.expected() - (before == null ? 0 : before.expected()));
     received.add(now.received() - (before == null ? 0 : before.received()));
     late.add(now.late() - (before == null ? 0 : before.late()));
+    sendHolds.add(now.sendHolds() - (before == null ? 0 : before.sendHolds()));
     now.errors()
         .forEach(
             (kind, total) -> {
@@ -208,6 +210,11 @@ public final class Metrics {
     usersGone((before == null ? 0 : before.usersConnected()) - now.usersConnected());
     actions.add(now.actions(), before == null ? Map.of() : before.actions());
     scenario.add(now.scenario(), before == null ? null : before.scenario());
+  }
+
+  /** A user's sending was held: its connection's outbound buffer went above the high mark. */
+  public void sendHeld() {
+    sendHolds.increment();
   }
 
   /** {@code users} connected users are gone at once (their runner was lost); negative: arrived. */
@@ -251,7 +258,8 @@ public final class Metrics {
         peakConnected.get(),
         usersTarget.get(),
         actions.snapshot(),
-        scenario.snapshot());
+        scenario.snapshot(),
+        sendHolds.sum());
   }
 
   /**
@@ -263,6 +271,7 @@ public final class Metrics {
    *     a user offline on purpose), one per occupant a groupchat message reaches
    * @param actions the {@link Actions} books so far, by kind
    * @param scenario the scenario's own timers (interval) and counters (totals)
+   * @param sendHolds times a user's sending was held by back-pressure ({@link #sendHeld})
    */
   public record Snapshot(
       Histogram[] histograms,
@@ -275,7 +284,8 @@ public final class Metrics {
       int usersPeak,
       int usersTarget,
       Map<String, Actions.Count> actions,
-      ScenarioMetrics.Snapshot scenario) {
+      ScenarioMetrics.Snapshot scenario,
+      long sendHolds) {
 
     public Histogram histogram(Timer timer) {
       return histograms[timer.ordinal()];

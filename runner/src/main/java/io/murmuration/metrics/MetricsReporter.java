@@ -180,8 +180,9 @@ public final class MetricsReporter implements AutoCloseable {
     stop();
     Summary.Runner runner =
         previous == null
-            ? health.summary(0, 0)
-            : health.summary(previous.usersPeak(), previous.received() + previous.late());
+            ? health.summary(0, 0, 0)
+            : health.summary(
+                previous.usersPeak(), previous.received() + previous.late(), previous.sendHolds());
     summary =
         summarise(
                 run,

@@ -313,6 +313,7 @@ public final class ReportWriter {
     h.append(tr("RSS peak", unit(r.rssPeakMib(), " MiB")));
     h.append(tr("RSS peak per user", unit(r.rssPerUserKib(), " KiB")));
     h.append(tr("OS threads peak", count(r.threadsPeak())));
+    h.append(tr("sends held by back-pressure", count(r.sendHolds())));
     h.append(tr("CPU in the busiest interval", unit(busiest, " cores")));
     h.append(tr("cores available", count(r.cores())));
     h.append("</tbody></table></div>");

@@ -96,8 +96,9 @@ final class RunnerHealth {
    *
    * @param usersPeak the run's peak of users connected
    * @param delivered messages delivered (received + late) in the whole run
+   * @param sendHolds times a user's sending was held by back-pressure in the whole run
    */
-  Summary.Runner summary(int usersPeak, long delivered) {
+  Summary.Runner summary(int usersPeak, long delivered, long sendHolds) {
     long cpu = cpuBetween(first, last);
     Double cpuS = cpu < 0 ? null : Summary.round3(cpu / 1e9);
     return new Summary.Runner(
@@ -107,7 +108,8 @@ final class RunnerHealth {
         rssPeakKib < 0 ? null : Summary.round3(rssPeakKib / 1024.0),
         rssPeakKib < 0 || usersPeak <= 0 ? null : Summary.round3((double) rssPeakKib / usersPeak),
         threadsPeak,
-        cores);
+        cores,
+        sendHolds);
   }
 
   /**

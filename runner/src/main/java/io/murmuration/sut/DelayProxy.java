@@ -35,6 +35,8 @@ public final class DelayProxy implements AutoCloseable {
   private final long delayNanos;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong connections = new AtomicLong();
+  private final Object upstreamGate = new Object();
+  private boolean upstreamPaused;
   private volatile boolean closed;
 
   private DelayProxy(ServerSocket listener, InetSocketAddress upstream, Duration delay) {
@@ -71,6 +73,18 @@ public final class DelayProxy implements AutoCloseable {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
 
+  /**
+   * Stops ({@code true}) or resumes forwarding what clients send: a server that reads nothing more
+   * from them, as one that falls behind looks to its clients (their writes back up). The server →
+   * client direction goes on.
+   */
+  public void pauseUpstream(boolean pause) {
+    synchronized (upstreamGate) {
+      upstreamPaused = pause;
+      upstreamGate.notifyAll();
+    }
+  }
+
   /** Connections accepted so far. */
   public long connections() {
     return connections.get();
@@ -105,12 +119,13 @@ public final class DelayProxy implements AutoCloseable {
       return;
     }
     AtomicInteger directions = new AtomicInteger(2);
-    Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, server, 0, directions));
+    Thread.ofPlatform().daemon().name("proxy-up").start(() -> pump(client, server, -1, directions));
     pump(server, client, delayNanos, directions);
   }
 
   /**
-   * Copies {@code from} to {@code to}, each chunk {@code delay} ns after it was read. An end of
+   * Copies {@code from} to {@code to}, each chunk {@code delay} ns after it was read; {@code delay}
+   * -1: the client → server direction, read only while not {@link #pauseUpstream paused}. An end of
    * stream is passed on as a half-close, so the other direction goes on until it ends too; an error
    * ends both.
    */
@@ -120,7 +135,7 @@ public final class DelayProxy implements AutoCloseable {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int n;
-      while ((n = in.read(buffer)) >= 0) {
+      while (awaitUpstream(delay < 0) && (n = in.read(buffer)) >= 0) {
         if (delay > 0) {
           waitUntil(System.nanoTime() + delay);
         }
@@ -133,6 +148,24 @@ public final class DelayProxy implements AutoCloseable {
     } catch (IOException e) {
       closeBoth(from, to); // a reset or a closed socket: nothing more passes either way
     }
+  }
+
+  /** Waits while the client → server direction is paused; true unless interrupted. */
+  private boolean awaitUpstream(boolean upstream) {
+    if (!upstream) {
+      return true;
+    }
+    synchronized (upstreamGate) {
+      while (upstreamPaused && !closed) {
+        try {
+          upstreamGate.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static void waitUntil(long due) {

@@ -125,6 +125,13 @@ public interface XmppClient {
 
     /** The connection ended without {@link #disconnect()}; {@code cause} says why. */
     void onConnectionLost(XmppException cause);
+
+    /**
+     * Back-pressure: what this client has written but the server has not yet read went above the
+     * high-water mark ({@code false}), or back below the low-water mark ({@code true}). The lean
+     * client only; Smack's writes block instead.
+     */
+    default void onWritable(boolean writable) {}
   }
 
   /**

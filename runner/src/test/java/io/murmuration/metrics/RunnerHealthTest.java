@@ -120,7 +120,7 @@ class RunnerHealthTest {
     assertEquals(110.0, uses.get(2).rssMib());
     assertEquals(30, uses.get(2).threads());
 
-    Summary.Runner runner = health.summary(10, totalDelivered);
+    Summary.Runner runner = health.summary(10, totalDelivered, 0);
     assertEquals(0.375, runner.steadyCpuSPer1000Delivered());
     assertEquals(6.5, runner.cpuS());
     assertEquals(1.102, runner.cpuSPer1000Delivered(), "6.5 s / 5900 × 1000 = 1.10169…");
@@ -162,8 +162,8 @@ class RunnerHealthTest {
     RunnerHealth.Use use = health.tick(null, snapshot(0, 0, 0));
     assertNull(use.cpuCores());
     assertNull(use.rssMib());
-    Summary.Runner runner = health.summary(0, 0);
-    assertEquals(new Summary.Runner(null, null, null, null, null, 12, 2), runner, "12 at start");
+    Summary.Runner runner = health.summary(0, 0, 0);
+    assertEquals(new Summary.Runner(null, null, null, null, null, 12, 2, 0), runner, "12 at start");
   }
 
   /** Burns CPU on the calling thread until it used {@code nanos} of CPU time (at most 10 s). */
@@ -198,7 +198,8 @@ class RunnerHealthTest {
         10,
         10,
         Map.of(),
-        ScenarioMetrics.Snapshot.EMPTY);
+        ScenarioMetrics.Snapshot.EMPTY,
+        0);
   }
 
   private static void await(CountDownLatch latch) {

@@ -157,7 +157,8 @@ public final class SampleRun {
                   "message",
                   new Actions.Count(sent, sent, java.util.Map.of())),
               new ScenarioMetrics.Snapshot(
-                  java.util.Map.of("ping_rtt", ping), java.util.Map.of("pongs", pongs)));
+                  java.util.Map.of("ping_rtt", ping), java.util.Map.of("pongs", pongs)),
+              0);
       clock[0] = s;
       clock[1] +=
           (long) (1e9 * (spike ? 1.9 : 0.15 + 0.6 * users / TARGET + random.nextDouble() / 20));
@@ -189,7 +190,8 @@ public final class SampleRun {
                     Summary.Timing.of(totals[Timer.LOGIN.ordinal()]),
                     Summary.Timing.of(totals[Timer.TTD.ordinal()]),
                     java.util.Map.of("ping_rtt", Summary.Timing.of(pingTotal)))),
-            health.summary(previous.usersPeak(), previous.received() + previous.late()),
+            health.summary(
+                previous.usersPeak(), previous.received() + previous.late(), previous.sendHolds()),
             // as if it ran on two worker nodes, one of which was lost
             java.util.List.of(
                 new Summary.Node(

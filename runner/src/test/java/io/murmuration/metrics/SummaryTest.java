@@ -130,7 +130,7 @@ class SummaryTest {
     assertTrue(old.metric("runner.cpu_s").isEmpty());
     assertTrue(Summary.isMetricPath("runner.cpu_s"));
     Summary unmeasured =
-        summary(10, 10, 0, Map.of(), new Summary.Runner(null, null, null, null, null, 7, 2));
+        summary(10, 10, 0, Map.of(), new Summary.Runner(null, null, null, null, null, 7, 2, 0));
     assertTrue(unmeasured.metric("runner.rss_per_user_kib").isEmpty());
     assertEquals(OptionalDouble.of(7), unmeasured.metric("runner.threads_peak"));
   }
@@ -269,7 +269,8 @@ class SummaryTest {
             "rss_peak_mib",
             "rss_per_user_kib",
             "threads_peak",
-            "cores"),
+            "cores",
+            "send_holds"),
         iterable(json.get("runner").fieldNames()));
     assertEquals(
         List.of("users", "arrival_rate", "message_interval", "body"),
@@ -293,7 +294,11 @@ class SummaryTest {
 
   private static Summary summary(long sent, long received, long late, Map<String, Long> errors) {
     return summary(
-        sent, received, late, errors, new Summary.Runner(1.5, 0.15, null, 200.0, 20480.0, 42, 4));
+        sent,
+        received,
+        late,
+        errors,
+        new Summary.Runner(1.5, 0.15, null, 200.0, 20480.0, 42, 4, 0));
   }
 
   private static Summary summary(
@@ -333,7 +338,8 @@ class SummaryTest {
         10,
         10,
         Map.of(),
-        ScenarioMetrics.Snapshot.EMPTY);
+        ScenarioMetrics.Snapshot.EMPTY,
+        0);
   }
 
   private static Histogram empty() {

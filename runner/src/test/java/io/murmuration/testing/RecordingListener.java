@@ -16,6 +16,7 @@ public final class RecordingListener implements XmppClient.Listener {
   private final BlockingQueue<Stanza> stanzas = new LinkedBlockingQueue<>();
   private final BlockingQueue<XmppException> lost = new LinkedBlockingQueue<>();
   private final BlockingQueue<XmppException> sendFailures = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Boolean> writability = new LinkedBlockingQueue<>();
 
   @Override
   public void onMessage(Incoming message) {
@@ -66,6 +67,21 @@ public final class RecordingListener implements XmppClient.Listener {
   }
 
   /** Losses reported so far, without waiting. */
+  @Override
+  public void onWritable(boolean writable) {
+    writability.add(writable);
+  }
+
+  /** The next back-pressure change; fails the test when none comes within {@code timeout}. */
+  public boolean nextWritability(Duration timeout) {
+    return next(writability, timeout, "writability change");
+  }
+
+  /** Back-pressure changes so far, not yet taken. */
+  public int writabilityChanges() {
+    return writability.size();
+  }
+
   public int lossCount() {
     return lost.size();
   }

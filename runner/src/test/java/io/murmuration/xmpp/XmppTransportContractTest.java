@@ -549,7 +549,7 @@ abstract class XmppTransportContractTest {
     return first;
   }
 
-  private static String jid(LocalEjabberd ejabberd, int id) {
+  static String jid(LocalEjabberd ejabberd, int id) {
     return ACCOUNTS.forUser(id).username() + "@" + ejabberd.domain();
   }
 

@@ -244,6 +244,77 @@ class PlannedActionsTest {
     }
   }
 
+  @Test
+  void aUserTheServerCannotKeepUpWithIsHeldCountedAndStillDoesAllItPlanned(LocalEjabberd ejabberd)
+      throws Exception {
+    int messages = 1200;
+    String body = "x".repeat(8 * 1024); // 8 KiB each: the kernel's buffers fill within 4 MiB or so
+    java.util.concurrent.atomic.AtomicInteger received =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (DelayProxy proxy =
+        DelayProxy.start(new InetSocketAddress("127.0.0.1", 0), ejabberd.c2s(), Duration.ZERO)) {
+      java.util.concurrent.ScheduledExecutorService resume =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      Scenario flood =
+          scenario(
+              user ->
+                  user.connect(
+                      () ->
+                          user.sendPresence(
+                              () ->
+                                  user.coordinate(
+                                      "pair",
+                                      2,
+                                      Duration.ofSeconds(10),
+                                      pair -> {
+                                        int other = pair.get(0) + pair.get(1) - user.id();
+                                        if (user.id() > other) { // the receiver
+                                          user.onMessage(
+                                              m -> {
+                                                if (received.incrementAndGet() == messages) {
+                                                  user.finish();
+                                                }
+                                              });
+                                          return;
+                                        }
+                                        // the server reads nothing from anyone for 1.5 s
+                                        proxy.pauseUpstream(true);
+                                        resume.schedule(
+                                            () -> proxy.pauseUpstream(false),
+                                            1500,
+                                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                                        user.repeat(
+                                            () -> Duration.ofMillis(1),
+                                            messages,
+                                            i -> user.sendChat(other, i + " " + body),
+                                            user::finish);
+                                      }))));
+      XmppSettings s = ejabberd.xmppSettings();
+      XmppSettings viaProxy =
+          new XmppSettings(
+              List.of(proxy.address()),
+              s.sourceAddresses(),
+              s.domain(),
+              s.tls(),
+              s.verifyTls(),
+              s.sasl(),
+              s.connectTimeout(),
+              "lean");
+      Metrics metrics = new Metrics();
+      RunController.Outcome outcome = run(ejabberd, viaProxy, flood, 2, metrics);
+      resume.shutdownNow();
+      assertEquals(RunController.State.FINISHED, outcome.state(), outcome.failure());
+      assertEquals(messages, received.get(), "every message arrived");
+      Metrics.Snapshot totals = metrics.snapshot();
+      assertTrue(totals.sendHolds() >= 1, "the sender was held: " + totals.sendHolds());
+      assertEquals(
+          new Actions.Count(messages, messages, Map.of()), totals.actions().get("message"));
+      // held, not queued: the steps that came due during the pause ran late, and their lag says so
+      long lagMaxMs = totals.histogram(Metrics.Timer.LAG).getMaxValue() / 1_000_000;
+      assertTrue(lagMaxMs >= 500, "lag max " + lagMaxMs + " ms");
+    }
+  }
+
   private static Scenario scenario(Consumer<User> start) {
     return new Scenario() {
       public String name() {

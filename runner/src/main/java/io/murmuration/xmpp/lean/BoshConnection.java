@@ -88,6 +88,9 @@ final class BoshConnection implements Connection, StreamParser.Handler {
 
   private static final int MAX_RESPONSE = 4 << 20;
 
+  /** Queued stanzas above this many characters hold the user back (Netty's high-water mark). */
+  static final int QUEUE_HIGH_CHARS = 64 * 1024;
+
   private final Owner owner;
   private final LeanTransport transport;
   private final int userId;
@@ -102,6 +105,11 @@ final class BoshConnection implements Connection, StreamParser.Handler {
 
   private final List<HttpConnection> connections = new ArrayList<>(2);
   private final ArrayDeque<String> queued = new ArrayDeque<>();
+
+  /** The characters in {@link #queued}, and whether the owner was told it is above the mark. */
+  private long queuedChars;
+
+  private boolean queueFull;
   private long rid = ThreadLocalRandom.current().nextLong(1L << 20, 1L << 40);
   private String sid;
   private int requests = 1; // until the server says
@@ -177,7 +185,13 @@ final class BoshConnection implements Connection, StreamParser.Handler {
     if (ended || terminateSent) {
       return;
     }
-    queued.add(Xml.inClientNamespace(xml));
+    String stanza = Xml.inClientNamespace(xml);
+    queued.add(stanza);
+    queuedChars += stanza.length();
+    if (!queueFull && queuedChars > QUEUE_HIGH_CHARS) {
+      queueFull = true; // every request is in flight and the stanzas pile up: as Netty's mark
+      owner.writabilityChanged(this, false);
+    }
     pump();
   }
 
@@ -217,6 +231,7 @@ final class BoshConnection implements Connection, StreamParser.Handler {
     connections.clear();
     all.forEach(HttpConnection::drop);
     queued.clear();
+    queuedChars = 0;
     Throwable why = cause;
     loop.execute(() -> owner.closed(this, why)); // after the caller is done, as a channel would
   }
@@ -296,6 +311,11 @@ final class BoshConnection implements Connection, StreamParser.Handler {
       body.append(xml);
     }
     queued.clear();
+    queuedChars = 0;
+    if (queueFull) {
+      queueFull = false;
+      owner.writabilityChanged(this, true);
+    }
     return body.append("</body>").toString();
   }
 

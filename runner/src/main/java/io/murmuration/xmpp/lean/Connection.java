@@ -28,6 +28,13 @@ interface Connection {
     /** The server ended its stream ({@code </stream:stream>}, {@code <close/>}, terminate). */
     void streamClosed(Connection connection);
 
+    /**
+     * What waits to be written went above the high-water mark ({@code writable} false: the server
+     * reads slower than the user writes) or back below the low-water mark (true). Netty's channel
+     * writability on TCP and WebSocket (32/64 KiB), the queue of stanzas on BOSH.
+     */
+    void writabilityChanged(Connection connection, boolean writable);
+
     /** The STARTTLS handshake finished; {@code failure} is null when it succeeded. */
     void tlsDone(Connection connection, Throwable failure);
 

@@ -60,6 +60,10 @@ final class Session implements Negotiation.Link, Connection.Owner {
   private final String where;
   private final int port;
   private final Listener listener;
+
+  /** Whether the listener was last told that the connection's outbound buffer is full. */
+  private boolean unwritable;
+
   private final EventLoop loop;
   private final Inbox inbox;
 
@@ -400,6 +404,14 @@ final class Session implements Negotiation.Link, Connection.Owner {
   }
 
   @Override
+  public void writabilityChanged(Connection from, boolean writable) {
+    if (from == connection && writable == unwritable) {
+      unwritable = !writable;
+      listener.onWritable(writable);
+    }
+  }
+
+  @Override
   public void tlsDone(Connection from, Throwable failure) {
     if (from != connection || state != State.NEGOTIATING) {
       return;
@@ -415,6 +427,10 @@ final class Session implements Negotiation.Link, Connection.Owner {
   public void closed(Connection from, Throwable cause) {
     if (from != connection) {
       return;
+    }
+    if (unwritable) { // nothing waits to be written on a connection that is gone
+      unwritable = false;
+      listener.onWritable(true);
     }
     State was = state;
     boolean cut = cutting;

@@ -130,6 +130,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    owner.writabilityChanged(this, ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof SslHandshakeCompletionEvent handshake) {
       if (!handshake.isSuccess()) {

@@ -216,6 +216,12 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    owner.writabilityChanged(this, ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       upgraded.trySuccess(null);

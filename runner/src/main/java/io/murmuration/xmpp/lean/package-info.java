@@ -108,20 +108,26 @@
  * last {@code <a h/>} before {@code </stream:stream>}, so that the server re-routes none of what
  * the user received. The Smack client refuses all three with kind {@code unsupported}.
  *
+ * <h2>Back-pressure</h2>
+ *
+ * When what a user wrote and the server has not read goes above the high-water mark (Netty's
+ * channel writability on TCP and WebSocket; {@code BoshConnection}'s queue), the session tells its
+ * listener ({@code onWritable(false)}); the user actor then holds all its callbacks until the
+ * buffer is below the low-water mark again, and counts each hold ({@code runner.send_holds}). A
+ * connection that closes while full releases its user.
+ *
  * <h2>Not done (yet)</h2>
  *
- * No back-pressure: a stanza is queued in Netty's outbound buffer however slowly the server reads
- * (Smack would block the sending user instead). No compression, no stream management without
- * resumption, no resumption of a stream lost other than by {@code cut()} (the user ends), SASL
- * mechanisms other than PLAIN and SCRAM-SHA-1, SASLprep of non-ASCII passwords, DNS SRV lookup or
- * channel binding. With STARTTLS on TCP, the receive time is taken after the record is decrypted
- * (on WebSocket and BOSH before). WebSocket: no compression extension, no pings of our own (the
- * server's are answered by Netty), fragmented frames are joined up to 1 MiB. BOSH: no XEP-0124
- * pause, polling-only sessions, key sequencing, or retransmission of a lost request (a lost HTTP
- * connection while it carries a request ends the session as {@code connection-lost}); {@code hold}
- * is always 1, {@code wait} 60 s; the HTTP connections are plain HTTP/1.1 keep-alive, no
- * pipelining. ejabberd 23 does not answer a {@code terminate} before authentication (after an
- * in-band registration): the closing grace period of 2 s ends such a session; and it may route a
- * BOSH session's last stanzas after the session has ended.
+ * No compression, no stream management without resumption, no resumption of a stream lost other
+ * than by {@code cut()} (the user ends), SASL mechanisms other than PLAIN and SCRAM-SHA-1, SASLprep
+ * of non-ASCII passwords, DNS SRV lookup or channel binding. With STARTTLS on TCP, the receive time
+ * is taken after the record is decrypted (on WebSocket and BOSH before). WebSocket: no compression
+ * extension, no pings of our own (the server's are answered by Netty), fragmented frames are joined
+ * up to 1 MiB. BOSH: no XEP-0124 pause, polling-only sessions, key sequencing, or retransmission of
+ * a lost request (a lost HTTP connection while it carries a request ends the session as {@code
+ * connection-lost}); {@code hold} is always 1, {@code wait} 60 s; the HTTP connections are plain
+ * HTTP/1.1 keep-alive, no pipelining. ejabberd 23 does not answer a {@code terminate} before
+ * authentication (after an in-band registration): the closing grace period of 2 s ends such a
+ * session; and it may route a BOSH session's last stanzas after the session has ended.
  */
 package io.murmuration.xmpp.lean;
