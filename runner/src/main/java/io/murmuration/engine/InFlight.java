@@ -66,7 +66,7 @@ final class InFlight {
   }
 
   /** Whether {@code userId} is leaving and every message counted on its way to it has arrived. */
-  boolean drained(int userId) {
+  boolean drained(Integer userId) {
     Inbox inbox = inboxes.get(userId);
     return inbox != null && inbox.leaving && inbox.due.get() <= 0;
   }

@@ -388,8 +388,21 @@ public final class RunController extends AbstractBehavior<RunController.Command>
   }
 
   private Behavior<Command> onQuiesced(Quiesced q) {
-    quiesced.add(q.userId());
-    return onDrainCheck();
+    Integer id = q.userId();
+    quiesced.add(id);
+    // one user's confirmation can only free that user (a removed one with nothing on its way to
+    // it), or the run when it was the last one the stop waited for; anything else waits for the
+    // tick. A full check per confirmation made a stop of N users cost N² (10,000 users: 2.3 GB of
+    // garbage in a second)
+    if (draining.containsKey(id) && (allQuiesced() || run.inFlight().drained(id))) {
+      return onDrainCheck();
+    }
+    return this;
+  }
+
+  /** Whether every live user has confirmed it sends no more. */
+  private boolean allQuiesced() {
+    return quiesced.size() >= live.size() && quiesced.containsAll(live.keySet());
   }
 
   /**
@@ -408,14 +421,14 @@ public final class RunController extends AbstractBehavior<RunController.Command>
     long now = System.nanoTime();
     boolean runDrained =
         state == State.STOPPING
-            && quiesced.containsAll(live.keySet())
+            && allQuiesced()
             && !httpLoadRunning()
             && metrics.delivered() >= metrics.expected();
     draining
         .entrySet()
         .removeIf(
             e -> {
-              int id = e.getKey();
+              Integer id = e.getKey(); // boxed once: every user is checked at every tick
               if (!runDrained
                   && now < e.getValue()
                   && !(quiesced.contains(id) && run.inFlight().drained(id))) {
