@@ -7,9 +7,7 @@ import io.murmuration.scenario.Scenario;
 import io.murmuration.scenario.Timer;
 import io.murmuration.scenario.User;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -126,7 +124,8 @@ public final class OneToOneChat implements Scenario {
   }
 
   private static void chat(User user, List<Integer> bucket) {
-    List<Integer> neighbours = neighbours(bucket, user.id());
+    int at = bucket.indexOf(user.id()); // the bucket's list is one for all its members
+    int others = bucket.size() - 1;
     int messages = user.param(MESSAGES);
     // the messages still to come from the neighbours, and whether this user has sent all of its own
     int[] due = {expected(bucket, user.id(), messages)};
@@ -137,11 +136,12 @@ public final class OneToOneChat implements Scenario {
             user.finish();
           }
         };
-    Set<String> from = new HashSet<>();
-    neighbours.forEach(n -> from.add(user.jid(n)));
+    // only neighbours write to a user: a message stamped by this run is from one of them (a set of
+    // their JIDs cost ~1 KiB per user)
+    String run = user.stamp().runId();
     user.onMessage(
         m -> {
-          if (!m.delayed() && m.from() != null && from.contains(bare(m.from()))) {
+          if (!m.delayed() && m.stamp() != null && run.equals(m.stamp().runId())) {
             due[0]--;
             leaveOnceAllIn.run();
           }
@@ -152,7 +152,7 @@ public final class OneToOneChat implements Scenario {
           user.after(user.param(LINGER), user::finish);
           leaveOnceAllIn.run();
         };
-    if (neighbours.isEmpty()) {
+    if (others == 0) {
       lastSent.run();
       return;
     }
@@ -167,7 +167,7 @@ public final class OneToOneChat implements Scenario {
                 () -> user.param(INTERVAL),
                 messages,
                 i -> {
-                  int to = neighbours.get(i % neighbours.size());
+                  int to = neighbour(bucket, at, i);
                   user.throttled(
                       THROTTLE, () -> user.sendChat(to, "message " + i + " from " + user.id()));
                 },
@@ -192,16 +192,19 @@ public final class OneToOneChat implements Scenario {
     return total;
   }
 
-  private static String bare(String jid) {
-    int slash = jid.indexOf('/');
-    return slash < 0 ? jid : jid.substring(0, slash);
+  /**
+   * The recipient of message {@code i} of the member at index {@code at} of the bucket: its other
+   * members round-robin, starting after it so that writes spread evenly.
+   */
+  static int neighbour(List<Integer> bucket, int at, int i) {
+    return bucket.get((at + 1 + i % (bucket.size() - 1)) % bucket.size());
   }
 
-  /** The other members of the bucket, starting after this user so that writes spread evenly. */
+  /** The other members of the bucket in the order {@link #neighbour} writes to them. */
   static List<Integer> neighbours(List<Integer> bucket, int self) {
     int at = bucket.indexOf(self);
-    return java.util.stream.IntStream.range(1, bucket.size())
-        .mapToObj(k -> bucket.get((at + k) % bucket.size()))
+    return java.util.stream.IntStream.range(0, bucket.size() - 1)
+        .mapToObj(i -> neighbour(bucket, at, i))
         .toList();
   }
 }
