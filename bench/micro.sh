@@ -32,7 +32,7 @@ classpath="$module/classes:$(cat "$module/microbench.classpath")"
 
 out="$here/runs/micro/$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$out"
 echo "micro: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(hostname), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); forks $forks, warm-up $warmup × $time, measured $iterations × $time; files in $out" | tee "$out/header.txt" >&2
-jmh=(-f "$forks" -wi "$warmup" -i "$iterations" -w "$time" -r "$time" -prof gc -foe true
+jmh=(-bm avgt -tu ns -f "$forks" -wi "$warmup" -i "$iterations" -w "$time" -r "$time" -prof gc -foe true
   -rf json -rff "$out/result.json")
 [ ${#jvm_flags[@]} -eq 0 ] || jmh+=(-jvmArgsAppend "${jvm_flags[*]}")
 "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -cp "$classpath" org.openjdk.jmh.Main "${jmh[@]}" "$@" 2>&1 \

@@ -1,16 +1,9 @@
 package io.murmuration.metrics;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Recording one time to delivery as the runner does ({@code UserActor.time}): {@link
@@ -18,12 +11,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * of 3 significant digits up to one hour, the value clamped to it. One thread records, nobody
  * reads: uncontended. Values cycle through 1,024 TTDs of 0.5 to 50 ms.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
-@Fork(1)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class HistogramRecordBench {
   private final Metrics metrics = new Metrics();
   private final long[] values = new long[1024];

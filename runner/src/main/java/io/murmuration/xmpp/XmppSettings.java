@@ -159,6 +159,22 @@ public record XmppSettings(
     }
   }
 
+  /** These settings with the server reached at {@code endpoint} alone (through a proxy, say). */
+  public XmppSettings withEndpoint(InetSocketAddress endpoint) {
+    return new XmppSettings(
+        List.of(endpoint),
+        sourceAddresses,
+        domain,
+        tls,
+        verifyTls,
+        sasl,
+        connectTimeout,
+        client,
+        transport,
+        wsUrl,
+        boshUrl);
+  }
+
   /** This run's settings with another transport and URLs (the client stays). */
   public XmppSettings withTransport(Transport wires, URI ws, URI bosh) {
     return new XmppSettings(

@@ -36,7 +36,7 @@ class LeanTransportTest extends XmppTransportContractTest {
     RecordingListener bobHears = new RecordingListener();
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     try (DelayProxy proxy = DelayProxy.start(loopback, direct.endpoints().get(0), Duration.ZERO);
-        XmppTransport viaProxy = XmppTransport.create(through(direct, proxy.address()));
+        XmppTransport viaProxy = XmppTransport.create(direct.withEndpoint(proxy.address()));
         XmppTransport transport = XmppTransport.create(direct)) {
       XmppClient alice = viaProxy.open(ACCOUNTS.forUser(id), aliceHears);
       XmppClient bob = transport.open(ACCOUNTS.forUser(id + 1), bobHears);
@@ -67,22 +67,6 @@ class LeanTransportTest extends XmppTransportContractTest {
       Await.done(alice.disconnect());
       Await.done(bob.disconnect());
     }
-  }
-
-  /** {@code settings} with the server reached at {@code address} instead. */
-  private static XmppSettings through(XmppSettings settings, InetSocketAddress address) {
-    return new XmppSettings(
-        List.of(address),
-        settings.sourceAddresses(),
-        settings.domain(),
-        settings.tls(),
-        settings.verifyTls(),
-        settings.sasl(),
-        settings.connectTimeout(),
-        settings.client(),
-        settings.transport(),
-        settings.wsUrl(),
-        settings.boshUrl());
   }
 
   @Test

@@ -4,16 +4,9 @@ import io.murmuration.scenario.TtdStamp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The lean transport's send path of one chat message, as {@code UserActor}'s {@code sendChat} and
@@ -25,12 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code chat}: stamp, stanza and UTF-8 buffer. {@code chatXml}: stamp and stanza string alone.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
-@Fork(1)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class EncodeBench {
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private String to = "user_17@localhost";

@@ -5,19 +5,12 @@ import io.murmuration.scenario.Stanza;
 import io.murmuration.scenario.TtdStamp;
 import io.murmuration.xmpp.XmppClient;
 import io.murmuration.xmpp.XmppException;
-import java.util.concurrent.TimeUnit;
 import javax.xml.stream.XMLStreamException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -33,12 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * (the body, type and delay look-ups, the body's text, the stamp, a new {@link Incoming}) and a
  * listener doing {@code UserActor.timeDelivery}'s arithmetic.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
-@Fork(1)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class TtdStampBench {
   private XmlElement message;
   private String runId;

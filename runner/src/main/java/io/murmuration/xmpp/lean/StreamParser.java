@@ -155,23 +155,30 @@ final class StreamParser {
       throws XMLStreamException {
     int pos = from;
     while (pos < end) {
+      int start = pos;
       if (rootName == null) { // the prolog: declaration, comments, then the root's start tag
         pos = skipSpace(in, pos, end);
-        if (pos >= end) {
-          return;
-        }
-        if (in[pos] != '<') {
+        if (pos < end && in[pos] != '<') {
           throw error("text before the root element", in, pos, end);
         }
-        int next = skipMarkup(in, pos, end);
-        if (next == INCOMPLETE) {
-          keep(in, pos, end, pos, 0);
-          return;
+      } else { // inside the root: text between stanzas is dropped
+        while (pos < end && in[pos] != '<') {
+          pos++;
         }
-        if (next > 0) {
-          pos = next;
-          continue;
-        }
+      }
+      if (pos >= end) {
+        return;
+      }
+      int next = skipMarkup(in, pos, end);
+      if (next == INCOMPLETE) {
+        keep(in, pos, end, pos, 0);
+        return;
+      }
+      if (next > 0) {
+        pos = next;
+        continue;
+      }
+      if (rootName == null) {
         int tagEnd = scanTag(in, pos, end);
         if (tagEnd == INCOMPLETE) {
           keep(in, pos, end, pos, 0);
@@ -188,62 +195,37 @@ final class StreamParser {
           handler.streamClosed();
           return;
         }
-        if (restartRequested) {
-          reset();
-          return;
-        }
-        continue;
-      }
-      // inside the root: text between stanzas is dropped; an element is parsed once complete
-      int start = pos;
-      while (pos < end && in[pos] != '<') {
-        pos++;
-      }
-      if (pos >= end) {
-        return;
-      }
-      if (pos + 1 >= end) {
-        keep(in, pos, end, pos, 0);
-        return;
-      }
-      if (in[pos + 1] == '/') { // the root's end tag
+      } else if (in[pos + 1] == '/') { // the root's end tag
         int tagEnd = indexOf(in, pos, end, (byte) '>');
         if (tagEnd < 0) {
           keep(in, pos, end, pos, 0);
           return;
         }
-        String name = ascii(in, pos + 2, trimEnd(in, pos + 2, tagEnd));
+        String name =
+            new String(in, pos + 2, trimEnd(in, pos + 2, tagEnd) - pos - 2, StandardCharsets.UTF_8);
         if (!name.equals(rootName)) {
           throw error("</" + name + "> closes <" + rootName + ">", in, pos, end);
         }
         rootEnded = true;
         handler.streamClosed();
         return;
+      } else { // a top-level element: scanned to its end, then parsed whole
+        int scanFrom = start == from && resumeAt > from ? resumeAt : pos;
+        int scanFromDepth = scanFrom == pos ? 0 : depth;
+        int elementEnd = scanElement(in, scanFrom, scanFromDepth, end);
+        if (elementEnd < 0) {
+          keep(in, pos, end, scanStop, scanStopDepth);
+          return;
+        }
+        XmlElement element = new Tree(in, elementEnd).element(pos, streamScope);
+        handler.element(element);
+        pos = elementEnd;
+        resumeAt = from; // the resume point only applies to the first element
       }
-      int next = skipMarkup(in, pos, end);
-      if (next == INCOMPLETE) {
-        keep(in, pos, end, pos, 0);
-        return;
-      }
-      if (next > 0) {
-        pos = next;
-        continue;
-      }
-      int scanFrom = start == from && resumeAt > from ? resumeAt : pos;
-      int scanFromDepth = scanFrom == pos ? 0 : depth;
-      int elementEnd = scanElement(in, scanFrom, scanFromDepth, end);
-      if (elementEnd < 0) {
-        keep(in, pos, end, scanStop, scanStopDepth);
-        return;
-      }
-      XmlElement element = new Tree(in, elementEnd).element(pos, streamScope);
-      handler.element(element);
-      pos = elementEnd;
       if (restartRequested) {
         reset();
         return;
       }
-      resumeAt = from; // the resume point only applies to the first element
     }
   }
 
@@ -408,10 +390,6 @@ final class StreamParser {
       end--;
     }
     return end;
-  }
-
-  private static String ascii(byte[] in, int from, int end) {
-    return new String(in, from, end - from, StandardCharsets.UTF_8);
   }
 
   private static XMLStreamException error(String what, byte[] in, int at, int end) {
