@@ -159,6 +159,22 @@ public record XmppSettings(
     }
   }
 
+  /** These settings with another client implementation ({@code --client}): lean or smack. */
+  public XmppSettings withClient(String other) {
+    return new XmppSettings(
+        endpoints,
+        sourceAddresses,
+        domain,
+        tls,
+        verifyTls,
+        sasl,
+        connectTimeout,
+        other,
+        transport,
+        wsUrl,
+        boshUrl);
+  }
+
   /** These settings with the server reached at {@code endpoint} alone (through a proxy, say). */
   public XmppSettings withEndpoint(InetSocketAddress endpoint) {
     return new XmppSettings(

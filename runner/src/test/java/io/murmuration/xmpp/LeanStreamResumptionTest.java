@@ -113,17 +113,8 @@ class LeanStreamResumptionTest {
     return with(ejabberd, "lean");
   }
 
-  private static XmppSettings with(LocalEjabberd ejabberd, String transport) {
-    XmppSettings s = ejabberd.xmppSettings();
-    return new XmppSettings(
-        s.endpoints(),
-        s.sourceAddresses(),
-        s.domain(),
-        s.tls(),
-        s.verifyTls(),
-        s.sasl(),
-        s.connectTimeout(),
-        transport);
+  private static XmppSettings with(LocalEjabberd ejabberd, String client) {
+    return ejabberd.xmppSettings().withClient(client);
   }
 
   private static String jid(LocalEjabberd ejabberd, int id) {

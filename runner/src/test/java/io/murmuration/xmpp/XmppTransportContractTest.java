@@ -78,15 +78,7 @@ abstract class XmppTransportContractTest {
   }
 
   private XmppSettings withClient(XmppSettings settings) {
-    return new XmppSettings(
-        settings.endpoints(),
-        settings.sourceAddresses(),
-        settings.domain(),
-        settings.tls(),
-        settings.verifyTls(),
-        settings.sasl(),
-        settings.connectTimeout(),
-        client());
+    return settings.withClient(client());
   }
 
   /** The port this test's users connect to on {@code ejabberd}: c2s, or the HTTP listener's. */

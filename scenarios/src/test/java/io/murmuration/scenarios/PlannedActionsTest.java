@@ -223,7 +223,8 @@ class PlannedActionsTest {
                     }));
     try (DelayProxy proxy =
         DelayProxy.start(new InetSocketAddress("127.0.0.1", 0), ejabberd.c2s(), delay)) {
-      XmppSettings viaProxy = lean(ejabberd).withEndpoint(proxy.address());
+      XmppSettings viaProxy =
+          ejabberd.xmppSettings().withClient("lean").withEndpoint(proxy.address());
       Metrics metrics = new Metrics();
       RunController.Outcome outcome = run(ejabberd, viaProxy, available, 2, metrics);
       assertEquals(RunController.State.FINISHED, outcome.state(), outcome.failure());
@@ -279,7 +280,8 @@ class PlannedActionsTest {
                                             i -> user.sendChat(other, i + " " + body),
                                             user::finish);
                                       }))));
-      XmppSettings viaProxy = lean(ejabberd).withEndpoint(proxy.address());
+      XmppSettings viaProxy =
+          ejabberd.xmppSettings().withClient("lean").withEndpoint(proxy.address());
       Metrics metrics = new Metrics();
       RunController.Outcome outcome = run(ejabberd, viaProxy, flood, 2, metrics);
       resume.shutdownNow();
@@ -293,20 +295,6 @@ class PlannedActionsTest {
       long lagMaxMs = totals.histogram(Metrics.Timer.LAG).getMaxValue() / 1_000_000;
       assertTrue(lagMaxMs >= 500, "lag max " + lagMaxMs + " ms");
     }
-  }
-
-  /** The test server's settings for the lean client. */
-  private static XmppSettings lean(LocalEjabberd ejabberd) {
-    XmppSettings s = ejabberd.xmppSettings();
-    return new XmppSettings(
-        s.endpoints(),
-        s.sourceAddresses(),
-        s.domain(),
-        s.tls(),
-        s.verifyTls(),
-        s.sasl(),
-        s.connectTimeout(),
-        "lean");
   }
 
   private static Scenario scenario(Consumer<User> start) {
