@@ -201,7 +201,7 @@ final class UserActor extends AbstractBehavior<UserActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     // one case, not one per message type: a builder's cases and their lambdas are made per actor,
-    // and this actor exists once per user (~0.7 KiB each with sixteen cases)
+    // and this actor exists once per user (sixteen cases and arrays: ~0.44 KiB per user at 10,000)
     return newReceiveBuilder().onMessage(Command.class, this::receive).build();
   }
 

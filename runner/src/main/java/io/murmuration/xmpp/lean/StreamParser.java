@@ -135,12 +135,12 @@ final class StreamParser {
       int resumeAt = scanned;
       int depth = scanDepth;
       dropPending();
-      parse(input, 0, end, resumeAt, depth);
+      parse(input, end, resumeAt, depth);
     } else {
       Scratch scratch = Scratch.take(length);
       try {
         bytes.get(bytes.position(), scratch.bytes, 0, length);
-        parse(scratch.bytes, 0, length, 0, 0);
+        parse(scratch.bytes, length, 0, 0);
       } finally {
         scratch.give();
       }
@@ -148,12 +148,11 @@ final class StreamParser {
   }
 
   /**
-   * Parses {@code in[from, end)}: the constructs there are complete up to {@code resumeAt}, at
-   * {@code depth} open elements below the root when {@code resumeAt > from}.
+   * Parses {@code in[0, end)}: when {@code resumeAt > 0}, it starts with a kept unfinished element
+   * whose scan got to {@code resumeAt}, at {@code depth} open elements.
    */
-  private void parse(byte[] in, int from, int end, int resumeAt, int depth)
-      throws XMLStreamException {
-    int pos = from;
+  private void parse(byte[] in, int end, int resumeAt, int depth) throws XMLStreamException {
+    int pos = 0;
     while (pos < end) {
       int start = pos;
       if (rootName == null) { // the prolog: declaration, comments, then the root's start tag
@@ -210,7 +209,7 @@ final class StreamParser {
         handler.streamClosed();
         return;
       } else { // a top-level element: scanned to its end, then parsed whole
-        int scanFrom = start == from && resumeAt > from ? resumeAt : pos;
+        int scanFrom = start == 0 && resumeAt > 0 ? resumeAt : pos;
         int scanFromDepth = scanFrom == pos ? 0 : depth;
         int elementEnd = scanElement(in, scanFrom, scanFromDepth, end);
         if (elementEnd < 0) {
@@ -220,7 +219,7 @@ final class StreamParser {
         XmlElement element = new Tree(in, elementEnd).element(pos, streamScope);
         handler.element(element);
         pos = elementEnd;
-        resumeAt = from; // the resume point only applies to the first element
+        resumeAt = 0; // the resume point only applies to the first element
       }
       if (restartRequested) {
         reset();
