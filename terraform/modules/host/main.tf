@@ -1,0 +1,112 @@
+# What every Murmuration machine does at boot, in one place: install Docker, read the role's secrets
+# from SSM Parameter Store into files only the container's user can read, and run the role's one
+# container under systemd (restarted when it exits). The machine needs no SSH: an operator reaches
+# it with SSM Session Manager, which the instance role allows.
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws       = { source = "hashicorp/aws", version = "5.82.2" }
+    cloudinit = { source = "hashicorp/cloudinit", version = "2.3.5" }
+  }
+}
+
+locals {
+  # a value in single quotes for bash: ' becomes '\''
+  quoted_command = [for a in var.command : "'${replace(a, "'", "'\\''")}'"]
+  docker_options = concat(
+    [for k, v in var.environment : "-e '${replace("${k}=${v}", "'", "'\\''")}'"],
+    [for v in var.volumes : "-v '${v}'"],
+  )
+  data_dirs = distinct([
+    for v in var.volumes : split(":", v)[0] if startswith(split(":", v)[0], "/var/lib/murmuration/")
+  ])
+}
+
+data "cloudinit_config" "boot" {
+  gzip          = true
+  base64_encode = true
+
+  part {
+    content_type = "text/cloud-config"
+    content = join("\n", ["#cloud-config", yamlencode({
+      write_files = [for path, content in var.files : {
+        path        = path
+        content     = content
+        permissions = "0644"
+      }]
+    })])
+  }
+
+  part {
+    content_type = "text/x-shellscript"
+    content = templatefile("${path.module}/boot.sh.tftpl", {
+      name               = var.name
+      region             = var.region
+      image              = var.image
+      command            = join(" ", local.quoted_command)
+      docker_options     = join(" ", local.docker_options)
+      secret_files       = var.secret_files
+      secret_environment = var.secret_environment
+      data_dirs          = local.data_dirs
+      data_device        = try("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${replace(var.data_volume_id, "-", "")}", "") # "" without a volume
+      uid                = var.uid
+      gid                = var.gid
+    })
+  }
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "host" {
+  name_prefix        = "${substr(var.name, 0, 32)}-"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+# SSM Session Manager (shell and port forwarding without SSH) and pulls from ECR
+resource "aws_iam_role_policy_attachment" "ssm" {
+  role       = aws_iam_role.host.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_role_policy_attachment" "ecr" {
+  role       = aws_iam_role.host.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+}
+
+data "aws_iam_policy_document" "own" {
+  # its own secrets, nothing else (SecureStrings under the account's aws/ssm key)
+  dynamic "statement" {
+    for_each = length(var.secret_files) > 0 ? [1] : []
+    content {
+      actions   = ["ssm:GetParameter"]
+      resources = distinct([for s in values(var.secret_files) : s.arn])
+    }
+  }
+  dynamic "statement" {
+    for_each = var.policy_statements
+    content {
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "own" {
+  count  = length(var.secret_files) + length(var.policy_statements) > 0 ? 1 : 0
+  role   = aws_iam_role.host.id
+  policy = data.aws_iam_policy_document.own.json
+}
+
+resource "aws_iam_instance_profile" "host" {
+  name_prefix = "${substr(var.name, 0, 32)}-"
+  role        = aws_iam_role.host.name
+}
