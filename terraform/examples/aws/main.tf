@@ -64,7 +64,7 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "alb" {
-  for_each          = { for pair in setproduct(var.public_cidrs, [80, 443]) : "${pair[0]} ${pair[1]}" => pair }
+  for_each          = { for pair in setproduct(var.public_cidrs, ["80", "443"]) : "${pair[0]} ${pair[1]}" => pair }
   security_group_id = aws_security_group.alb.id
   cidr_ipv4         = each.value[0]
   ip_protocol       = "tcp"
