@@ -12,12 +12,6 @@ terraform {
 }
 
 locals {
-  # a value in single quotes for bash: ' becomes '\''
-  quoted_command = [for a in var.command : "'${replace(a, "'", "'\\''")}'"]
-  docker_options = concat(
-    [for k, v in var.environment : "-e '${replace("${k}=${v}", "'", "'\\''")}'"],
-    [for v in var.volumes : "-v '${v}'"],
-  )
   data_dirs = distinct([
     for v in var.volumes : split(":", v)[0] if startswith(split(":", v)[0], "/var/lib/murmuration/")
   ])
@@ -44,8 +38,9 @@ data "cloudinit_config" "boot" {
       name               = var.name
       region             = var.region
       image              = var.image
-      command            = join(" ", local.quoted_command)
-      docker_options     = join(" ", local.docker_options)
+      command            = var.command
+      environment        = var.environment
+      volumes            = var.volumes
       secret_files       = var.secret_files
       secret_environment = var.secret_environment
       data_dirs          = local.data_dirs

@@ -25,6 +25,10 @@ variable "command" {
   description = "The container's arguments after the image (for Murmuration's image: what follows murm). The text @PRIVATE_IP@ in an argument becomes the machine's private IPv4 address at boot."
   type        = list(string)
   default     = []
+  validation {
+    condition     = alltrue([for a in var.command : !can(regex("[\\n\\r]", a))])
+    error_message = "command: arguments are single lines."
+  }
 }
 
 variable "environment" {
@@ -32,8 +36,8 @@ variable "environment" {
   type        = map(string)
   default     = {}
   validation {
-    condition     = alltrue([for k in keys(var.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])
-    error_message = "environment: variable names are letters, digits and underscores."
+    condition     = alltrue([for k, v in var.environment : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !can(regex("[\\n\\r]", v))])
+    error_message = "environment: variable names are letters, digits and underscores; values are single lines."
   }
 }
 
