@@ -45,7 +45,8 @@ module "host" {
     "--cluster-certs", "/run/secrets",
     "--cluster-cert-name", "coordinator",
   ]
-  volumes = ["/var/lib/murmuration/runs:/var/lib/murmuration/runs"]
+  # the image's working directory and HOME: run folders, anything else murm writes
+  volumes = ["/var/lib/murmuration/data:/var/lib/murmuration"]
   secret_files = { for f, p in aws_ssm_parameter.secret : f => {
     parameter = p.name
     arn       = p.arn

@@ -56,7 +56,7 @@ module "host" {
   }
   volumes = [
     "/etc/murmuration/hook.conf:/etc/murmuration/hook.conf:ro",
-    "/var/lib/murmuration/hook-data:/var/lib/murmuration/hook-data",
+    "/var/lib/murmuration/data:/var/lib/murmuration", # the image's working directory and HOME: hook-data/
   ]
   secret_files = { for f, p in aws_ssm_parameter.secret : f => {
     parameter = p.name
