@@ -6,11 +6,12 @@ java_major() {
 }
 
 # JAVA_HOME when it is a JDK 21 or newer, else the newest JDK 21+ under /usr/lib/jvm; prints its
-# home, or exits 2 naming the fix
+# home, or exits 2 naming the fix. A JDK is a home with bin/javac, or with bin/$1 when given
+# (java: a runtime is enough).
 find_jdk() {
   local best="" best_major=0 home major
   for home in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
-    [ -x "$home/bin/javac" ] || continue
+    [ -x "$home/bin/${1:-javac}" ] || continue
     major="$(java_major "$home/bin/java")"
     [ -n "$major" ] && [ "$major" -ge 21 ] || continue
     if [ -n "${JAVA_HOME:-}" ] && [ "$home" = "$JAVA_HOME" ]; then best="$home"; break; fi
