@@ -154,6 +154,28 @@ class ImageTest {
   }
 
   @Test
+  void terraformRunsItAsItsUserWithItsWorkingDirectoryOnTheMachine() {
+    JsonNode c = config.get("config");
+    List<Path> files = new ArrayList<>();
+    for (String module : List.of("coordinator", "runner-workers", "webhook")) {
+      files.addAll(Terraform.files(Terraform.ROOT.resolve("modules").resolve(module)));
+    }
+    var modules = Terraform.configurations(Terraform.parse(files));
+    assertEquals(3, modules.size());
+    modules.forEach(
+        (folder, module) -> {
+          JsonNode host = module.blocks("module").get("host");
+          assertEquals(
+              c.get("User").asText(),
+              host.get("uid").asText() + ":" + host.get("gid").asText(),
+              folder + ": the container's user");
+          assertTrue(
+              strings(host.get("volumes")).stream().anyMatch(v -> v.endsWith(":" + WORKDIR)),
+              folder + ": a machine folder mounted at the working directory");
+        });
+  }
+
+  @Test
   void exposesTheHookTheControlApiAndTheCluster() {
     assertEquals(
         Set.of("8080/tcp", "8086/tcp", "25520/tcp"),
