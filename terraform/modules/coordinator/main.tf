@@ -29,10 +29,14 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 module "host" {
-  source = "../host"
-  name   = "${var.name}-coordinator"
-  region = var.region
-  image  = var.image
+  source             = "../host"
+  name               = "${var.name}-coordinator"
+  region             = var.region
+  image              = var.image
+  ami_id             = var.ami_id
+  instance_type      = var.instance_type
+  security_group_ids = [aws_security_group.coordinator.id]
+
   command = [
     "coordinator",
     "--cluster-bind", "${var.private_ip}:${var.cluster_port}",
@@ -89,22 +93,10 @@ resource "aws_vpc_security_group_egress_rule" "all" {
 }
 
 resource "aws_instance" "coordinator" {
-  ami                         = var.ami_id
-  instance_type               = var.instance_type
-  subnet_id                   = var.subnet_id
-  private_ip                  = var.private_ip
-  vpc_security_group_ids      = [aws_security_group.coordinator.id]
-  iam_instance_profile        = module.host.instance_profile_name
-  user_data_base64            = module.host.user_data
-  user_data_replace_on_change = true
-  metadata_options {
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
+  subnet_id  = var.subnet_id
+  private_ip = var.private_ip
+  launch_template {
+    id      = module.host.launch_template_id
+    version = module.host.launch_template_version
   }
-  root_block_device {
-    volume_size = 30
-    volume_type = "gp3"
-    encrypted   = true
-  }
-  tags = { Name = "${var.name}-coordinator", Role = "murmuration-coordinator" }
 }

@@ -34,10 +34,15 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 module "host" {
-  source = "../host"
-  name   = "${var.name}-grafana"
-  region = var.region
-  image  = var.image
+  source             = "../host"
+  name               = "${var.name}-grafana"
+  region             = var.region
+  image              = var.image
+  ami_id             = var.ami_id
+  instance_type      = var.instance_type
+  security_group_ids = [aws_security_group.grafana.id]
+  root_volume_gib    = 20
+
   files  = local.files
   environment = {
     GF_SERVER_ROOT_URL                = "https://${var.hostname}/"
@@ -91,23 +96,11 @@ resource "aws_vpc_security_group_egress_rule" "all" {
 }
 
 resource "aws_instance" "grafana" {
-  ami                         = var.ami_id
-  instance_type               = var.instance_type
-  subnet_id                   = var.subnet_id
-  vpc_security_group_ids      = [aws_security_group.grafana.id]
-  iam_instance_profile        = module.host.instance_profile_name
-  user_data_base64            = module.host.user_data
-  user_data_replace_on_change = true
-  metadata_options {
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
+  subnet_id = var.subnet_id
+  launch_template {
+    id      = module.host.launch_template_id
+    version = module.host.launch_template_version
   }
-  root_block_device {
-    volume_size = 20
-    volume_type = "gp3"
-    encrypted   = true
-  }
-  tags = { Name = "${var.name}-grafana", Role = "murmuration-grafana" }
 }
 
 resource "aws_lb_target_group" "grafana" {

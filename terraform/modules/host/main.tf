@@ -1,7 +1,10 @@
-# What every Murmuration machine does at boot, in one place: install Docker, read the role's secrets
-# from SSM Parameter Store into files only the container's user can read, and run the role's one
-# container under systemd (restarted when it exits). The machine needs no SSH: an operator reaches
-# it with SSM Session Manager, which the instance role allows.
+# What every Murmuration machine is, in one place: a launch template (Amazon Linux 2023, IMDSv2 only,
+# an encrypted root volume) whose boot installs Docker, reads the role's secrets from SSM Parameter
+# Store into files only the container's user can read, and runs the role's one container under
+# systemd (restarted when it exits); and the instance role that lets it. The machine needs no SSH:
+# an operator reaches it with SSM Session Manager, which the instance role allows. A role module
+# starts an aws_instance or an auto scaling group from the template; a new template version
+# replaces the instance (aws_instance) or rolls the group (instance refresh).
 
 terraform {
   required_version = ">= 1.5.0"
@@ -104,4 +107,31 @@ resource "aws_iam_role_policy" "own" {
 resource "aws_iam_instance_profile" "host" {
   name_prefix = "${substr(var.name, 0, 32)}-"
   role        = aws_iam_role.host.name
+}
+
+resource "aws_launch_template" "host" {
+  name_prefix            = "${var.name}-"
+  image_id               = var.ami_id
+  instance_type          = var.instance_type
+  user_data              = data.cloudinit_config.boot.rendered
+  vpc_security_group_ids = var.security_group_ids
+  iam_instance_profile {
+    name = aws_iam_instance_profile.host.name
+  }
+  metadata_options {
+    http_tokens                 = "required" # IMDSv2; one hop: containers on a bridge cannot reach it
+    http_put_response_hop_limit = 1
+  }
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = var.root_volume_gib
+      volume_type = "gp3"
+      encrypted   = true
+    }
+  }
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Name = var.name }
+  }
 }

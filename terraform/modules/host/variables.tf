@@ -7,6 +7,27 @@ variable "name" {
   }
 }
 
+variable "ami_id" {
+  description = "The machine image: Amazon Linux 2023 (x86_64), whose dnf has Docker and which comes with the AWS CLI and the SSM agent."
+  type        = string
+}
+
+variable "instance_type" {
+  description = "The EC2 instance type."
+  type        = string
+}
+
+variable "security_group_ids" {
+  description = "The machine's security groups."
+  type        = list(string)
+}
+
+variable "root_volume_gib" {
+  description = "The size of the machine's root volume (encrypted gp3): the OS, Docker's images and whatever the container keeps under /var/lib/murmuration without a data volume."
+  type        = number
+  default     = 30
+}
+
 variable "region" {
   description = "The AWS region the machine runs in: where it reads its secrets from SSM Parameter Store."
   type        = string

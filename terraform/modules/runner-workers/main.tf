@@ -29,10 +29,14 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 module "host" {
-  source = "../host"
-  name   = "${var.name}-worker"
-  region = var.region
-  image  = var.image
+  source             = "../host"
+  name               = "${var.name}-worker"
+  region             = var.region
+  image              = var.image
+  ami_id             = var.ami_id
+  instance_type      = var.instance_type
+  security_group_ids = [aws_security_group.worker.id]
+
   command = [
     "node",
     "--seed", var.seed,
@@ -80,33 +84,6 @@ resource "aws_vpc_security_group_egress_rule" "all" {
   description       = "XMPP targets, cluster, registries, SSM"
 }
 
-resource "aws_launch_template" "worker" {
-  name_prefix            = "${var.name}-worker-"
-  image_id               = var.ami_id
-  instance_type          = var.instance_type
-  user_data              = module.host.user_data
-  vpc_security_group_ids = [aws_security_group.worker.id]
-  iam_instance_profile {
-    name = module.host.instance_profile_name
-  }
-  metadata_options {
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
-  }
-  block_device_mappings {
-    device_name = "/dev/xvda"
-    ebs {
-      volume_size = 30
-      volume_type = "gp3"
-      encrypted   = true
-    }
-  }
-  tag_specifications {
-    resource_type = "instance"
-    tags          = { Name = "${var.name}-worker", Role = "murmuration-worker" }
-  }
-}
-
 resource "aws_autoscaling_group" "worker" {
   name_prefix         = "${var.name}-worker-"
   min_size            = var.worker_count
@@ -114,8 +91,8 @@ resource "aws_autoscaling_group" "worker" {
   desired_capacity    = var.worker_count
   vpc_zone_identifier = var.subnet_ids
   launch_template {
-    id      = aws_launch_template.worker.id
-    version = aws_launch_template.worker.latest_version
+    id      = module.host.launch_template_id
+    version = module.host.launch_template_version
   }
   # a new image or new certificates: replace the workers one by one, between runs
   instance_refresh {

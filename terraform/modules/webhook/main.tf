@@ -37,10 +37,15 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 module "host" {
-  source  = "../host"
-  name    = "${var.name}-webhook"
-  region  = var.region
-  image   = var.image
+  source             = "../host"
+  name               = "${var.name}-webhook"
+  region             = var.region
+  image              = var.image
+  ami_id             = var.ami_id
+  instance_type      = var.instance_type
+  security_group_ids = [aws_security_group.webhook.id]
+  root_volume_gib    = 100 # checkouts, builds and run folders of the jobs
+
   command = ["hook", "--config", "/etc/murmuration/hook.conf"]
   files   = { "/etc/murmuration/hook.conf" = local.hook_conf }
   environment = {
@@ -102,23 +107,11 @@ resource "aws_vpc_security_group_egress_rule" "all" {
 }
 
 resource "aws_instance" "webhook" {
-  ami                         = var.ami_id
-  instance_type               = var.instance_type
-  subnet_id                   = var.subnet_ids[0]
-  vpc_security_group_ids      = [aws_security_group.webhook.id]
-  iam_instance_profile        = module.host.instance_profile_name
-  user_data_base64            = module.host.user_data
-  user_data_replace_on_change = true
-  metadata_options {
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
+  subnet_id = var.subnet_ids[0]
+  launch_template {
+    id      = module.host.launch_template_id
+    version = module.host.launch_template_version
   }
-  root_block_device {
-    volume_size = 100 # checkouts, builds and run folders of the jobs
-    volume_type = "gp3"
-    encrypted   = true
-  }
-  tags = { Name = "${var.name}-webhook", Role = "murmuration-webhook" }
 }
 
 resource "aws_lb_target_group" "webhook" {
