@@ -13,11 +13,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -68,7 +66,7 @@ class GrafanaModuleTest {
   @Test
   void everyFileOfDashboardsIsProvisioned() throws IOException {
     Set<String> provisioned = new TreeSet<>();
-    for (String pattern : matches(FILESET, files())) {
+    for (String pattern : Terraform.matches(FILESET, files())) {
       PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
       for (String file : repositoryFiles()) {
         if (glob.matches(Path.of(file))) {
@@ -86,7 +84,7 @@ class GrafanaModuleTest {
         new YAMLMapper()
             .readTree(DASHBOARDS.resolve("provisioning/dashboards/murmuration.yaml").toFile());
     String path = provider.path("providers").get(0).path("options").path("path").asText();
-    List<String> targets = matches(TARGET, files());
+    List<String> targets = Terraform.matches(TARGET, files());
     assertEquals(List.of("/etc/murmuration/grafana/"), targets);
     Set<String> volumes = new TreeSet<>();
     host.path("volumes").forEach(v -> volumes.add(v.asText()));
@@ -109,7 +107,7 @@ class GrafanaModuleTest {
             .lines()
             .filter(line -> !line.strip().startsWith("#"))
             .reduce("", (a, b) -> a + b + "\n");
-    Set<String> needed = new TreeSet<>(matches(PLACEHOLDER, datasource));
+    Set<String> needed = new TreeSet<>(Terraform.matches(PLACEHOLDER, datasource));
     Set<String> plain = names(host.path("environment"));
     Set<String> secret = names(host.path("secret_environment"));
     Set<String> set = new TreeSet<>(plain);
@@ -166,14 +164,5 @@ class GrafanaModuleTest {
     Set<String> names = new TreeSet<>();
     object.fieldNames().forEachRemaining(names::add);
     return names;
-  }
-
-  private static List<String> matches(Pattern pattern, String text) {
-    List<String> found = new ArrayList<>();
-    Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      found.add(m.group(1));
-    }
-    return found;
   }
 }

@@ -43,7 +43,7 @@ class TemplatesTest {
         while (call.find()) {
           calls++;
           Path template = entry.getKey().resolve(call.group(1));
-          Set<String> given = new TreeSet<>(matches(KEY, call.group(2)));
+          Set<String> given = new TreeSet<>(Terraform.matches(KEY, call.group(2)));
           Set<String> used = used(Files.readString(template));
           if (!given.equals(used)) {
             wrong.add(Terraform.ROOT.relativize(template) + ": given " + given + ", used " + used);
@@ -78,19 +78,10 @@ class TemplatesTest {
           loopVariables.add(loop.group(2));
         }
       }
-      names.addAll(matches(NAME, expression.replaceAll("\"[^\"]*\"", "\"\"")));
+      names.addAll(Terraform.matches(NAME, expression.replaceAll("\"[^\"]*\"", "\"\"")));
     }
     names.removeAll(KEYWORDS);
     names.removeAll(loopVariables);
     return names;
-  }
-
-  private static List<String> matches(Pattern pattern, String text) {
-    List<String> found = new ArrayList<>();
-    Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      found.add(m.group(1));
-    }
-    return found;
   }
 }

@@ -143,12 +143,15 @@ class TerraformTest {
           Set<String> variables = config.blocks("variable").keySet();
           Set<String> locals = config.locals().keySet();
           for (String text : config.strings()) {
-            for (String used : matches(VAR, text, 1)) {
+            if (!text.contains("${")) {
+              continue; // plain text (a description) names no variable
+            }
+            for (String used : Terraform.matches(VAR, text)) {
               if (!variables.contains(used)) {
                 undeclared.add(Terraform.ROOT.relativize(folder) + ": var." + used);
               }
             }
-            for (String used : matches(LOCAL, text, 1)) {
+            for (String used : Terraform.matches(LOCAL, text)) {
               if (!locals.contains(used)) {
                 undeclared.add(Terraform.ROOT.relativize(folder) + ": local." + used);
               }
@@ -245,17 +248,5 @@ class TerraformTest {
 
   private static String where(Path folder, String kind, String name) {
     return Terraform.ROOT.relativize(folder) + ": " + kind + " " + name;
-  }
-
-  private static List<String> matches(Pattern pattern, String text, int group) {
-    List<String> found = new ArrayList<>();
-    if (!text.contains("${")) {
-      return found;
-    }
-    Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      found.add(m.group(group));
-    }
-    return found;
   }
 }
