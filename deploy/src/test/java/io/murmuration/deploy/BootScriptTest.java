@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +48,7 @@ class BootScriptTest {
     script.append(
         "printf '%s\\0' \"${args[@]}\"; printf 'OPTIONS\\0'; printf '%s\\0' \"${options[@]}\"\n");
 
-    Bash result = bash(dir, List.of(), script.toString());
+    Processes.Result result = bash(dir, List.of(), script.toString());
 
     assertEquals(0, result.exit(), result.stderr());
     List<String> words = Arrays.asList(result.stdout().split("\0", -1));
@@ -123,22 +121,13 @@ class BootScriptTest {
     return boot.substring(start + "<<'RUN'\n".length(), end + 1);
   }
 
-  private record Bash(int exit, String stdout, String stderr) {}
-
-  private static Bash bash(Path dir, List<String> options, String script) throws Exception {
+  private static Processes.Result bash(Path dir, List<String> options, String script)
+      throws IOException {
     Path file = Files.createTempFile(dir, "script", ".sh");
     Files.writeString(file, script);
     List<String> command = new ArrayList<>(List.of("bash"));
     command.addAll(options);
     command.add(file.toString());
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
-    process.getOutputStream().close();
-    byte[] out = process.getInputStream().readAllBytes();
-    byte[] err = process.getErrorStream().readAllBytes();
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-    return new Bash(
-        process.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return Processes.run(command, dir, Map.of());
   }
 }

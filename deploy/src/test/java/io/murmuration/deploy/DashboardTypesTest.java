@@ -174,7 +174,7 @@ class DashboardTypesTest {
                 "../tsconfig.json",
                 "files",
                 sources.keySet().stream().map(f -> f.getFileName().toString()).toList()));
-    Node.Result tsc =
+    Processes.Result tsc =
         Node.bin("tsc", List.of("--project", tsconfig.toString(), "--pretty", "false"));
     List<Problem> problems = new ArrayList<>();
     for (String line : tsc.stdout().lines().toList()) {

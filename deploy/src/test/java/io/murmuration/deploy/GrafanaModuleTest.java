@@ -42,11 +42,7 @@ class GrafanaModuleTest {
 
   @BeforeAll
   static void parse() {
-    grafana =
-        Terraform.configurations(Terraform.parse(Terraform.files(MODULE)))
-            .values()
-            .iterator()
-            .next();
+    grafana = Terraform.at("modules/grafana");
     host = grafana.blocks("module").get("host");
   }
 

@@ -10,7 +10,6 @@ import io.murmuration.scenario.Scenario;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPInputStream;
@@ -156,23 +154,17 @@ class ImageTest {
   @Test
   void terraformRunsItAsItsUserWithItsWorkingDirectoryOnTheMachine() {
     JsonNode c = config.get("config");
-    List<Path> files = new ArrayList<>();
-    for (String module : List.of("coordinator", "runner-workers", "webhook")) {
-      files.addAll(Terraform.files(Terraform.ROOT.resolve("modules").resolve(module)));
+    for (String folder : List.of("coordinator", "runner-workers", "webhook")) {
+      Terraform.Configuration module = Terraform.at("modules/" + folder);
+      JsonNode host = module.blocks("module").get("host");
+      assertEquals(
+          c.get("User").asText(),
+          host.get("uid").asText() + ":" + host.get("gid").asText(),
+          folder + ": the container's user");
+      assertTrue(
+          strings(host.get("volumes")).stream().anyMatch(v -> v.endsWith(":" + WORKDIR)),
+          folder + ": a machine folder mounted at the working directory");
     }
-    var modules = Terraform.configurations(Terraform.parse(files));
-    assertEquals(3, modules.size());
-    modules.forEach(
-        (folder, module) -> {
-          JsonNode host = module.blocks("module").get("host");
-          assertEquals(
-              c.get("User").asText(),
-              host.get("uid").asText() + ":" + host.get("gid").asText(),
-              folder + ": the container's user");
-          assertTrue(
-              strings(host.get("volumes")).stream().anyMatch(v -> v.endsWith(":" + WORKDIR)),
-              folder + ": a machine folder mounted at the working directory");
-        });
   }
 
   @Test
@@ -232,7 +224,7 @@ class ImageTest {
   }
 
   @Test
-  void unpackedMurmListsTheShippedScenariosWithoutBuilding() throws Exception {
+  void unpackedMurmListsTheShippedScenariosWithoutBuilding() {
     Run run = murm("scenarios");
     assertEquals(0, run.exit(), run.output());
     Set<String> listed =
@@ -250,7 +242,7 @@ class ImageTest {
   }
 
   @Test
-  void unpackedMurmSaysInOneLineThatTheTestsNeedASourceCheckout() throws Exception {
+  void unpackedMurmSaysInOneLineThatTheTestsNeedASourceCheckout() {
     Run run = murm("test");
     assertEquals(2, run.exit(), run.output());
     assertEquals(
@@ -261,34 +253,21 @@ class ImageTest {
         run.output().lines().toList());
   }
 
-  /** What a finished process of the unpacked {@code murm} printed (stdout and stderr). */
+  /** What a finished process of the unpacked {@code murm} printed (stdout, then stderr). */
   private record Run(int exit, String output) {}
 
   /** Runs the unpacked {@code murm ARGS} in the image's working directory on this JVM's JDK. */
-  private static Run murm(String... args) throws IOException, InterruptedException {
+  private static Run murm(String... args) {
     List<String> command =
         new ArrayList<>(List.of(root.resolve("opt/murmuration/murm").toString()));
     command.addAll(List.of(args));
     Path workdir = root.resolve(WORKDIR.substring(1));
-    Path output = Files.createTempFile("murm", ".out");
-    try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(workdir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile());
-      builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-      builder.environment().put("HOME", workdir.toString());
-      Process process = builder.start();
-      process.getOutputStream().close();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("murm " + String.join(" ", args) + ": no end within 60 s");
-      }
-      return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    } finally {
-      Files.delete(output);
-    }
+    Processes.Result result =
+        Processes.run(
+            command,
+            workdir,
+            Map.of("JAVA_HOME", System.getProperty("java.home"), "HOME", workdir.toString()));
+    return new Run(result.exit(), result.stdout() + result.stderr());
   }
 
   private static JsonNode json(String file) throws IOException {

@@ -3,12 +3,11 @@ package io.murmuration.deploy;
 import io.murmuration.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -26,28 +25,25 @@ final class Node {
 
   private Node() {}
 
-  /** What a finished {@code node} or {@code npm} process said. */
-  record Result(int exit, String stdout, String stderr) {}
-
   /**
    * Runs {@code node SCRIPT ARGS…} in {@link #HOME}, with the packages installed.
    *
    * @param script a file of {@code src/test/node}, e.g. {@code hcl2json.js}
    */
-  static Result node(String script, List<String> args) {
+  static Processes.Result node(String script, List<String> args) {
     install();
     List<String> command = new ArrayList<>(List.of("node", HOME.resolve(script).toString()));
     command.addAll(args);
-    return run(command, HOME);
+    return Processes.run(command, HOME, Map.of());
   }
 
   /** Runs an installed package's command, e.g. {@code tsc}, from {@code node_modules/.bin}. */
-  static Result bin(String name, List<String> args) {
+  static Processes.Result bin(String name, List<String> args) {
     install();
     List<String> command =
         new ArrayList<>(List.of(HOME.resolve("node_modules/.bin").resolve(name).toString()));
     command.addAll(args);
-    return run(command, HOME);
+    return Processes.run(command, HOME, Map.of());
   }
 
   private static synchronized void install() {
@@ -76,7 +72,9 @@ final class Node {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Result ci = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), HOME);
+    Processes.Result ci =
+        Processes.run(
+            List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), HOME, Map.of());
     if (ci.exit() != 0) {
       throw new AssertionError(
           "npm ci in " + HOME + " failed (exit " + ci.exit() + "): " + ci.stderr().strip());
@@ -86,40 +84,9 @@ final class Node {
 
   private static boolean works(List<String> command) {
     try {
-      return run(command, Path.of(".")).exit() == 0;
+      return Processes.run(command, Path.of("."), Map.of()).exit() == 0;
     } catch (UncheckedIOException e) {
       return false;
-    }
-  }
-
-  private static Result run(List<String> command, Path dir) {
-    try {
-      Path out = Files.createTempFile("node-out", ".txt");
-      Path err = Files.createTempFile("node-err", ".txt");
-      try {
-        Process process =
-            new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-          process.destroyForcibly();
-          throw new AssertionError(String.join(" ", command) + ": no end within 5 minutes");
-        }
-        return new Result(
-            process.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
     }
   }
 }

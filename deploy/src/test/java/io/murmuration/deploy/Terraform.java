@@ -24,8 +24,26 @@ final class Terraform {
   static final Path ROOT = Path.of("..", "terraform").toAbsolutePath().normalize();
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static Map<Path, Configuration> all;
 
   private Terraform() {}
+
+  /** Every configuration of terraform/, by folder: parsed once per test JVM. */
+  static synchronized Map<Path, Configuration> all() {
+    if (all == null) {
+      all = configurations(parse(files(ROOT)));
+    }
+    return all;
+  }
+
+  /** The configuration in {@code folder} of terraform/, e.g. {@code modules/grafana}. */
+  static Configuration at(String folder) {
+    Configuration configuration = all().get(ROOT.resolve(folder));
+    if (configuration == null) {
+      throw new AssertionError("no .tf file in " + ROOT.resolve(folder));
+    }
+    return configuration;
+  }
 
   /** Every .tf file under {@code root}, sorted. */
   static List<Path> files(Path root) {
@@ -44,7 +62,7 @@ final class Terraform {
    *     parse
    */
   static Map<Path, JsonNode> parse(List<Path> files) {
-    Node.Result result = Node.node("hcl2json.js", files.stream().map(Path::toString).toList());
+    Processes.Result result = Node.node("hcl2json.js", files.stream().map(Path::toString).toList());
     if (result.exit() != 0) {
       throw new AssertionError("HCL that Terraform would refuse:\n" + result.stderr().strip());
     }

@@ -40,7 +40,7 @@ class TerraformTest {
 
   @BeforeAll
   static void parse() {
-    configurations = Terraform.configurations(Terraform.parse(Terraform.files(Terraform.ROOT)));
+    configurations = Terraform.all();
   }
 
   @Test
