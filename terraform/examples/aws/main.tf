@@ -8,16 +8,15 @@ data "aws_availability_zones" "available" {
 }
 
 locals {
-  zones            = slice(data.aws_availability_zones.available.names, 0, 2)
-  coordinator_ip   = cidrhost(aws_subnet.public[0].cidr_block, 10)
-  certs            = var.cluster_certs_dir
-  certificate_name = { coordinator = "coordinator", worker = "worker" }
+  zones          = slice(data.aws_availability_zones.available.names, 0, 2)
+  coordinator_ip = cidrhost(aws_subnet.public[0].cidr_block, 10)
+  # the keystore of each role is the one murm cluster certs named after it (--node coordinator, …)
   cluster_certs = {
-    for role, node in local.certificate_name : role => {
-      truststore_p12_base64 = filebase64("${local.certs}/truststore.p12")
-      truststore_password   = file("${local.certs}/truststore.password")
-      keystore_p12_base64   = filebase64("${local.certs}/${node}.p12")
-      keystore_password     = file("${local.certs}/${node}.password")
+    for role in ["coordinator", "worker"] : role => {
+      truststore_p12_base64 = filebase64("${var.cluster_certs_dir}/truststore.p12")
+      truststore_password   = file("${var.cluster_certs_dir}/truststore.password")
+      keystore_p12_base64   = filebase64("${var.cluster_certs_dir}/${role}.p12")
+      keystore_password     = file("${var.cluster_certs_dir}/${role}.password")
     }
   }
 }

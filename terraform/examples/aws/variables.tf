@@ -66,7 +66,7 @@ variable "webhook_hostname" {
 }
 
 variable "worker_count" {
-  description = "How many worker machines (murm node): about 18,000 users each."
+  description = "How many worker machines (murm node); sizing: docs/cluster.md."
   type        = number
   default     = 2
 }

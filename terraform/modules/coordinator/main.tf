@@ -20,6 +20,7 @@ locals {
   }
 }
 
+# the names again: for_each may not be derived from the sensitive map
 resource "aws_ssm_parameter" "secret" {
   for_each = toset(["truststore.p12", "truststore.password", "coordinator.p12", "coordinator.password", "api-token", "influx-credentials"])
   name     = "/${var.name}/coordinator/${each.key}"

@@ -26,6 +26,7 @@ locals {
   }
 }
 
+# the names again: for_each may not be derived from the sensitive map
 resource "aws_ssm_parameter" "secret" {
   for_each = toset(["admin-password", "influx-password"])
   name     = "/${var.name}/grafana/${each.key}"

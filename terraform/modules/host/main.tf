@@ -80,28 +80,18 @@ resource "aws_iam_role_policy_attachment" "ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-data "aws_iam_policy_document" "own" {
-  # its own secrets, nothing else (SecureStrings under the account's aws/ssm key)
-  dynamic "statement" {
-    for_each = length(var.secret_files) > 0 ? [1] : []
-    content {
-      actions   = ["ssm:GetParameter"]
-      resources = distinct([for s in values(var.secret_files) : s.arn])
-    }
-  }
-  dynamic "statement" {
-    for_each = var.policy_statements
-    content {
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
+# its own secrets, nothing else (SecureStrings under the account's aws/ssm key)
+data "aws_iam_policy_document" "secrets" {
+  statement {
+    actions   = ["ssm:GetParameter"]
+    resources = [for s in values(var.secret_files) : s.arn]
   }
 }
 
-resource "aws_iam_role_policy" "own" {
-  count  = length(var.secret_files) + length(var.policy_statements) > 0 ? 1 : 0
+resource "aws_iam_role_policy" "secrets" {
+  count  = length(var.secret_files) > 0 ? 1 : 0
   role   = aws_iam_role.host.id
-  policy = data.aws_iam_policy_document.own.json
+  policy = data.aws_iam_policy_document.secrets.json
 }
 
 resource "aws_iam_instance_profile" "host" {

@@ -117,12 +117,3 @@ variable "data_volume_id" {
   type        = string
   default     = null
 }
-
-variable "policy_statements" {
-  description = "IAM policy statements the machine needs beyond reading its secrets, ECR pulls and SSM Session Manager (none for every role here)."
-  type = list(object({
-    actions   = list(string)
-    resources = list(string)
-  }))
-  default = []
-}

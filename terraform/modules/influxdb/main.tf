@@ -18,6 +18,7 @@ locals {
   }
 }
 
+# the names again: for_each may not be derived from the sensitive map
 resource "aws_ssm_parameter" "secret" {
   for_each = toset(["admin-password", "writer-password", "reader-password"])
   name     = "/${var.name}/influxdb/${each.key}"

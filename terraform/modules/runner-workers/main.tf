@@ -10,8 +10,7 @@ terraform {
 }
 
 locals {
-  # the files of murm cluster certs' folder a node needs, under the name the node's keystore has
-  cert_name = "worker"
+  # the files of murm cluster certs' folder a worker needs (its keystore: worker.p12)
   secrets = {
     "truststore.p12"      = var.cluster_certs.truststore_p12_base64
     "truststore.password" = var.cluster_certs.truststore_password
@@ -20,6 +19,7 @@ locals {
   }
 }
 
+# the names again: for_each may not be derived from the sensitive map
 resource "aws_ssm_parameter" "secret" {
   for_each = toset(["truststore.p12", "truststore.password", "worker.p12", "worker.password"])
   name     = "/${var.name}/worker/${each.key}"
@@ -43,7 +43,7 @@ module "host" {
     "--bind", "@PRIVATE_IP@:${var.cluster_port}",
     "--runs-dir", "/var/lib/murmuration/runs",
     "--cluster-certs", "/run/secrets",
-    "--cluster-cert-name", local.cert_name,
+    "--cluster-cert-name", "worker",
   ]
   # the image's working directory and HOME: run folders, anything else murm writes
   volumes = ["/var/lib/murmuration/data:/var/lib/murmuration"]

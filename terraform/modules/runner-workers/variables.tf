@@ -14,7 +14,7 @@ variable "image" {
 }
 
 variable "worker_count" {
-  description = "How many worker machines: about 18,000 users per worker at the default instance type (docs/cluster.md, Sizing)."
+  description = "How many worker machines (murm node). How many users one holds depends on its instance type and the scenario: see docs/cluster.md, Sizing, and watch each node's lag_p99_ms."
   type        = number
   validation {
     condition     = var.worker_count >= 1 && floor(var.worker_count) == var.worker_count
@@ -23,7 +23,7 @@ variable "worker_count" {
 }
 
 variable "instance_type" {
-  description = "The workers' EC2 instance type: a user costs about 40 KiB and each delivered message about 0.4 ms of CPU (docs/performance.md)."
+  description = "The workers' EC2 instance type: memory per user and CPU per message are measured in docs/performance.md."
   type        = string
 }
 

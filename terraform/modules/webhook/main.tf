@@ -29,6 +29,7 @@ locals {
   })
 }
 
+# the names again: for_each may not be derived from the sensitive map
 resource "aws_ssm_parameter" "secret" {
   for_each = toset(["webhook-secret", "github-app.pem", "coordinator-token", "database-password", "influx-password"])
   name     = "/${var.name}/webhook/${each.key}"
